@@ -1,0 +1,62 @@
+# The front door. `make run` and `make test` work from a fresh clone; see README.md.
+SHELL := /bin/bash
+PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEBUG ?= 1
+export DJANGO_SETTINGS_MODULE := mapping_portal.settings
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run serve test lint format messages check bench db-stop clean
+
+# The virtual environment is rebuilt only when a requirements file changes.
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.installed  ## development server with demo data on http://$(HOST):$(PORT)
+	@DEBUG=$(DEBUG) $(PY) manage.py migrate --noinput
+	@DEBUG=$(DEBUG) $(PY) manage.py seed_demo
+	@echo "The portal: http://$(HOST):$(PORT)/  (Ctrl-C stops it; the database keeps running, 'make db-stop' stops it)"
+	@DEBUG=$(DEBUG) $(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: $(VENV)/.installed  ## production-style: gunicorn + whitenoise, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)
+	DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(VENV)/bin/gunicorn mapping_portal.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+test: $(VENV)/.installed-dev  ## the whole suite on (embedded) PostgreSQL, browser tests included
+	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(VENV)/.installed  ## extract UI strings into locale/*/django.po, then compile after translating
+	DEBUG=1 $(PY) manage.py makemessages --no-obsolete -l ky -l ru -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'staticfiles/*' --ignore 'tests/*'
+	DEBUG=1 $(PY) manage.py compilemessages --ignore '.venv/*' -l ky -l ru -l en
+
+check: $(VENV)/.installed-dev
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py check
+
+bench: $(VENV)/.installed-dev  ## measured figures, never pass/fail
+	DEBUG=1 $(PY) -m benchmarks
+
+db-stop: $(VENV)/.installed  ## stop the embedded PostgreSQL
+	$(PY) -c "from pathlib import Path; from mapping_portal import embedded_db; print('stopped' if embedded_db.stop(Path('var/pg/data')) else 'not running')"
+
+clean: db-stop
+	rm -rf var staticfiles

@@ -1,0 +1,1 @@
+"""Small grants: calls, applications, reviews, awards (issue 9)."""

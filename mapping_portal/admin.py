@@ -1,0 +1,43 @@
+"""The Django admin: users, roles and reference data, for admins only."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from mapping_portal.models import PilotSite, Settlement, ThematicArea, User
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "sites"]
+    filter_horizontal = ["sites"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name", "email", "preferred_language"]}),
+        (_("Role and pilot sites"), {"fields": ["role", "sites", "is_active"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "password1", "password2", "role", "sites"]}),
+    ]
+
+
+class SettlementInline(admin.TabularInline):
+    model = Settlement
+    extra = 0
+    fields = ["name_ky", "name_ru", "name_en", "soate_code", "lat", "lon"]
+
+
+@admin.register(PilotSite)
+class PilotSiteAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "name_ky", "name_ru", "kind", "soate_code", "centre_precision"]
+    readonly_fields = ["boundary_source"]
+    inlines = [SettlementInline]
+
+
+@admin.register(ThematicArea)
+class ThematicAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "code", "name_ky", "name_ru", "sensitive", "pillars"]
+    list_editable = ["sensitive"]

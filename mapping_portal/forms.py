@@ -1,0 +1,50 @@
+"""Forms of the shared core: placing a pilot site on the map."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mapping_portal.models import LocationPrecision, validate_point_in_kyrgyzstan
+
+
+class BootstrapFormMixin:
+    """Give every widget Bootstrap's classes, and mark fields with errors as invalid."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if self.is_bound and name in self.errors:
+                css += " is-invalid"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class SiteLocationForm(BootstrapFormMixin, forms.Form):
+    """The centre of a pilot site, picked on the map (or typed), with how precise it is."""
+
+    centre_lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    centre_lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    centre_precision = forms.ChoiceField(
+        label=_("Precision"),
+        choices=[(LocationPrecision.EXACT, LocationPrecision.EXACT.label), (LocationPrecision.DISTRICT_SEAT, LocationPrecision.DISTRICT_SEAT.label)],
+        initial=LocationPrecision.EXACT,
+    )
+    centre_note = forms.CharField(
+        label=_("Where the point comes from"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the ayil okmotu building, read off a survey map."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get("centre_lat"), cleaned.get("centre_lon")
+        if lat is not None and lon is not None:
+            validate_point_in_kyrgyzstan(lat, lon)
+        return cleaned

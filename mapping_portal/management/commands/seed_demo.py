@@ -1,0 +1,72 @@
+"""manage.py seed_demo: reference data always; demo users only in development (or when asked)."""
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from mapping_portal.models import PilotSite, User
+from mapping_portal.reference import load_reference_data
+from mapping_portal.roles import Role
+
+# username, role, sites (slugs), preferred language
+DEMO_USERS = [
+    ("admin", Role.ADMIN, [], "en"),
+    ("staff", Role.STAFF, [], "ky"),
+    ("la-akturpak", Role.LOCAL_AUTHORITY, ["akturpak"], "ky"),
+    ("la-kyshtut", Role.LOCAL_AUTHORITY, ["kyshtut"], "ky"),
+    ("la-kerben", Role.LOCAL_AUTHORITY, ["kerben"], "ru"),
+    ("reviewer", Role.REVIEWER, [], "ru"),
+    ("viewer", Role.VIEWER, [], "en"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load reference data (pilot sites, thematic areas) and, in development, demo users. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale",
+            choices=["pilot", "national"],
+            default="pilot",
+            help="Size of the demo data set: 'pilot' (three sites) or 'national' (benchmark volumes).",
+        )
+        parser.add_argument(
+            "--demo-users",
+            action="store_true",
+            help="Create the demo users even with DEBUG off (never do this on a server people rely on).",
+        )
+
+    def handle(self, *args, scale, demo_users, **options):
+        created = load_reference_data()
+        self.stdout.write(
+            "Reference data: {sites} sites, {settlements} settlements, {thematic_areas} thematic areas created "
+            "(existing rows kept).".format(**created)
+        )
+        if not (settings.DEBUG or demo_users):
+            self.stdout.write("DEBUG is off: no demo users created (use --demo-users to create them anyway).")
+            return
+        password = os.environ.get("DEMO_PASSWORD") or "demo"
+        new = self.create_demo_users(password)
+        told = "the one in DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else f"'{password}'"
+        self.stdout.write(f"Demo users ({new} new). Sign in with any of them; the password is {told}:")
+        for username, role, slugs, _language in DEMO_USERS:
+            where = ", ".join(slugs) if slugs else "all sites"
+            self.stdout.write(f"  {username:<12} {role.label} ({where})")
+
+    @transaction.atomic
+    def create_demo_users(self, password) -> int:
+        sites = {site.slug: site for site in PilotSite.objects.all()}
+        new = 0
+        for username, role, slugs, language in DEMO_USERS:
+            user, was_created = User.objects.get_or_create(
+                username=username, defaults={"role": role, "preferred_language": language}
+            )
+            if was_created:
+                # The password is set once; a demo user who changed it keeps the new one.
+                user.set_password(password)
+                user.save()
+                user.sites.set([sites[slug] for slug in slugs])
+                new += 1
+        return new

@@ -1,0 +1,261 @@
+"""The shared core: users with a role and a site scope, pilot sites with their settlements, thematic areas."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mapping_portal.access import PilotSiteQuerySet, SiteScopedQuerySet
+from mapping_portal.roles import Role
+
+# Kyrgyzstan's extent, with a small margin. A point outside it is a typing mistake (swapped
+# latitude and longitude is the usual one), never a real place of this project.
+KYRGYZSTAN_BOUNDS = {"lat_min": 39.1, "lat_max": 43.4, "lon_min": 69.2, "lon_max": 80.4}
+
+
+def point_in_kyrgyzstan(lat, lon) -> bool:
+    b = KYRGYZSTAN_BOUNDS
+    return b["lat_min"] <= lat <= b["lat_max"] and b["lon_min"] <= lon <= b["lon_max"]
+
+
+def validate_point_in_kyrgyzstan(lat, lon):
+    """Raise a ValidationError a field officer understands when a point is not in Kyrgyzstan."""
+    if lat is None and lon is None:
+        return
+    if lat is None or lon is None:
+        raise ValidationError(_("Give both latitude and longitude, or neither."))
+    if not point_in_kyrgyzstan(lat, lon):
+        raise ValidationError(
+            _("The point %(lat).5f, %(lon).5f is not in Kyrgyzstan. Check that latitude and longitude are not swapped."),
+            params={"lat": lat, "lon": lon},
+        )
+
+
+class TranslatedNames(models.Model):
+    """Reference data named in all three interface languages; `name` follows the active one."""
+
+    name_ky = models.CharField(_("name (Kyrgyz)"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to Kyrgyz, Russian, English in that order."""
+        language = (get_language() or "ky")[:2]
+        preferred = getattr(self, f"name_{language}", "")
+        return preferred or self.name_ky or self.name_ru or self.name_en
+
+    def names(self) -> dict:
+        return {"ky": self.name_ky, "ru": self.name_ru, "en": self.name_en}
+
+    def __str__(self):
+        return self.name
+
+
+class LocationPrecision(models.TextChoices):
+    EXACT = "exact", _("exact")
+    DISTRICT_SEAT = "district_seat", _("approximate: the district seat")
+    UNSET = "unset", _("not set")
+
+
+class PilotSite(TranslatedNames):
+    """One of the project's pilot sites: an ayil aimak or a town, with its official code and place."""
+
+    class Kind(models.TextChoices):
+        AYIL_AIMAK = "ayil_aimak", _("ayil aimak")
+        TOWN = "town", _("town")
+
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    oblast_ky = models.CharField(_("oblast (Kyrgyz)"), max_length=100, blank=True)
+    oblast_ru = models.CharField(_("oblast (Russian)"), max_length=100, blank=True)
+    oblast_en = models.CharField(_("oblast (English)"), max_length=100, blank=True)
+    district_ky = models.CharField(_("district (Kyrgyz)"), max_length=100, blank=True)
+    district_ru = models.CharField(_("district (Russian)"), max_length=100, blank=True)
+    district_en = models.CharField(_("district (English)"), max_length=100, blank=True)
+    soate_code = models.CharField(_("official code (SOATE)"), max_length=14, unique=True)
+    centre_lat = models.FloatField(_("centre latitude"), null=True, blank=True)
+    centre_lon = models.FloatField(_("centre longitude"), null=True, blank=True)
+    centre_precision = models.CharField(
+        _("precision of the centre"),
+        max_length=20,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.UNSET,
+    )
+    centre_note = models.TextField(_("where the centre comes from"), blank=True)
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+    boundary_source = models.CharField(_("source of the boundary"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    objects = PilotSiteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("pilot site")
+        verbose_name_plural = _("pilot sites")
+        constraints = [
+            models.CheckConstraint(
+                name="pilot_site_centre_both_or_neither",
+                condition=(models.Q(centre_lat__isnull=True) & models.Q(centre_lon__isnull=True))
+                | (models.Q(centre_lat__isnull=False) & models.Q(centre_lon__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="pilot_site_centre_precision_matches",
+                condition=(models.Q(centre_lat__isnull=True) & models.Q(centre_precision="unset"))
+                | (models.Q(centre_lat__isnull=False) & ~models.Q(centre_precision="unset")),
+            ),
+        ]
+
+    def clean(self):
+        validate_point_in_kyrgyzstan(self.centre_lat, self.centre_lon)
+
+    @property
+    def district(self) -> str:
+        return _pick(self, "district")
+
+    @property
+    def oblast(self) -> str:
+        return _pick(self, "oblast")
+
+    @property
+    def has_centre(self) -> bool:
+        return self.centre_lat is not None and self.centre_lon is not None
+
+    @property
+    def centre_is_approximate(self) -> bool:
+        return self.centre_precision != LocationPrecision.EXACT
+
+    def set_centre(self, lat, lon, precision=LocationPrecision.EXACT, note=""):
+        """Place the site's centre; validates that the point lies in Kyrgyzstan."""
+        validate_point_in_kyrgyzstan(lat, lon)
+        self.centre_lat, self.centre_lon = lat, lon
+        self.centre_precision = precision if lat is not None else LocationPrecision.UNSET
+        self.centre_note = note
+
+
+def _pick(obj, prefix):
+    language = (get_language() or "ky")[:2]
+    return getattr(obj, f"{prefix}_{language}", "") or getattr(obj, f"{prefix}_ky") or getattr(obj, f"{prefix}_ru")
+
+
+class Settlement(TranslatedNames):
+    """A village (or town quarter) of a pilot site, with its official code and point where known."""
+
+    site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="settlements", verbose_name=_("pilot site"))
+    soate_code = models.CharField(_("official code (SOATE)"), max_length=14, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = SiteScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["site", "soate_code", "name_ru"]
+        verbose_name = _("settlement")
+        verbose_name_plural = _("settlements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["soate_code"], condition=~models.Q(soate_code=""), name="settlement_soate_code_unique"
+            ),
+            models.CheckConstraint(
+                name="settlement_point_both_or_neither",
+                condition=(models.Q(lat__isnull=True) & models.Q(lon__isnull=True))
+                | (models.Q(lat__isnull=False) & models.Q(lon__isnull=False)),
+            ),
+        ]
+
+    def clean(self):
+        validate_point_in_kyrgyzstan(self.lat, self.lon)
+
+
+class Unscr1325Pillar(models.TextChoices):
+    PREVENTION = "prevention", _("prevention")
+    PARTICIPATION = "participation", _("participation")
+    PROTECTION = "protection", _("protection")
+    RELIEF_RECOVERY = "relief_recovery", _("relief and recovery")
+
+
+class ThematicArea(TranslatedNames):
+    """One of the project's five thematic directions, tagged with the UNSCR 1325 pillars it serves.
+
+    A `sensitive` area (gender-based-violence prevention) hides the organizations working on it
+    from the public map unless their consent says otherwise.
+    """
+
+    code = models.SlugField(unique=True)
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1), MaxValueValidator(99)])
+    description_ky = models.TextField(_("description (Kyrgyz)"), blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("Organizations working on a sensitive area are hidden from the public map unless their consent covers it."),
+    )
+    pillars = ArrayField(
+        models.CharField(max_length=20, choices=Unscr1325Pillar.choices),
+        verbose_name=_("UNSCR 1325 pillars"),
+        default=list,
+        blank=True,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("thematic area")
+        verbose_name_plural = _("thematic areas")
+
+    @property
+    def description(self) -> str:
+        return _pick(self, "description")
+
+    def get_pillars_display(self) -> list:
+        labels = dict(Unscr1325Pillar.choices)
+        return [labels[p] for p in self.pillars if p in labels]
+
+
+class PortalUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in: one role, and the pilot sites they work in.
+
+    Staff and admins with no sites see all sites; every other role sees only its own sites.
+    Django's `is_staff` and `is_superuser` follow the role (only admins use the Django admin).
+    """
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    sites = models.ManyToManyField(
+        PilotSite,
+        blank=True,
+        related_name="users",
+        verbose_name=_("pilot sites"),
+        help_text=_("Local authorities see only these sites. Staff and administrators with none see all sites."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=[("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")], default="ky"
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[sites])
+
+    objects = PortalUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def save(self, *args, **kwargs):
+        if self.is_superuser and self.role != Role.ADMIN and not self.pk:
+            self.role = Role.ADMIN
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        super().save(*args, **kwargs)

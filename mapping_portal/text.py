@@ -1,0 +1,33 @@
+"""Text keys for matching names across scripts: Kyrgyz/Russian Cyrillic and their Latin spellings.
+
+`match_key("Кыштут") == match_key("Kyshtut")`, `match_key("Жаны-Жер") == match_key("Dzhany-Dzher")`:
+the key folds both scripts onto one rough Latin form, drops punctuation, and collapses the
+letters that Kyrgyz and Russian spellings of one name disagree on (ө/о, ү/у, ң/н, ж/дж/zh/j).
+It is a key for finding candidates, not a transliteration to show anyone.
+"""
+
+import re
+import unicodedata
+
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "j", "з": "z",
+    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o", "ө": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ү": "u", "ф": "f", "х": "h", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}
+# Latin spellings in use for the same sounds, folded onto the forms above (longest first).
+_LATIN_FOLDS = [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("w", "v"), ("ı", "i")]
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def match_key(text: str) -> str:
+    """A script-independent key for comparing names (see module docstring)."""
+    text = unicodedata.normalize("NFC", text or "").lower()
+    text = "".join(_CYRILLIC.get(ch, ch) for ch in text)
+    # Strip accents from Latin letters (ö → o, ü → u) after the Cyrillic has been mapped.
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    for source, target in _LATIN_FOLDS:
+        text = text.replace(source, target)
+    # "дж" maps to "dj" above only if it went through the Latin folds: do it once more.
+    text = text.replace("dj", "j")
+    return _NON_ALNUM.sub("", text)

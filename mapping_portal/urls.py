@@ -1,0 +1,35 @@
+"""Root URLs: language-prefixed pages, plus the unprefixed API, health check, media and admin."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+# The admin is not autodiscovered (see PortalAdminConfig): each app's admin module is named here.
+import mapping_portal.admin  # noqa: F401, E402
+from mapping_portal import media, views
+
+accounts_patterns = (
+    [
+        path("login/", views.LoginView.as_view(), name="login"),
+        path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    ],
+    "accounts",
+)
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("api/sites.geojson", views.sites_geojson, name="sites-geojson"),
+    path("media/<path:path>", media.serve, name="media"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("map/", views.map_page, name="map"),
+    path("sites/<slug:slug>/", views.site_detail, name="site-detail"),
+    path("sites/<slug:slug>/location/", views.site_location, name="site-location"),
+    path("accounts/", include(accounts_patterns)),
+)

@@ -1,0 +1,135 @@
+"""Pages of the shared core: home, the map of the pilot sites, a site's page, health and sign-in."""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from mapping_portal import access
+from mapping_portal.forms import SiteLocationForm
+from mapping_portal.geo import sites_feature_collection
+from mapping_portal.models import PilotSite, ThematicArea
+
+logger = logging.getLogger("mapping_portal")
+
+
+def map_context() -> dict:
+    """What every page with a map needs: the tile source and the labels its script shows."""
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "map_labels": {
+            "exact": _("exact location"),
+            "approximate": _("approximate location: the district seat, not the site itself"),
+            "unset": _("location not set"),
+            "settlements": _("Settlements"),
+            "boundary": _("Boundary"),
+            "sitePage": _("Site page"),
+            "pickedPoint": _("Chosen point"),
+        },
+    }
+
+
+def home(request):
+    sites = PilotSite.objects.annotate(settlement_count=Count("settlements"))
+    areas = ThematicArea.objects.all()
+    return render(request, "mapping_portal/home.html", {"sites": sites, "areas": areas})
+
+
+def map_page(request):
+    sites = PilotSite.objects.prefetch_related("settlements")
+    return render(
+        request,
+        "mapping_portal/map.html",
+        {"sites": sites, **map_context()},
+    )
+
+
+@login_required
+def site_detail(request, slug):
+    site = get_object_or_404(PilotSite.objects.for_user(request.user).prefetch_related("settlements"), slug=slug)
+    return render(
+        request,
+        "mapping_portal/site_detail.html",
+        {"site": site, "settlements": site.settlements.all(), **map_context()},
+    )
+
+
+@login_required
+def site_location(request, slug):
+    """An admin places a site's centre by clicking the map (or typing the coordinates)."""
+    site = get_object_or_404(PilotSite.objects.for_user(request.user), slug=slug)
+    if not access.can_set_site_location(request.user, site):
+        raise PermissionDenied
+    initial = {
+        "centre_lat": site.centre_lat,
+        "centre_lon": site.centre_lon,
+        "centre_precision": "exact",
+        "centre_note": site.centre_note,
+    }
+    form = SiteLocationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            site = PilotSite.objects.select_for_update().get(pk=site.pk)
+            site.set_centre(
+                form.cleaned_data["centre_lat"],
+                form.cleaned_data["centre_lon"],
+                form.cleaned_data["centre_precision"],
+                form.cleaned_data["centre_note"],
+            )
+            site.save()
+        messages.success(request, _("The centre of %(site)s was saved.") % {"site": site.name})
+        return redirect("site-detail", slug=site.slug)
+    return render(
+        request,
+        "mapping_portal/site_location.html",
+        {"site": site, "form": form, **map_context()},
+    )
+
+
+@require_GET
+def sites_geojson(request):
+    """Public: the pilot sites as GeoJSON (the sites themselves are public; people never are)."""
+    response = JsonResponse(sites_feature_collection(), json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/geo+json"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """200 with the database's status when all is well; 503 when the database does not answer."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class LoginView(auth_views.LoginView):
+    """Sign-in; afterwards the user lands on the page they asked for, in their preferred language."""
+
+    redirect_authenticated_user = True
+
+    def get_success_url(self):
+        url = super().get_success_url()
+        language = self.request.user.preferred_language
+        if url_has_allowed_host_and_scheme(url, allowed_hosts={self.request.get_host()}):
+            return translate_url(url, language)
+        return url

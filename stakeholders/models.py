@@ -1,0 +1,1 @@
+"""Stakeholder registry: organizations, people, capacity assessments, import and duplicates (issues 4–6)."""

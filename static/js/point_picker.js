@@ -1,0 +1,48 @@
+/* Click-to-place point widget: a map tied to a latitude and a longitude input. Clicking the map
+   or dragging the marker fills the inputs; typing in the inputs moves the marker. */
+(function () {
+  "use strict";
+
+  function setup(element) {
+    var P = window.PortalMap;
+    var latInput = document.getElementById(element.dataset.latInput);
+    var lonInput = document.getElementById(element.dataset.lonInput);
+    var map = P.createMap(element);
+    var marker = null;
+
+    function place(latlng, pan) {
+      if (!marker) {
+        marker = L.marker(latlng, { draggable: true, keyboard: true, title: P.labels().pickedPoint || "" }).addTo(map);
+        marker.on("dragend", function () { write(marker.getLatLng()); });
+      } else {
+        marker.setLatLng(latlng);
+      }
+      if (pan) { map.setView(latlng, Math.max(map.getZoom(), 11)); }
+    }
+
+    function write(latlng) {
+      latInput.value = latlng.lat.toFixed(6);
+      lonInput.value = latlng.lng.toFixed(6);
+      latInput.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    function readInputs() {
+      var lat = parseFloat(String(latInput.value).replace(",", "."));
+      var lon = parseFloat(String(lonInput.value).replace(",", "."));
+      if (isFinite(lat) && isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
+        place(L.latLng(lat, lon), true);
+      }
+    }
+
+    map.on("click", function (event) {
+      place(event.latlng, false);
+      write(event.latlng);
+    });
+    latInput.addEventListener("input", readInputs);
+    lonInput.addEventListener("input", readInputs);
+    readInputs();
+    element.dataset.ready = "true";
+  }
+
+  document.querySelectorAll("[data-lat-input][data-lon-input]").forEach(setup);
+})();
