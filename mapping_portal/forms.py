@@ -1,6 +1,7 @@
-"""Forms of the shared core: placing a pilot site on the map."""
+"""Forms of the shared core: signing in, placing a pilot site on the map."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from mapping_portal.models import LocationPrecision, validate_point_in_kyrgyzstan
@@ -48,3 +49,11 @@ class SiteLocationForm(BootstrapFormMixin, forms.Form):
         if lat is not None and lon is not None:
             validate_point_in_kyrgyzstan(lat, lon)
         return cleaned
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    # Django's Kyrgyz catalogue lacks these messages; ours are translated in all three languages.
+    error_messages = {
+        "invalid_login": _("Wrong username or password. Both are case-sensitive."),
+        "inactive": _("This account is switched off. Ask an administrator to switch it on."),
+    }

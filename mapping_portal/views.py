@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mapping_portal import access
-from mapping_portal.forms import SiteLocationForm
+from mapping_portal.forms import PortalAuthenticationForm, SiteLocationForm
 from mapping_portal.geo import sites_feature_collection
 from mapping_portal.models import PilotSite, ThematicArea
 
@@ -126,6 +126,7 @@ class LoginView(auth_views.LoginView):
     """Sign-in; afterwards the user lands on the page they asked for, in their preferred language."""
 
     redirect_authenticated_user = True
+    authentication_form = PortalAuthenticationForm
 
     def get_success_url(self):
         url = super().get_success_url()

@@ -1,0 +1,92 @@
+"""The cast every test uses: the three real pilot sites and one user per role and site.
+
+admin, staff (all sites), la_akturpak / la_kyshtut / la_kerben (local authority of one site),
+reviewer, viewer — and `anonymous` for the public. `users` maps those names to users for
+parametrized access tables.
+"""
+
+import pytest
+
+from mapping_portal.models import PilotSite, User
+from mapping_portal.reference import load_reference_data
+from mapping_portal.roles import Role
+
+CAST = {
+    "admin": (Role.ADMIN, []),
+    "staff": (Role.STAFF, []),
+    "la_akturpak": (Role.LOCAL_AUTHORITY, ["akturpak"]),
+    "la_kyshtut": (Role.LOCAL_AUTHORITY, ["kyshtut"]),
+    "la_kerben": (Role.LOCAL_AUTHORITY, ["kerben"]),
+    "reviewer": (Role.REVIEWER, []),
+    "viewer": (Role.VIEWER, []),
+}
+PASSWORD = "a-long-test-password-17"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher takes ~0.3 s per password by design; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def sites(db):
+    """The three pilot sites (with settlements) and five thematic areas, from the real data."""
+    load_reference_data()
+    return {site.slug: site for site in PilotSite.objects.all()}
+
+
+def make_user(username, role, site_slugs=(), **extra):
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role, **extra)
+    user.sites.set(PilotSite.objects.filter(slug__in=site_slugs))
+    return user
+
+
+@pytest.fixture
+def users(sites):
+    cast = {name: make_user(name, role, slugs) for name, (role, slugs) in CAST.items()}
+    cast["anonymous"] = None
+    return cast
+
+
+@pytest.fixture
+def admin(users):
+    return users["admin"]
+
+
+@pytest.fixture
+def staff(users):
+    return users["staff"]
+
+
+@pytest.fixture
+def la_kyshtut(users):
+    return users["la_kyshtut"]
+
+
+@pytest.fixture
+def la_kerben(users):
+    return users["la_kerben"]
+
+
+@pytest.fixture
+def viewer(users):
+    return users["viewer"]
+
+
+@pytest.fixture
+def reviewer(users):
+    return users["reviewer"]
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` — the test client signed in as `user` (or anonymous for None)."""
+
+    def signed_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return signed_in

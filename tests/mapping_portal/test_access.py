@@ -1,0 +1,146 @@
+"""The access policy (DESIGN.md §4): site scope per role, the named predicates, and 404 outside scope."""
+
+import pytest
+from django.urls import reverse
+
+from mapping_portal import access
+from mapping_portal.models import PilotSite, Settlement
+from tests.conftest import make_user
+
+ROLES = ["admin", "staff", "la_akturpak", "la_kyshtut", "la_kerben", "reviewer", "viewer", "anonymous"]
+
+# role → the pilot sites it may see (slugs)
+SITE_SCOPE = {
+    "admin": {"akturpak", "kyshtut", "kerben"},
+    "staff": {"akturpak", "kyshtut", "kerben"},
+    "la_akturpak": {"akturpak"},
+    "la_kyshtut": {"kyshtut"},
+    "la_kerben": {"kerben"},
+    "reviewer": {"akturpak", "kyshtut", "kerben"},
+    "viewer": {"akturpak", "kyshtut", "kerben"},
+    "anonymous": set(),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_site_scope_of_each_role(users, role):
+    visible = set(PilotSite.objects.for_user(users[role]).values_list("slug", flat=True))
+    assert visible == SITE_SCOPE[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rows_of_a_site_follow_the_site_scope(users, role):
+    settlements = Settlement.objects.for_user(users[role]).select_related("site")
+    assert {s.site.slug for s in settlements} == SITE_SCOPE[role]
+
+
+def test_staff_bound_to_one_site_sees_only_that_site(sites):
+    field_officer = make_user("officer", "staff", ["kerben"])
+    assert list(PilotSite.objects.for_user(field_officer).values_list("slug", flat=True)) == ["kerben"]
+
+
+def test_local_authority_without_a_site_sees_no_site(sites):
+    unassigned = make_user("la-nowhere", "local_authority")
+    assert not PilotSite.objects.for_user(unassigned).exists()
+
+
+def test_deactivated_user_gets_the_public_scope(users):
+    users["staff"].is_active = False
+    assert not PilotSite.objects.for_user(users["staff"]).exists()
+    assert not access.can_manage_registry(users["staff"])
+
+
+# role → the predicates that say yes (every other predicate says no)
+ALLOWED = {
+    "admin": {"use_admin", "manage_reference_data", "set_site_location", "manage_registry", "view_personal_data",
+              "export", "export_personal_data"},
+    "staff": {"manage_registry", "view_personal_data", "export"},
+    "la_kyshtut": {"export"},
+    "reviewer": set(),
+    "viewer": set(),
+    "anonymous": set(),
+}
+SITE_INDEPENDENT = ["use_admin", "manage_reference_data", "set_site_location", "manage_registry",
+                    "view_personal_data", "export", "export_personal_data"]
+
+
+@pytest.mark.parametrize("role", list(ALLOWED))
+@pytest.mark.parametrize("rule", SITE_INDEPENDENT)
+def test_predicates_per_role(users, role, rule):
+    assert access.PREDICATES[rule](users[role]) is (rule in ALLOWED[role])
+
+
+def test_every_registered_predicate_is_covered_by_this_table():
+    assert set(access.PREDICATES) == set(SITE_INDEPENDENT) | {"view_site_workspace"}
+
+
+# --- The site page: role × site → status ------------------------------------------------------
+
+SITE_PAGE = [
+    ("admin", "kyshtut", 200),
+    ("staff", "kerben", 200),
+    ("la_kyshtut", "kyshtut", 200),
+    ("la_kyshtut", "kerben", 404),
+    ("la_kyshtut", "akturpak", 404),
+    ("la_kerben", "kyshtut", 404),
+    ("reviewer", "akturpak", 200),
+    ("viewer", "kerben", 200),
+    ("anonymous", "kyshtut", 302),
+]
+
+
+@pytest.mark.parametrize(("role", "slug", "status"), SITE_PAGE)
+def test_site_page_access(users, client_for, role, slug, status):
+    response = client_for(users[role]).get(reverse("site-detail", args=[slug]))
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_local_authority_gets_404_for_other_sites_page_same_as_a_missing_site(client_for, la_kyshtut):
+    client = client_for(la_kyshtut)
+    other = client.get(reverse("site-detail", args=["kerben"]))
+    missing = client.get(reverse("site-detail", args=["no-such-site"]))
+    assert other.status_code == missing.status_code == 404
+
+
+SITE_LOCATION_PAGE = [
+    ("admin", "kyshtut", 200),
+    ("staff", "kyshtut", 403),
+    ("la_kyshtut", "kyshtut", 403),
+    ("la_kyshtut", "kerben", 404),
+    ("viewer", "kerben", 403),
+    ("reviewer", "kerben", 403),
+    ("anonymous", "kerben", 302),
+]
+
+
+@pytest.mark.parametrize(("role", "slug", "status"), SITE_LOCATION_PAGE)
+def test_site_location_page_access(users, client_for, role, slug, status):
+    response = client_for(users[role]).get(reverse("site-location", args=[slug]))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(("role", "status"), [("admin", 200), ("staff", 302), ("la_kerben", 302), ("viewer", 302)])
+def test_django_admin_is_for_admins_only(users, client_for, role, status):
+    response = client_for(users[role]).get("/admin/")
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith("/admin/login/")
+
+
+def test_admin_login_page_refuses_a_non_admin(users, client):
+    response = client.post("/admin/login/", {"username": "staff", "password": "a-long-test-password-17"})
+    assert response.status_code == 200
+    assert client.get("/admin/").status_code == 302
+
+
+def test_navigation_shows_administration_to_admins_only(users, client_for):
+    assert "/admin/" in client_for(users["admin"]).get(reverse("home")).content.decode()
+    assert "/admin/" not in client_for(users["staff"]).get(reverse("home")).content.decode()
+
+
+def test_navigation_lists_only_the_sites_in_scope(users, client_for):
+    page = client_for(users["la_kerben"]).get(reverse("home")).content.decode()
+    assert reverse("site-detail", args=["kerben"]) in page
+    assert reverse("site-detail", args=["kyshtut"]) not in page
