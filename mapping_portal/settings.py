@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_dotenv(BASE_DIR / ".env")
+# Values already in the environment win over the file.
+load_dotenv(os.environ.get("ENV_FILE") or BASE_DIR / ".env")
 
 
 def env_bool(name, default=False):

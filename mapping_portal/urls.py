@@ -4,7 +4,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.i18n import set_language
 
 # The admin is not autodiscovered (see PortalAdminConfig): each app's admin module is named here.
 import mapping_portal.admin  # noqa: F401, E402
@@ -22,7 +21,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/sites.geojson", views.sites_geojson, name="sites-geojson"),
     path("media/<path:path>", media.serve, name="media"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,9 +13,11 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from mapping_portal import access
 from mapping_portal.forms import PortalAuthenticationForm, SiteLocationForm
@@ -120,6 +122,21 @@ def healthz(request):
         logger.exception("Health check: the database does not answer")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_POST
+def set_language(request):
+    """Django's language switcher, made to work from any page whatever the browser's language.
+
+    Django translates the `next` URL by resolving it under the *active* language, which comes
+    from the browser when this unprefixed view runs: from /ky/map/ with an English browser it
+    would not resolve, and the user would stay in Kyrgyz. Resolving under the page's own
+    language fixes that.
+    """
+    page_language = translation.get_language_from_path(request.POST.get("next", ""))
+    if page_language:
+        translation.activate(page_language)
+    return i18n.set_language(request)
 
 
 class LoginView(auth_views.LoginView):

@@ -13,6 +13,7 @@
   function createMap(element) {
     var map = L.map(element, { maxZoom: 18, minZoom: 5, zoomControl: true });
     map.fitBounds(KYRGYZSTAN);
+    L.control.scale({ imperial: false }).addTo(map);
     var tileUrl = element.dataset.tileUrl;
     if (tileUrl) {
       var failures = 0;

@@ -49,6 +49,13 @@ def test_the_switcher_keeps_the_page_and_remembers_the_choice(client, sites):
     assert client.get("/")["Location"] == "/en/"
 
 
+def test_the_switcher_works_whatever_the_browsers_language(client, sites):
+    response = client.post(
+        reverse("set_language"), {"language": "ru", "next": "/ky/map/"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    )
+    assert response["Location"] == "/ru/map/"
+
+
 def test_the_switcher_refuses_a_foreign_next_url(client, sites):
     response = client.post(reverse("set_language"), {"language": "ru", "next": "https://example.org/"})
     assert response["Location"] == "/"
