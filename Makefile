@@ -53,7 +53,9 @@ check: $(VENV)/.installed-dev
 	DEBUG=1 $(PY) manage.py check
 
 bench: $(VENV)/.installed-dev  ## measured figures, never pass/fail
-	DEBUG=1 $(PY) -m benchmarks
+	@DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
+	@DEBUG=1 $(PY) manage.py seed_demo $(if $(SCALE),--scale $(SCALE)) > /dev/null
+	DEBUG=1 $(PY) -m tests.benchmarks
 
 db-stop: $(VENV)/.installed  ## stop the embedded PostgreSQL
 	$(PY) -c "from pathlib import Path; from mapping_portal import embedded_db; print('stopped' if embedded_db.stop(Path('var/pg/data')) else 'not running')"

@@ -32,7 +32,10 @@ class SiteLocationForm(BootstrapFormMixin, forms.Form):
     centre_lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
     centre_precision = forms.ChoiceField(
         label=_("Precision"),
-        choices=[(LocationPrecision.EXACT, LocationPrecision.EXACT.label), (LocationPrecision.DISTRICT_SEAT, LocationPrecision.DISTRICT_SEAT.label)],
+        choices=[
+            (LocationPrecision.EXACT, LocationPrecision.EXACT.label),
+            (LocationPrecision.DISTRICT_SEAT, LocationPrecision.DISTRICT_SEAT.label),
+        ],
         initial=LocationPrecision.EXACT,
     )
     centre_note = forms.CharField(

@@ -30,7 +30,10 @@ def validate_point_in_kyrgyzstan(lat, lon):
         raise ValidationError(_("Give both latitude and longitude, or neither."))
     if not point_in_kyrgyzstan(lat, lon):
         raise ValidationError(
-            _("The point %(lat).5f, %(lon).5f is not in Kyrgyzstan. Check that latitude and longitude are not swapped."),
+            _(
+                "The point %(lat).5f, %(lon).5f is not in Kyrgyzstan. "
+                "Check that latitude and longitude are not swapped."
+            ),
             params={"lat": lat, "lon": lon},
         )
 
@@ -45,6 +48,9 @@ class TranslatedNames(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language, falling back to Kyrgyz, Russian, English in that order."""
@@ -54,9 +60,6 @@ class TranslatedNames(models.Model):
 
     def names(self) -> dict:
         return {"ky": self.name_ky, "ru": self.name_ru, "en": self.name_en}
-
-    def __str__(self):
-        return self.name
 
 
 class LocationPrecision(models.TextChoices):
@@ -148,7 +151,9 @@ def _pick(obj, prefix):
 class Settlement(TranslatedNames):
     """A village (or town quarter) of a pilot site, with its official code and point where known."""
 
-    site = models.ForeignKey(PilotSite, on_delete=models.CASCADE, related_name="settlements", verbose_name=_("pilot site"))
+    site = models.ForeignKey(
+        PilotSite, on_delete=models.CASCADE, related_name="settlements", verbose_name=_("pilot site")
+    )
     soate_code = models.CharField(_("official code (SOATE)"), max_length=14, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
@@ -197,7 +202,9 @@ class ThematicArea(TranslatedNames):
     sensitive = models.BooleanField(
         _("sensitive"),
         default=False,
-        help_text=_("Organizations working on a sensitive area are hidden from the public map unless their consent covers it."),
+        help_text=_(
+            "Organizations working on a sensitive area are hidden from the public map unless their consent covers it."
+        ),
     )
     pillars = ArrayField(
         models.CharField(max_length=20, choices=Unscr1325Pillar.choices),
@@ -243,7 +250,10 @@ class User(AbstractUser):
         help_text=_("Local authorities see only these sites. Staff and administrators with none see all sites."),
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=2, choices=[("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")], default="ky"
+        _("preferred language"),
+        max_length=2,
+        choices=[("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")],
+        default="ky",
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=[sites])
 

@@ -29,12 +29,20 @@ def _site_defaults(record):
     }
     if record.get("centre"):
         lon, lat = record["centre"]
-        defaults.update(centre_lat=lat, centre_lon=lon, centre_precision=LocationPrecision.EXACT,
-                        centre_note=record.get("centre_note", ""))
+        defaults.update(
+            centre_lat=lat,
+            centre_lon=lon,
+            centre_precision=LocationPrecision.EXACT,
+            centre_note=record.get("centre_note", ""),
+        )
     elif record.get("centre_approx"):
         lon, lat = record["centre_approx"]
-        defaults.update(centre_lat=lat, centre_lon=lon, centre_precision=LocationPrecision.DISTRICT_SEAT,
-                        centre_note=record.get("centre_approx_note", ""))
+        defaults.update(
+            centre_lat=lat,
+            centre_lon=lon,
+            centre_precision=LocationPrecision.DISTRICT_SEAT,
+            centre_note=record.get("centre_approx_note", ""),
+        )
     return defaults
 
 

@@ -68,7 +68,9 @@ def test_every_string_is_translated_and_none_is_fuzzy(language):
 @pytest.mark.parametrize("language", ["ky", "ru"])
 def test_no_translation_just_repeats_the_english(language):
     entries = po_entries(ROOT / "locale" / language / "LC_MESSAGES" / "django.po")
-    copied = [e["msgid"] for e in entries if re.search(r"[A-Za-z]{3,}", e["msgid"]) and e["msgid"] in e["msgstr"].values()]
+    copied = [
+        e["msgid"] for e in entries if re.search(r"[A-Za-z]{3,}", e["msgid"]) and e["msgid"] in e["msgstr"].values()
+    ]
     assert copied == []
 
 
@@ -89,8 +91,22 @@ def test_compiled_catalogue_matches_its_source(language):
 
 @pytest.mark.parametrize(
     "path",
-    ["manage.py", "mapping_portal", "stakeholders", "dialogues", "grants", "templates", "static", "requirements.txt",
-     "tests", "README.md", "Makefile", ".ci/run", "static/vendor/README.md", "mapping_portal/data/SOURCES.md"],
+    [
+        "manage.py",
+        "mapping_portal",
+        "stakeholders",
+        "dialogues",
+        "grants",
+        "templates",
+        "static",
+        "requirements.txt",
+        "tests",
+        "README.md",
+        "Makefile",
+        ".ci/run",
+        "static/vendor/README.md",
+        "mapping_portal/data/SOURCES.md",
+    ],
 )
 def test_design_card_layout(path):
     assert (ROOT / path).exists()

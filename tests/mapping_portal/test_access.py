@@ -52,16 +52,30 @@ def test_deactivated_user_gets_the_public_scope(users):
 
 # role → the predicates that say yes (every other predicate says no)
 ALLOWED = {
-    "admin": {"use_admin", "manage_reference_data", "set_site_location", "manage_registry", "view_personal_data",
-              "export", "export_personal_data"},
+    "admin": {
+        "use_admin",
+        "manage_reference_data",
+        "set_site_location",
+        "manage_registry",
+        "view_personal_data",
+        "export",
+        "export_personal_data",
+    },
     "staff": {"manage_registry", "view_personal_data", "export"},
     "la_kyshtut": {"export"},
     "reviewer": set(),
     "viewer": set(),
     "anonymous": set(),
 }
-SITE_INDEPENDENT = ["use_admin", "manage_reference_data", "set_site_location", "manage_registry",
-                    "view_personal_data", "export", "export_personal_data"]
+SITE_INDEPENDENT = [
+    "use_admin",
+    "manage_reference_data",
+    "set_site_location",
+    "manage_registry",
+    "view_personal_data",
+    "export",
+    "export_personal_data",
+]
 
 
 @pytest.mark.parametrize("role", list(ALLOWED))

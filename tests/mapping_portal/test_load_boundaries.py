@@ -93,7 +93,11 @@ def test_dry_run_changes_nothing(tmp_path, sites):
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "is not a GeoJSON file"), ('{"type": "Feature"}', "not a GeoJSON FeatureCollection"), (None, "No such file")],
+    [
+        ("{not json", "is not a GeoJSON file"),
+        ('{"type": "Feature"}', "not a GeoJSON FeatureCollection"),
+        (None, "No such file"),
+    ],
 )
 def test_bad_files_get_a_clear_message(tmp_path, sites, content, message):
     path = tmp_path / "input.geojson"

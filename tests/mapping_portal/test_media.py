@@ -36,7 +36,9 @@ def test_a_folder_without_a_rule_is_never_served(client_for, users, settings, tm
     assert client_for(users["admin"]).get("/media/unregistered/secret.txt").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["testdocs/../../etc/passwd", "testdocs/%2e%2e/%2e%2e/etc/passwd", "testdocs/missing.txt"])
+@pytest.mark.parametrize(
+    "path", ["testdocs/../../etc/passwd", "testdocs/%2e%2e/%2e%2e/etc/passwd", "testdocs/missing.txt"]
+)
 def test_traversal_and_missing_files_answer_404(client_for, users, private_upload, path):
     assert client_for(users["admin"]).get(f"/media/{path}").status_code == 404
 

@@ -20,7 +20,10 @@ def test_admin_sets_an_exact_centre(client_for, admin):
     assert response["Location"] == "/en/sites/kyshtut/"
     site = PilotSite.objects.get(slug="kyshtut")
     assert (site.centre_lat, site.centre_lon, site.centre_precision, site.centre_note) == (
-        40.0412, 70.6004, "exact", "ayil okmotu",
+        40.0412,
+        70.6004,
+        "exact",
+        "ayil okmotu",
     )
     assert site.history.first().history_user == admin
 

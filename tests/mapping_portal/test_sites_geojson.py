@@ -1,8 +1,8 @@
 """GET /api/sites.geojson: public, one Point per site at its centre, boundaries and settlements where known."""
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mapping_portal.models import KYRGYZSTAN_BOUNDS, PilotSite, Settlement
 

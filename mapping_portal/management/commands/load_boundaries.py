@@ -18,8 +18,19 @@ from mapping_portal.models import LocationPrecision, PilotSite, Settlement, poin
 from mapping_portal.text import match_key
 
 NAME_PROPERTIES = [
-    "name", "name:ky", "name:ru", "name:en", "name_ky", "name_ru", "name_en",
-    "ADM3_EN", "ADM3_RU", "ADM3_KY", "ADM3_REF", "NAME_3", "shapeName",
+    "name",
+    "name:ky",
+    "name:ru",
+    "name:en",
+    "name_ky",
+    "name_ru",
+    "name_en",
+    "ADM3_EN",
+    "ADM3_RU",
+    "ADM3_KY",
+    "ADM3_REF",
+    "NAME_3",
+    "shapeName",
 ]
 # Words that say what kind of unit a name is, not which one: dropped before names are compared.
 GENERIC_WORDS = re.compile(
@@ -74,7 +85,9 @@ class Command(BaseCommand):
             label = self.label(number, properties)
             kind = geometry.get("type")
             if kind not in {"Polygon", "MultiPolygon", "Point"}:
-                report.append(f"skipped   {label}: geometry {kind or 'missing'} is not a Polygon, MultiPolygon or Point")
+                report.append(
+                    f"skipped   {label}: geometry {kind or 'missing'} is not a Polygon, MultiPolygon or Point"
+                )
                 continue
             positions = _positions(geometry)
             if not positions or not all(point_in_kyrgyzstan(lat, lon) for lon, lat in (p[:2] for p in positions)):
@@ -86,7 +99,9 @@ class Command(BaseCommand):
                 report.append(f"unmatched {label}{': ' + how if how else ''}")
                 continue
             if kind == "Point" and isinstance(target, PilotSite) and how != "code":
-                report.append(f"unmatched {label}: a point matched to a site by name only is ambiguous; give its SOATE code")
+                report.append(
+                    f"unmatched {label}: a point matched to a site by name only is ambiguous; give its SOATE code"
+                )
                 continue
             if isinstance(target, Settlement) and kind != "Point":
                 report.append(f"skipped   {label}: settlement boundaries are not stored")
@@ -118,7 +133,11 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}") from error
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise CommandError(f"{path} is not a GeoJSON file (JSON error: {error})") from error
-        if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+        if (
+            not isinstance(data, dict)
+            or data.get("type") != "FeatureCollection"
+            or not isinstance(data.get("features"), list)
+        ):
             raise CommandError(f"{path} is not a GeoJSON FeatureCollection.")
         return [f for f in data["features"] if isinstance(f, dict)]
 
