@@ -5,6 +5,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 from mapping_portal.models import PilotSite, User
 from mapping_portal.reference import load_reference_data
@@ -53,7 +54,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users ({new} new). Sign in with any of them; the password is {told}:")
         for username, role, slugs, _language in DEMO_USERS:
             where = ", ".join(slugs) if slugs else "all sites"
-            self.stdout.write(f"  {username:<12} {role.label} ({where})")
+            with translation.override("en"):  # console output for developers, in one language
+                self.stdout.write(f"  {username:<12} {role.label} ({where})")
 
     @transaction.atomic
     def create_demo_users(self, password) -> int:
