@@ -17,11 +17,15 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	@touch $@
 
+# A development .env, so that plain `manage.py …` works in this checkout (never copied by `make serve`).
+.env:
+	cp .env.example .env
+
 $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-run: $(VENV)/.installed  ## development server with demo data on http://$(HOST):$(PORT)
+run: $(VENV)/.installed .env  ## development server with demo data on http://$(HOST):$(PORT)
 	@DEBUG=$(DEBUG) $(PY) manage.py migrate --noinput
 	@DEBUG=$(DEBUG) $(PY) manage.py seed_demo
 	@echo "The portal: http://$(HOST):$(PORT)/  (Ctrl-C stops it; the database keeps running, 'make db-stop' stops it)"
@@ -33,7 +37,7 @@ serve: $(VENV)/.installed  ## production-style: gunicorn + whitenoise, DEBUG off
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(VENV)/bin/gunicorn mapping_portal.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-test: $(VENV)/.installed-dev  ## the whole suite on (embedded) PostgreSQL, browser tests included
+test: $(VENV)/.installed-dev .env  ## the whole suite on (embedded) PostgreSQL, browser tests included
 	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
