@@ -127,6 +127,24 @@ def can_manage_registry(user) -> bool:
 
 
 @predicate
+def can_edit_record(user, record) -> bool:
+    """Edit a registry record (organization, person): admins and staff, within their sites."""
+    return can_manage_registry(user) and can_see_site(user, record.site)
+
+
+@predicate
+def can_view_funding_sources(user) -> bool:
+    """An organization's funding sources are sensitive: admins and staff only."""
+    return is_project_staff(user)
+
+
+@predicate
+def can_view_contacts(user) -> bool:
+    """An organization's phone, email and address: signed-in roles, never the public."""
+    return role_of(user) is not None
+
+
+@predicate
 def can_view_personal_data(user) -> bool:
     """Phone, email, birth year, vulnerable-group categories, attendance names: admin and staff only."""
     return is_project_staff(user)

@@ -25,6 +25,14 @@ class BootstrapFormMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+def style_filter_form(form: forms.Form) -> forms.Form:
+    """Compact Bootstrap classes for a list page's filter panel (a FilterSet's form)."""
+    for field in form.fields.values():
+        small = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+        field.widget.attrs["class"] = small
+    return form
+
+
 class SiteLocationForm(BootstrapFormMixin, forms.Form):
     """The centre of a pilot site, picked on the map (or typed), with how precise it is."""
 

@@ -269,3 +269,26 @@ class User(AbstractUser):
             self.role = Role.ADMIN
         self.is_staff = self.is_superuser = self.role == Role.ADMIN
         super().save(*args, **kwargs)
+
+
+class ExportLog(models.Model):
+    """Who exported what, when, with which filters, and how many rows (DESIGN.md §6)."""
+
+    user = models.ForeignKey(
+        "mapping_portal.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="exports", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    export = models.CharField(_("export"), max_length=60)
+    format = models.CharField(_("format"), max_length=10)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    personal_data = models.BooleanField(_("contains personal data"), default=False)
+    channel = models.CharField(_("channel"), max_length=20, default="web")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export log entry")
+        verbose_name_plural = _("export log")
+
+    def __str__(self):
+        return f"{self.export}.{self.format} ({self.created_at:%d.%m.%Y %H:%M})"

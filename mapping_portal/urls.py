@@ -7,7 +7,9 @@ from django.urls import include, path
 
 # The admin is not autodiscovered (see PortalAdminConfig): each app's admin module is named here.
 import mapping_portal.admin  # noqa: F401, E402
+import stakeholders.admin  # noqa: F401, E402
 from mapping_portal import media, views
+from stakeholders import views as stakeholder_views
 
 accounts_patterns = (
     [
@@ -20,6 +22,7 @@ accounts_patterns = (
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/sites.geojson", views.sites_geojson, name="sites-geojson"),
+    path("api/stakeholders.geojson", stakeholder_views.organizations_geojson, name="stakeholders-geojson"),
     path("media/<path:path>", media.serve, name="media"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
@@ -31,4 +34,5 @@ urlpatterns += i18n_patterns(
     path("sites/<slug:slug>/", views.site_detail, name="site-detail"),
     path("sites/<slug:slug>/location/", views.site_location, name="site-location"),
     path("accounts/", include(accounts_patterns)),
+    path("stakeholders/", include("stakeholders.urls")),
 )

@@ -1,7 +1,13 @@
-"""manage.py seed_demo: reference data always; demo users only in development (or when asked)."""
+"""manage.py seed_demo: reference data always; demo users and records only in development (or when asked).
+
+Each app may have a `seed` module with `load_reference()` and `load_demo(scale)`; they are found
+the way the admin finds admin modules, so the core never imports a later app by name.
+"""
 
 import os
+from importlib import import_module, util
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -41,13 +47,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, demo_users, **options):
         created = load_reference_data()
-        self.stdout.write(
-            "Reference data: {sites} sites, {settlements} settlements, {thematic_areas} thematic areas created "
-            "(existing rows kept).".format(**created)
-        )
+        seeds = self.app_seed_modules()
+        for seed in seeds:
+            created.update(seed.load_reference())
+        self.stdout.write("Reference data created (existing rows kept): " + self.describe(created))
         if not (settings.DEBUG or demo_users):
-            self.stdout.write("DEBUG is off: no demo users created (use --demo-users to create them anyway).")
+            self.stdout.write("DEBUG is off: no demo users or records created (use --demo-users to create them anyway).")
             return
+        demo = {}
+        for seed in seeds:
+            demo.update(seed.load_demo(scale))
+        self.stdout.write("Demo records created: " + (self.describe(demo) or "none"))
         password = os.environ.get("DEMO_PASSWORD") or "demo"
         new = self.create_demo_users(password)
         told = "the one in DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else f"'{password}'"
@@ -56,6 +66,19 @@ class Command(BaseCommand):
             where = ", ".join(slugs) if slugs else "all sites"
             with translation.override("en"):  # console output for developers, in one language
                 self.stdout.write(f"  {username:<12} {role.label} ({where})")
+
+    @staticmethod
+    def app_seed_modules():
+        modules = []
+        for config in apps.get_app_configs():
+            name = f"{config.name}.seed"
+            if config.name != "mapping_portal" and util.find_spec(name) is not None:
+                modules.append(import_module(name))
+        return modules
+
+    @staticmethod
+    def describe(counts):
+        return ", ".join(f"{number} {what.replace('_', ' ')}" for what, number in counts.items())
 
     @transaction.atomic
     def create_demo_users(self, password) -> int:

@@ -1,0 +1,92 @@
+"""What every list page shares: its FilterSet applied to an access-scoped queryset, pagination, and the
+export of exactly what the list shows (CSV or XLSX), logged when it holds personal data.
+
+An app describes an export once, as an `ExportSpec` (stable column names, so that a file can be
+imported back), and registers it for `manage.py export NAME`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.utils import timezone
+
+from mapping_portal.exports import csv_response, xlsx_response
+from mapping_portal.forms import style_filter_form
+from mapping_portal.models import ExportLog
+
+PAGE_SIZE = 25
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class ExportSpec:
+    """One export: its name, its columns (header → value of a row object), and whether it holds personal data."""
+
+    name: str
+    columns: list[tuple[str, Callable]]
+    personal_data: bool = False
+    # For `manage.py export NAME`: every row, as an administrator would see them.
+    all_rows: Callable | None = field(default=None, repr=False)
+
+    @property
+    def header(self):
+        return [name for name, _value in self.columns]
+
+    def rows(self, objects):
+        for obj in objects:
+            yield [value(obj) for _name, value in self.columns]
+
+
+EXPORTS: dict[str, Callable[[], ExportSpec]] = {}
+
+
+def register_export(name: str, factory: Callable[[], ExportSpec]):
+    """Make an export available to `manage.py export NAME` (factory builds the full, admin-level spec)."""
+    EXPORTS[name] = factory
+
+
+def filtered_page(request, filterset_class, queryset, page_size=PAGE_SIZE):
+    """Apply the list's FilterSet and paginate. Unknown filter values are reported by the form and
+    ignored; a page number out of range shows the nearest page — never an error page."""
+    filterset = filterset_class(request.GET or None, queryset=queryset)
+    style_filter_form(filterset.form)
+    paginator = Paginator(filterset.qs, page_size)
+    page = paginator.get_page(request.GET.get("page"))
+    page.query_without_page = _query_without(request, "page")
+    return filterset, page
+
+
+def _query_without(request, *names):
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def export_response(request, spec: ExportSpec, filterset, fmt: str, channel="web"):
+    """The list's rows, its filters applied, as a download; personal-data exports are logged."""
+    if fmt not in FORMATS:
+        raise Http404
+    queryset = filterset.qs  # invalid filter values are ignored, exactly as on the list page
+    filters = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
+    # Every export is logged (who, when, filters, rows); the ones with personal data are flagged.
+    entry = ExportLog.objects.create(
+        user=request.user if request.user.is_authenticated else None,
+        export=spec.name,
+        format=fmt,
+        filters=filters,
+        personal_data=spec.personal_data,
+        channel=channel,
+    )
+
+    def on_complete(rows):
+        ExportLog.objects.filter(pk=entry.pk).update(rows=rows)
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    filename = f"{spec.name}-{stamp}.{fmt}"
+    rows = spec.rows(queryset.iterator(chunk_size=2000))
+    if fmt == "csv":
+        return csv_response(filename, spec.header, rows, on_complete=on_complete)
+    return xlsx_response(filename, spec.header, rows, sheet_title=spec.name, on_complete=on_complete)

@@ -1,0 +1,94 @@
+"""One FilterSet per list of the registry; each list page, its export and its map layer use the same one."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from mapping_portal.models import PilotSite, ThematicArea
+from mapping_portal.text import match_key
+from stakeholders.models import Membership, Organization, OrganizationType, Person, Sex, TargetGroup
+
+YES_NO = [("true", _("yes")), ("false", _("no"))]
+
+
+def search_names(queryset, value):
+    """Names in Kyrgyz, Russian or Latin spelling: a script-independent key, exact part or trigram-close."""
+    key = match_key(value)
+    if not key:
+        return queryset
+    return queryset.filter(Q(search_key__contains=key) | Q(search_key__trigram_word_similar=key))
+
+
+class BooleanChoiceFilter(django_filters.TypedChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=YES_NO, coerce=lambda value: value == "true", empty_value=None, **kwargs)
+
+
+class OrganizationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="filter_q")
+    site = django_filters.ModelChoiceFilter(
+        label=_("Pilot site"), queryset=PilotSite.objects.all(), to_field_name="slug", empty_label=_("All sites")
+    )
+    type = django_filters.ModelChoiceFilter(
+        label=_("Type"), queryset=OrganizationType.objects.all(), to_field_name="code", empty_label=_("All types")
+    )
+    thematic_area = django_filters.ModelChoiceFilter(
+        label=_("Thematic direction"),
+        field_name="thematic_areas",
+        queryset=ThematicArea.objects.all(),
+        to_field_name="code",
+        empty_label=_("All directions"),
+    )
+    target_group = django_filters.ModelChoiceFilter(
+        label=_("Target group"),
+        field_name="target_groups",
+        queryset=TargetGroup.objects.all(),
+        to_field_name="code",
+        empty_label=_("All target groups"),
+    )
+    women_led = BooleanChoiceFilter(label=_("Women-led"))
+    youth_led = BooleanChoiceFilter(label=_("Youth-led"))
+    consent = BooleanChoiceFilter(label=_("Consents to public listing"), field_name="public_listing_consent")
+    needs_validation = BooleanChoiceFilter(label=_("Needs validation"))
+    active = BooleanChoiceFilter(label=_("Active"), field_name="is_active")
+    order = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[("sort_key", "name"), ("updated_at", "updated"), ("year_founded", "founded")],
+        field_labels={"sort_key": _("name"), "updated_at": _("last change"), "year_founded": _("year founded")},
+    )
+
+    class Meta:
+        model = Organization
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return search_names(queryset, value)
+
+
+class PersonFilterSet(django_filters.FilterSet):
+    """People: only ever applied to `Person.objects.for_user(...)`, i.e. for admins and staff."""
+
+    q = django_filters.CharFilter(label=_("Name"), method="filter_q")
+    site = django_filters.ModelChoiceFilter(
+        label=_("Pilot site"), queryset=PilotSite.objects.all(), to_field_name="slug", empty_label=_("All sites")
+    )
+    sex = django_filters.ChoiceFilter(label=_("Sex"), choices=Sex.choices, empty_label=_("Any"))
+    active_citizen = BooleanChoiceFilter(label=_("Active citizen"), field_name="is_active_citizen")
+    organization = django_filters.NumberFilter(label=_("Organization"), method="filter_organization")
+    order = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[("sort_key", "name"), ("birth_year", "birth_year"), ("updated_at", "updated")],
+        field_labels={"sort_key": _("name"), "birth_year": _("year of birth"), "updated_at": _("last change")},
+    )
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return search_names(queryset, value)
+
+    def filter_organization(self, queryset, name, value):
+        # Exists, not a join: a person with two roles in one organization is still one row.
+        return queryset.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), organization_id=value)))
+

@@ -1,0 +1,184 @@
+"""Forms of the registry: an organization (with its logo and point), a person, their memberships."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from mapping_portal.forms import BootstrapFormMixin
+from mapping_portal.images import clean_image
+from mapping_portal.models import PilotSite, Settlement
+from stakeholders.models import Membership, Organization, OrganizationType, Person, VulnerableGroup
+
+
+class SettlementSelect(forms.Select):
+    """Options carry their site, so the page can narrow the list to the chosen site."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-site"] = str(instance.site_id)
+        return option
+
+
+class ChangedMeanwhile(Exception):
+    """Someone saved the record after this form was opened."""
+
+
+class VersionCheckedForm(BootstrapFormMixin, forms.ModelForm):
+    """A model form that refuses to overwrite a change it has not seen.
+
+    The form carries the version it was opened on; saving locks the row, compares, and bumps the
+    version. If someone saved in between, the form gets an error that names the changed fields,
+    the user's input stays in the form, and the next save (now on the new version) goes through.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def save_checked(self, user):
+        model = type(self.instance)
+        with transaction.atomic():
+            if self.instance.pk:
+                current = model.objects.select_for_update().get(pk=self.instance.pk)
+                if current.version != self.cleaned_data.get("version"):
+                    self.report_conflict(current)
+                    raise ChangedMeanwhile
+                self.instance.version = current.version + 1
+            self.before_save(user)
+            instance = self.save()
+        return instance
+
+    def before_save(self, user):
+        """Hook for what a form records about the saving user (consent, author)."""
+
+    def report_conflict(self, current):
+        """Keep the user's input, move the form onto the current version, and say where they differ."""
+        differs = [
+            str(field.label)
+            for name, field in self.fields.items()
+            if name in self.cleaned_data
+            and not isinstance(field, (forms.ModelMultipleChoiceField, forms.FileField, forms.MultipleChoiceField))
+            and hasattr(current, name)
+            and getattr(current, name) != self.cleaned_data[name]
+        ]
+        self.data = self.data.copy()
+        self.data["version"] = current.version
+        message = _(
+            "Someone else saved this record while you were editing it. Your changes are still in the form: "
+            "check them against the current record and save again."
+        )
+        if differs:
+            message = f"{message} {_('The current record differs in')}: {', '.join(differs)}."
+        self.add_error(None, message)
+
+
+class OrganizationForm(VersionCheckedForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name_ky", "name_ru", "acronym", "type", "site", "settlement", "address", "lat", "lon",
+            "registration_status", "registration_number", "year_founded", "thematic_areas", "target_groups",
+            "women_led", "youth_led", "staff_women", "staff_men", "volunteers_women", "volunteers_men",
+            "board_women", "board_men", "board_youth", "funding_sources", "phone", "email", "website",
+            "description", "logo", "public_listing_consent", "consent_covers_sensitive", "consent_given_by",
+            "needs_validation",
+        ]
+        widgets = {
+            "settlement": SettlementSelect,
+            "thematic_areas": forms.CheckboxSelectMultiple,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "funding_sources": forms.Textarea(attrs={"rows": 2}),
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+            "lat": forms.NumberInput(attrs={"step": "any"}),
+            "lon": forms.NumberInput(attrs={"step": "any"}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["site"].queryset = PilotSite.objects.for_user(user)
+        self.fields["settlement"].queryset = Settlement.objects.for_user(user).select_related("site")
+        self.fields["type"].queryset = OrganizationType.objects.filter(is_active=True)
+        self.fields["name_ky"].help_text = _("At least one of the two names.")
+        self.fields["settlement"].widget.attrs["data-site-filter"] = "id_site"
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload, not the stored file
+            self.cleaned_logo = clean_image(logo)
+            return self.cleaned_logo.full
+        return logo
+
+    def before_save(self, user):
+        if not self.instance.pk:
+            self.instance.created_by = user
+        self.instance.record_consent(user, self.cleaned_data.get("public_listing_consent", False))
+        cleaned_logo = getattr(self, "cleaned_logo", None)
+        if cleaned_logo is not None:
+            self.instance.logo_thumbnail.save(cleaned_logo.thumbnail.name, cleaned_logo.thumbnail, save=False)
+        elif not self.cleaned_data.get("logo"):
+            self.instance.logo_thumbnail = ""
+
+
+class PersonForm(VersionCheckedForm):
+    vulnerable_groups = forms.MultipleChoiceField(
+        label=_("Other vulnerable-group categories"),
+        choices=VulnerableGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "full_name", "full_name_latin", "sex", "birth_year", "phone", "email", "site", "settlement",
+            "is_active_citizen", "wg_seeing", "wg_hearing", "wg_walking", "wg_cognition", "wg_self_care",
+            "wg_communication", "vulnerable_groups", "consent_date", "consent_purpose",
+        ]
+        widgets = {"settlement": SettlementSelect, "consent_date": forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["site"].queryset = PilotSite.objects.for_user(user)
+        self.fields["settlement"].queryset = Settlement.objects.for_user(user).select_related("site")
+        self.fields["settlement"].widget.attrs["data-site-filter"] = "id_site"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("consent_date") and not cleaned.get("consent_purpose"):
+            self.add_error("consent_purpose", _("Say what the person consented to."))
+        if not cleaned.get("consent_date"):
+            self.add_error("consent_date", _("Record when the person gave consent to their data being kept."))
+        return cleaned
+
+    def before_save(self, user):
+        if self.has_changed() and {"consent_date", "consent_purpose"} & set(self.changed_data):
+            self.instance.consent_recorded_by = user
+
+
+class MembershipForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["organization", "role", "since"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.for_user(user).filter(is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        person = self.instance.person if self.instance.person_id else None
+        if person and cleaned.get("organization") and cleaned.get("role"):
+            duplicate = Membership.objects.filter(person=person, organization=cleaned["organization"], role=cleaned["role"])
+            if duplicate.exclude(pk=self.instance.pk).exists():
+                raise ValidationError(_("This person already has this role in this organization."))
+        return cleaned
+

@@ -1,0 +1,241 @@
+"""Pages of the registry: organization and people lists (with export), profiles, forms, the map layer."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from mapping_portal import access
+from mapping_portal.listing import export_response, filtered_page
+from mapping_portal.views import map_context
+from stakeholders.exports import organization_export_spec, person_export_spec
+from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
+from stakeholders.forms import ChangedMeanwhile, MembershipForm, OrganizationForm, PersonForm
+from stakeholders.models import Membership, Organization, Person
+
+LIST_RELATED = ["type", "site", "settlement"]
+
+
+def organization_queryset(user):
+    """Organizations the user may see, with what their lists and profiles show, in one go."""
+    return (
+        Organization.objects.for_user(user)
+        .select_related(*LIST_RELATED)
+        .prefetch_related("thematic_areas")
+    )
+
+
+def organization_list(request):
+    filterset, page = filtered_page(request, OrganizationFilterSet, organization_queryset(request.user))
+    return render(
+        request,
+        "stakeholders/organization_list.html",
+        {"filter": filterset, "page": page, "export_formats": ["csv", "xlsx"]},
+    )
+
+
+def organization_export(request, fmt):
+    if not access.can_export(request.user):
+        raise PermissionDenied
+    filterset = OrganizationFilterSet(request.GET, queryset=organization_queryset(request.user).prefetch_related("target_groups"))
+    spec = organization_export_spec(with_funding_sources=access.can_view_funding_sources(request.user))
+    return export_response(request, spec, filterset, fmt)
+
+
+def organization_detail(request, pk):
+    organization = get_object_or_404(
+        organization_queryset(request.user).prefetch_related("target_groups"), pk=pk
+    )
+    people = []
+    member_count = organization.memberships.count()
+    if access.can_view_personal_data(request.user):
+        people = organization.memberships.select_related("person").order_by("person__sort_key")
+    history = []
+    if access.can_manage_registry(request.user):
+        history = organization.history.select_related("history_user")[:20]
+    return render(
+        request,
+        "stakeholders/organization_detail.html",
+        {"organization": organization, "memberships": people, "member_count": member_count, "history": history,
+         **map_context()},
+    )
+
+
+@login_required
+def organization_create(request):
+    if not access.can_manage_registry(request.user):
+        raise PermissionDenied
+    return _organization_form(request, Organization())
+
+
+@login_required
+def organization_edit(request, pk):
+    organization = get_object_or_404(Organization.objects.for_user(request.user), pk=pk)
+    if not access.can_edit_record(request.user, organization):
+        raise PermissionDenied
+    return _organization_form(request, organization)
+
+
+def _organization_form(request, organization):
+    form = OrganizationForm(request.POST or None, request.FILES or None, instance=organization, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = form.save_checked(request.user)
+        except ChangedMeanwhile:
+            pass
+        else:
+            messages.success(request, _("The organization “%(name)s” was saved.") % {"name": organization.name})
+            return redirect("stakeholders:organization-detail", pk=organization.pk)
+    return render(request, "stakeholders/organization_form.html", {"form": form, "organization": organization, **map_context()})
+
+
+@login_required
+@require_POST
+def organization_set_active(request, pk):
+    """Deactivate (or reactivate): records others link to are never deleted."""
+    organization = get_object_or_404(Organization.objects.for_user(request.user), pk=pk)
+    if not access.can_edit_record(request.user, organization):
+        raise PermissionDenied
+    organization.is_active = request.POST.get("active") == "true"
+    organization.version += 1
+    organization.save()
+    if organization.is_active:
+        messages.success(request, _("The organization is active again."))
+    else:
+        messages.success(request, _("The organization was deactivated. Its links and history are kept."))
+    return redirect("stakeholders:organization-detail", pk=organization.pk)
+
+
+@require_GET
+def organizations_geojson(request):
+    """The organizations layer of the map: access-scoped, filtered like the list."""
+    filterset = OrganizationFilterSet(request.GET, queryset=Organization.objects.for_user(request.user))
+    public = access.role_of(request.user) is None
+    rows = (
+        filterset.qs.filter(lat__isnull=False)
+        .order_by()
+        .values_list("pk", "name_ky", "name_ru", "lat", "lon", "type__code", "type__color", "site__slug")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {
+                "id": pk,
+                "kind": "organization",
+                "name": name_ky or name_ru,
+                "type": type_code,
+                "color": color,
+                "site": site,
+            },
+        }
+        for pk, name_ky, name_ru, lat, lon, type_code, color, site in rows.iterator(chunk_size=5000)
+    ]
+    response = JsonResponse({"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/geo+json"
+    response["Cache-Control"] = "public, max-age=60" if public else "private, no-store"
+    return response
+
+
+# --- People (personal data: admins and staff only) --------------------------------------------
+
+
+def person_queryset(user):
+    return Person.objects.for_user(user).select_related("site", "settlement")
+
+
+@login_required
+def person_list(request):
+    if not access.can_view_personal_data(request.user):
+        raise PermissionDenied
+    filterset, page = filtered_page(
+        request,
+        PersonFilterSet,
+        person_queryset(request.user).annotate(membership_count=Count("memberships")),
+    )
+    return render(request, "stakeholders/person_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def person_export(request, fmt):
+    if not access.can_export_personal_data(request.user):
+        raise PermissionDenied
+    memberships = Prefetch("memberships", queryset=Membership.objects.select_related("organization"))
+    filterset = PersonFilterSet(request.GET, queryset=person_queryset(request.user).prefetch_related(memberships))
+    return export_response(request, person_export_spec(), filterset, fmt)
+
+
+@login_required
+def person_detail(request, pk):
+    person = get_object_or_404(person_queryset(request.user), pk=pk)
+    memberships = person.memberships.select_related("organization__type")
+    form = MembershipForm(user=request.user)
+    return render(
+        request,
+        "stakeholders/person_detail.html",
+        {"person": person, "memberships": memberships, "membership_form": form,
+         "history": person.history.select_related("history_user")[:20]},
+    )
+
+
+@login_required
+def person_create(request):
+    if not access.can_manage_registry(request.user):
+        raise PermissionDenied
+    return _person_form(request, Person())
+
+
+@login_required
+def person_edit(request, pk):
+    person = get_object_or_404(Person.objects.for_user(request.user), pk=pk)
+    if not access.can_edit_record(request.user, person):
+        raise PermissionDenied
+    return _person_form(request, person)
+
+
+def _person_form(request, person):
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = form.save_checked(request.user)
+        except ChangedMeanwhile:
+            pass
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": person.full_name})
+            return redirect("stakeholders:person-detail", pk=person.pk)
+    return render(request, "stakeholders/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def membership_add(request, pk):
+    person = get_object_or_404(Person.objects.for_user(request.user), pk=pk)
+    if not access.can_edit_record(request.user, person):
+        raise PermissionDenied
+    form = MembershipForm(request.POST, instance=Membership(person=person), user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The membership was added."))
+    else:
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    return redirect("stakeholders:person-detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def membership_remove(request, pk, membership_pk):
+    person = get_object_or_404(Person.objects.for_user(request.user), pk=pk)
+    if not access.can_edit_record(request.user, person):
+        raise PermissionDenied
+    membership = person.memberships.filter(pk=membership_pk).first()
+    if membership is None:
+        raise Http404
+    membership.delete()
+    messages.success(request, _("The membership was removed."))
+    return redirect("stakeholders:person-detail", pk=person.pk)
+
