@@ -14,6 +14,7 @@ strip that apostrophe again.
 
 import contextlib
 import csv
+import io
 import math
 import re
 import tempfile
@@ -134,24 +135,15 @@ def _csv_cell(value, tz=None):
     return neutralise(value)
 
 
-class _ChunkBuffer:
-    """A pseudo-file for `csv.writer` (the "Echo" pattern of Django's streaming CSV example) that
-    keeps what was written until it is taken, so that rows leave in chunks rather than one by one.
+class _ChunkBuffer(io.StringIO):
+    """The pseudo-file `csv.writer` writes into (the "Echo" pattern of Django's streaming CSV
+    example), emptied into a chunk every `_CSV_CHUNK` characters instead of after every row.
     """
 
-    def __init__(self):
-        self._parts: list[str] = []
-        self.size = 0
-
-    def write(self, text: str) -> int:
-        self._parts.append(text)
-        self.size += len(text)
-        return len(text)
-
     def take(self) -> bytes:
-        text = "".join(self._parts)
-        self._parts.clear()
-        self.size = 0
+        text = self.getvalue()
+        self.seek(0)
+        self.truncate()
         return text.encode("utf-8")
 
 
@@ -169,7 +161,7 @@ def _csv_chunks(header: Sequence, rows: Iterable[Sequence], on_complete: Callabl
         for row in rows:
             writer.writerow([_csv_cell(value, tz) for value in row])
             pending += 1
-            if buffer.size >= _CSV_CHUNK:
+            if buffer.tell() >= _CSV_CHUNK:
                 chunk = buffer.take()
                 # Counted when handed to the server: if the client goes away now, these left.
                 sent += pending
@@ -246,12 +238,11 @@ def _text_cell(sheet, text: str, font: Font | None = None) -> WriteOnlyCell:
 
 
 def _xlsx_cell(sheet, value, tz=None):
-    kind = type(value)
-    if kind is str or (kind is not datetime and kind is not date and not isinstance(value, _PASSED_THROUGH)):
-        value = neutralise(value)
-        kind = type(value)
     if value is None:
         return None
+    if not isinstance(value, _PASSED_THROUGH):
+        value = neutralise(value)
+    kind = type(value)
     if kind is str:
         if ILLEGAL_CHARACTERS_RE.search(value):
             # Control characters (e.g. a vertical tab pasted from Word) are not allowed in the

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from mapping_portal import access
-from mapping_portal.forms import PortalAuthenticationForm, SiteLocationForm
+from mapping_portal.forms import PortalAuthenticationForm, SiteLocationForm, style_filter_form
 from mapping_portal.geo import sites_feature_collection
 from mapping_portal.models import PilotSite, ThematicArea
 
@@ -51,11 +51,16 @@ def home(request):
 
 
 def map_page(request):
+    # The organizations layer is filtered with the organization list's own FilterSet (a few of its fields).
+    from stakeholders.filters import OrganizationFilterSet
+
     sites = PilotSite.objects.prefetch_related("settlements")
+    filters = style_filter_form(OrganizationFilterSet(request.GET or None).form)
+    map_filters = [filters[name] for name in ("q", "site", "type", "thematic_area")]
     return render(
         request,
         "mapping_portal/map.html",
-        {"sites": sites, **map_context()},
+        {"sites": sites, "map_filters": map_filters, **map_context()},
     )
 
 

@@ -79,6 +79,15 @@ class VersionCheckedForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class OrganizationForm(VersionCheckedForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    # A plain file field: `clean_image` is the one check (content, size, pixels), with its own messages.
+    logo = forms.FileField(
+        label=_("logo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB. It is re-saved without its metadata."),
+    )
+
     class Meta:
         model = Organization
         fields = [
@@ -95,7 +104,6 @@ class OrganizationForm(VersionCheckedForm):
             "target_groups": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
             "funding_sources": forms.Textarea(attrs={"rows": 2}),
-            "logo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
             "lat": forms.NumberInput(attrs={"step": "any"}),
             "lon": forms.NumberInput(attrs={"step": "any"}),
         }

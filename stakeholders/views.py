@@ -155,7 +155,8 @@ def person_list(request):
     filterset, page = filtered_page(
         request,
         PersonFilterSet,
-        person_queryset(request.user).annotate(membership_count=Count("memberships")),
+        # Meta.ordering does not apply to an aggregated query: say it again.
+        person_queryset(request.user).annotate(membership_count=Count("memberships")).order_by("sort_key", "id"),
     )
     return render(request, "stakeholders/person_list.html", {"filter": filterset, "page": page})
 

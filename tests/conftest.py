@@ -90,3 +90,49 @@ def client_for(client):
         return client
 
     return signed_in
+
+
+# --- The registry ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def registry(sites):
+    """Organization types and target groups, as seed_demo loads them."""
+    from stakeholders.seed import load_reference
+
+    load_reference()
+    return sites
+
+
+@pytest.fixture
+def make_organization(registry):
+    """`make_organization(site="kyshtut", **fields)` — an organization with sensible defaults."""
+    from mapping_portal.models import ThematicArea
+    from stakeholders.models import Organization, OrganizationType
+
+    def make(site="kyshtut", areas=(), **fields):
+        site_obj = registry[site]
+        defaults = {
+            "name_ky": f"Уюм {Organization.objects.count() + 1}",
+            "type": OrganizationType.objects.get(code=fields.pop("type_code", "cso")),
+            "site": site_obj,
+            "lat": site_obj.centre_lat,
+            "lon": site_obj.centre_lon,
+        }
+        organization = Organization.objects.create(**(defaults | fields))
+        organization.thematic_areas.set(ThematicArea.objects.filter(code__in=areas))
+        return organization
+
+    return make
+
+
+@pytest.fixture
+def make_person(registry):
+    from stakeholders.models import Person
+
+    def make(site="kyshtut", **fields):
+        defaults = {"full_name": f"Адам {Person.objects.count() + 1}", "sex": "female", "birth_year": 1990,
+                    "site": registry[site], "phone": "+996 555 000 000"}
+        return Person.objects.create(**(defaults | fields))
+
+    return make

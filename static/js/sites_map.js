@@ -68,7 +68,9 @@
         layer.openPopup();
       });
     });
+    element.portalMap = map;
     element.dataset.ready = "true";
+    element.dispatchEvent(new CustomEvent("portal:map-ready", { bubbles: true }));
   }
 
   document.querySelectorAll("[data-geojson-url]").forEach(function (element) {
