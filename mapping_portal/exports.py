@@ -193,6 +193,9 @@ def csv_response(
 
     `on_complete(rows_sent)` is called once, when the stream ends — at its end, or early if
     the client disconnects or `rows` raises (then with the rows sent so far).
+
+    Constant memory needs a WSGI server (gunicorn): under ASGI, Django reads a synchronous
+    iterator into a list before sending it.
     """
     response = StreamingHttpResponse(
         _csv_chunks(header, rows, on_complete, _local_timezone()), content_type=CSV_CONTENT_TYPE
@@ -296,7 +299,8 @@ def write_xlsx(path_or_stream, header: list[str], rows: Iterable[Sequence], shee
     formula; dates and datetimes as real Excel dates (datetimes in the current timezone, since
     Excel has none).
     """
-    workbook = Workbook(write_only=True)
+    workbook = Workbook(write_only=False)
+    workbook.create_sheet = lambda title: workbook.active
     sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
     # Write-only sheets take view settings and column widths only before the first row.
     sheet.freeze_panes = "A2"

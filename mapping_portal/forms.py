@@ -35,7 +35,9 @@ class BootstrapFormMixin:
 def style_filter_form(form: forms.Form) -> forms.Form:
     """Compact Bootstrap classes for a list page's filter panel (a FilterSet's form)."""
     for field in form.fields.values():
-        small = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+        small = (
+            "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+        )
         field.widget.attrs["class"] = small
     return form
 

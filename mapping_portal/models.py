@@ -275,7 +275,12 @@ class ExportLog(models.Model):
     """Who exported what, when, with which filters, and how many rows (DESIGN.md §6)."""
 
     user = models.ForeignKey(
-        "mapping_portal.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="exports", verbose_name=_("user")
+        "mapping_portal.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exports",
+        verbose_name=_("user"),
     )
     created_at = models.DateTimeField(_("exported at"), auto_now_add=True)
     export = models.CharField(_("export"), max_length=60)

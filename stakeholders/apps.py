@@ -15,5 +15,7 @@ class StakeholdersConfig(AppConfig):
         # A logo is seen by whoever may see its organization (the public: consented ones only).
         media.register(
             "logos",
-            lambda user, path: Organization.objects.for_user(user).filter(Q(logo=path) | Q(logo_thumbnail=path)).exists(),
+            lambda user, path: (
+                Organization.objects.for_user(user).filter(Q(logo=path) | Q(logo_thumbnail=path)).exists()
+            ),
         )

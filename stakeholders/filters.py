@@ -8,7 +8,7 @@ from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.text import match_key
 from stakeholders.models import Membership, Organization, OrganizationType, Person, Sex, TargetGroup
 
-YES_NO = [("true", _("yes")), ("false", _("no"))]
+YES_NO = [("", _("Any")), ("true", _("yes")), ("false", _("no"))]
 
 
 def search_names(queryset, value):
@@ -91,4 +91,3 @@ class PersonFilterSet(django_filters.FilterSet):
     def filter_organization(self, queryset, name, value):
         # Exists, not a join: a person with two roles in one organization is still one row.
         return queryset.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), organization_id=value)))
-

@@ -91,11 +91,38 @@ class OrganizationForm(VersionCheckedForm):
     class Meta:
         model = Organization
         fields = [
-            "name_ky", "name_ru", "acronym", "type", "site", "settlement", "address", "lat", "lon",
-            "registration_status", "registration_number", "year_founded", "thematic_areas", "target_groups",
-            "women_led", "youth_led", "staff_women", "staff_men", "volunteers_women", "volunteers_men",
-            "board_women", "board_men", "board_youth", "funding_sources", "phone", "email", "website",
-            "description", "logo", "public_listing_consent", "consent_covers_sensitive", "consent_given_by",
+            "name_ky",
+            "name_ru",
+            "acronym",
+            "type",
+            "site",
+            "settlement",
+            "address",
+            "lat",
+            "lon",
+            "registration_status",
+            "registration_number",
+            "year_founded",
+            "thematic_areas",
+            "target_groups",
+            "women_led",
+            "youth_led",
+            "staff_women",
+            "staff_men",
+            "volunteers_women",
+            "volunteers_men",
+            "board_women",
+            "board_men",
+            "board_youth",
+            "funding_sources",
+            "phone",
+            "email",
+            "website",
+            "description",
+            "logo",
+            "public_listing_consent",
+            "consent_covers_sensitive",
+            "consent_given_by",
             "needs_validation",
         ]
         widgets = {
@@ -146,9 +173,24 @@ class PersonForm(VersionCheckedForm):
     class Meta:
         model = Person
         fields = [
-            "full_name", "full_name_latin", "sex", "birth_year", "phone", "email", "site", "settlement",
-            "is_active_citizen", "wg_seeing", "wg_hearing", "wg_walking", "wg_cognition", "wg_self_care",
-            "wg_communication", "vulnerable_groups", "consent_date", "consent_purpose",
+            "full_name",
+            "full_name_latin",
+            "sex",
+            "birth_year",
+            "phone",
+            "email",
+            "site",
+            "settlement",
+            "is_active_citizen",
+            "wg_seeing",
+            "wg_hearing",
+            "wg_walking",
+            "wg_cognition",
+            "wg_self_care",
+            "wg_communication",
+            "vulnerable_groups",
+            "consent_date",
+            "consent_purpose",
         ]
         widgets = {"settlement": SettlementSelect, "consent_date": forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"})}
 
@@ -185,8 +227,9 @@ class MembershipForm(BootstrapFormMixin, forms.ModelForm):
         cleaned = super().clean()
         person = self.instance.person if self.instance.person_id else None
         if person and cleaned.get("organization") and cleaned.get("role"):
-            duplicate = Membership.objects.filter(person=person, organization=cleaned["organization"], role=cleaned["role"])
+            duplicate = Membership.objects.filter(
+                person=person, organization=cleaned["organization"], role=cleaned["role"]
+            )
             if duplicate.exclude(pk=self.instance.pk).exists():
                 raise ValidationError(_("This person already has this role in this organization."))
         return cleaned
-

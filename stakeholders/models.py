@@ -49,7 +49,9 @@ class OrganizationType(TranslatedNames):
         ordering = ["order", "code"]
         verbose_name = _("organization type")
         verbose_name_plural = _("organization types")
-        constraints = [models.CheckConstraint(name="organization_type_color_hex", condition=Q(color__regex=r"^#[0-9a-fA-F]{6}$"))]
+        constraints = [
+            models.CheckConstraint(name="organization_type_color_hex", condition=Q(color__regex=r"^#[0-9a-fA-F]{6}$"))
+        ]
 
 
 class TargetGroup(TranslatedNames):
@@ -98,10 +100,19 @@ class Organization(models.Model):
     name_ky = models.CharField(_("name in Kyrgyz"), max_length=300, blank=True)
     name_ru = models.CharField(_("name in Russian"), max_length=300, blank=True)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
-    type = models.ForeignKey(OrganizationType, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("type"))
-    site = models.ForeignKey(PilotSite, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("pilot site"))
+    type = models.ForeignKey(
+        OrganizationType, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("type")
+    )
+    site = models.ForeignKey(
+        PilotSite, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("pilot site")
+    )
     settlement = models.ForeignKey(
-        Settlement, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations", verbose_name=_("settlement")
+        Settlement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("settlement"),
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
@@ -116,7 +127,9 @@ class Organization(models.Model):
     thematic_areas = models.ManyToManyField(
         ThematicArea, blank=True, related_name="organizations", verbose_name=_("thematic directions")
     )
-    target_groups = models.ManyToManyField(TargetGroup, blank=True, related_name="organizations", verbose_name=_("target groups"))
+    target_groups = models.ManyToManyField(
+        TargetGroup, blank=True, related_name="organizations", verbose_name=_("target groups")
+    )
     staff_women = models.PositiveIntegerField(_("staff: women"), null=True, blank=True)
     staff_men = models.PositiveIntegerField(_("staff: men"), null=True, blank=True)
     volunteers_women = models.PositiveIntegerField(_("volunteers: women"), null=True, blank=True)
@@ -158,7 +171,9 @@ class Organization(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
     search_key = models.TextField(editable=False, default="")
     sort_key = models.GeneratedField(
@@ -166,7 +181,9 @@ class Organization(models.Model):
         output_field=models.TextField(),
         db_persist=True,
     )
-    history = HistoricalRecords(excluded_fields=["search_key", "sort_key", "version"], m2m_fields=[thematic_areas, target_groups])
+    history = HistoricalRecords(
+        excluded_fields=["search_key", "sort_key", "version"], m2m_fields=[thematic_areas, target_groups]
+    )
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -285,7 +302,10 @@ class Person(models.Model):
     full_name_latin = models.CharField(_("full name in Latin letters"), max_length=200, blank=True)
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     birth_year = models.PositiveSmallIntegerField(
-        _("year of birth"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        _("year of birth"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
         help_text=_("Age groups are worked out from it; the exact date of birth is not recorded."),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -294,11 +314,21 @@ class Person(models.Model):
     settlement = models.ForeignKey(
         Settlement, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name=_("settlement")
     )
-    wg_seeing = models.CharField(WASHINGTON_GROUP_QUESTIONS[0][1], max_length=10, choices=Difficulty.choices, blank=True)
-    wg_hearing = models.CharField(WASHINGTON_GROUP_QUESTIONS[1][1], max_length=10, choices=Difficulty.choices, blank=True)
-    wg_walking = models.CharField(WASHINGTON_GROUP_QUESTIONS[2][1], max_length=10, choices=Difficulty.choices, blank=True)
-    wg_cognition = models.CharField(WASHINGTON_GROUP_QUESTIONS[3][1], max_length=10, choices=Difficulty.choices, blank=True)
-    wg_self_care = models.CharField(WASHINGTON_GROUP_QUESTIONS[4][1], max_length=10, choices=Difficulty.choices, blank=True)
+    wg_seeing = models.CharField(
+        WASHINGTON_GROUP_QUESTIONS[0][1], max_length=10, choices=Difficulty.choices, blank=True
+    )
+    wg_hearing = models.CharField(
+        WASHINGTON_GROUP_QUESTIONS[1][1], max_length=10, choices=Difficulty.choices, blank=True
+    )
+    wg_walking = models.CharField(
+        WASHINGTON_GROUP_QUESTIONS[2][1], max_length=10, choices=Difficulty.choices, blank=True
+    )
+    wg_cognition = models.CharField(
+        WASHINGTON_GROUP_QUESTIONS[3][1], max_length=10, choices=Difficulty.choices, blank=True
+    )
+    wg_self_care = models.CharField(
+        WASHINGTON_GROUP_QUESTIONS[4][1], max_length=10, choices=Difficulty.choices, blank=True
+    )
     wg_communication = models.CharField(
         WASHINGTON_GROUP_QUESTIONS[5][1], max_length=10, choices=Difficulty.choices, blank=True
     )
@@ -341,7 +371,10 @@ class Person(models.Model):
     @property
     def has_disability(self) -> bool:
         """The Washington Group cut-off: "a lot of difficulty" or "cannot do at all" in any domain."""
-        return any(getattr(self, field) in {Difficulty.A_LOT, Difficulty.CANNOT} for field, _label in WASHINGTON_GROUP_QUESTIONS)
+        return any(
+            getattr(self, field) in {Difficulty.A_LOT, Difficulty.CANNOT}
+            for field, _label in WASHINGTON_GROUP_QUESTIONS
+        )
 
     def age_in(self, year: int) -> int | None:
         return None if self.birth_year is None else year - self.birth_year

@@ -10,26 +10,56 @@ from stakeholders.models import Membership, Organization, OrganizationType, Pers
 
 # code, English, Kyrgyz, Russian, map colour
 ORGANIZATION_TYPES = [
-    ("cso", "Civil-society organization (NGO)", "Жарандык коом уюму (коомдук уюм, коомдук фонд)",
-     "Организация гражданского общества (ОО, ОФ)", "#0b5394"),
-    ("womens-organization", "Women's organization or council", "Аялдар уюму же аялдар кеңеши",
-     "Женская организация или женсовет", "#a61c00"),
-    ("youth-organization", "Youth organization or centre", "Жаштар уюму же жаштар борбору",
-     "Молодёжная организация или молодёжный центр", "#38761d"),
+    (
+        "cso",
+        "Civil-society organization (NGO)",
+        "Жарандык коом уюму (коомдук уюм, коомдук фонд)",
+        "Организация гражданского общества (ОО, ОФ)",
+        "#0b5394",
+    ),
+    (
+        "womens-organization",
+        "Women's organization or council",
+        "Аялдар уюму же аялдар кеңеши",
+        "Женская организация или женсовет",
+        "#a61c00",
+    ),
+    (
+        "youth-organization",
+        "Youth organization or centre",
+        "Жаштар уюму же жаштар борбору",
+        "Молодёжная организация или молодёжный центр",
+        "#38761d",
+    ),
     ("initiative-group", "Initiative group", "Демилгелүү топ", "Инициативная группа", "#b45f06"),
-    ("crime-prevention-centre", "Crime-prevention centre", "Коомдук профилактикалык борбор",
-     "Общественный профилактический центр", "#674ea7"),
+    (
+        "crime-prevention-centre",
+        "Crime-prevention centre",
+        "Коомдук профилактикалык борбор",
+        "Общественный профилактический центр",
+        "#674ea7",
+    ),
     ("aksakal-court", "Aksakal court", "Аксакалдар соту", "Суд аксакалов", "#7f6000"),
-    ("local-self-government", "Local self-government body", "Жергиликтүү өз алдынча башкаруу органы",
-     "Орган местного самоуправления", "#134f5c"),
+    (
+        "local-self-government",
+        "Local self-government body",
+        "Жергиликтүү өз алдынча башкаруу органы",
+        "Орган местного самоуправления",
+        "#134f5c",
+    ),
     ("local-kenesh", "Local kenesh", "Жергиликтүү кеңеш", "Местный кенеш", "#1c4587"),
     ("state-body", "State body", "Мамлекеттик орган", "Государственный орган", "#434343"),
     ("school", "School", "Мектеп", "Школа", "#bf9000"),
     ("religious-organization", "Religious organization", "Диний уюм", "Религиозная организация", "#351c75"),
     ("business", "Business", "Ишкердик субъект", "Бизнес", "#45818e"),
     ("media", "Media", "Массалык маалымат каражаты", "Средство массовой информации", "#c27ba0"),
-    ("international-organization", "International organization", "Эл аралык уюм", "Международная организация",
-     "#3d85c6"),
+    (
+        "international-organization",
+        "International organization",
+        "Эл аралык уюм",
+        "Международная организация",
+        "#3d85c6",
+    ),
     ("other", "Other", "Башка", "Другое", "#666666"),
 ]
 
@@ -39,8 +69,12 @@ TARGET_GROUPS = [
     ("children", "Children", "Балдар", "Дети"),
     ("older-people", "Older people", "Улгайган адамдар", "Пожилые люди"),
     ("people-with-disabilities", "People with disabilities", "Мүмкүнчүлүгү чектелген адамдар", "Люди с инвалидностью"),
-    ("migrants", "Labour migrants and their families", "Эмгек мигранттары жана алардын үй-бүлөлөрү",
-     "Трудовые мигранты и их семьи"),
+    (
+        "migrants",
+        "Labour migrants and their families",
+        "Эмгек мигранттары жана алардын үй-бүлөлөрү",
+        "Трудовые мигранты и их семьи",
+    ),
     ("vulnerable-groups", "Vulnerable groups", "Калктын аялуу катмары", "Уязвимые слои населения"),
     ("local-authorities", "Local authorities", "Жергиликтүү бийлик органдары", "Органы местной власти"),
     ("farmers-entrepreneurs", "Farmers and entrepreneurs", "Дыйкандар жана ишкерлер", "Фермеры и предприниматели"),
@@ -50,34 +84,188 @@ TARGET_GROUPS = [
 # site, Kyrgyz name, Russian name, type, thematic codes, target groups, consent, consent covers sensitive,
 # women-led, youth-led, offset of the point from the site centre (degrees)
 DEMO_ORGANIZATIONS = [
-    ("kyshtut", "Кыштут аялдар кеңеши", "Женсовет айылного аймака Кыштут", "womens-organization",
-     ["inclusive-participation", "gbv-prevention"], ["women", "vulnerable-groups"], True, False, True, False, (0.01, 0.02)),
-    ("kyshtut", "«Ынтымак» демилгелүү тобу", "Инициативная группа «Ынтымак»", "initiative-group",
-     ["peace-security", "border-cooperation"], ["whole-community"], True, False, False, False, (-0.02, 0.01)),
-    ("kyshtut", "Кыштут айылынын аксакалдар соту", "Суд аксакалов села Кыштут", "aksakal-court",
-     ["peace-security"], ["whole-community"], False, False, False, False, (0.0, -0.02)),
-    ("kyshtut", "Таян жаштар борбору", "Молодёжный центр села Таян", "youth-organization",
-     ["inclusive-participation", "state-policy"], ["youth"], True, False, False, True, (0.02, -0.01)),
-    ("kyshtut", "Кыштут айыл өкмөтү", "Айыл окмоту Кыштут", "local-self-government",
-     ["peace-security", "border-cooperation"], ["whole-community"], True, False, False, False, (0.0, 0.0)),
-    ("akturpak", "«Мээрим» коомдук фонду", "Общественный фонд «Мээрим»", "cso",
-     ["gbv-prevention", "inclusive-participation"], ["women", "children"], True, True, True, False, (0.01, 0.01)),
-    ("akturpak", "Актурпак коомдук профилактикалык борбору", "Общественный профилактический центр Актурпак",
-     "crime-prevention-centre", ["peace-security"], ["youth", "whole-community"], False, False, False, False, (-0.01, 0.02)),
-    ("akturpak", "Жаш-Тилек жаштар демилгеси", "Молодёжная инициатива Жаш-Тилек", "youth-organization",
-     ["inclusive-participation", "border-cooperation"], ["youth"], True, False, False, True, (0.02, 0.0)),
-    ("akturpak", "Актурпак айылдык кеңеши", "Актурпакский айылный кенеш", "local-kenesh",
-     ["state-policy"], ["local-authorities"], False, False, False, False, (0.0, 0.0)),
-    ("kerben", "«Аксы жаштары» коомдук бирикмеси", "Общественное объединение «Молодёжь Аксы»", "cso",
-     ["peace-security", "state-policy"], ["youth"], True, False, False, True, (0.004, 0.003)),
-    ("kerben", "Кербен шаардык аялдар кеңеши", "Городской совет женщин Кербена", "womens-organization",
-     ["inclusive-participation"], ["women"], True, False, True, False, (-0.003, 0.002)),
-    ("kerben", "Кербен шаардык мэриясы", "Мэрия города Кербен", "local-self-government",
-     ["peace-security", "border-cooperation"], ["whole-community"], True, False, False, False, (0.0, 0.0)),
-    ("kerben", "Кербен шаарындагы №1 орто мектеп", "Средняя школа №1 города Кербен", "school",
-     ["state-policy"], ["children", "youth"], False, False, False, False, (0.002, -0.004)),
-    ("kerben", "«Ак-Дөбө» дыйкандар ассоциациясы", "Ассоциация фермеров «Ак-Добо»", "business",
-     ["border-cooperation"], ["farmers-entrepreneurs"], False, False, False, False, (-0.006, -0.002)),
+    (
+        "kyshtut",
+        "Кыштут аялдар кеңеши",
+        "Женсовет айылного аймака Кыштут",
+        "womens-organization",
+        ["inclusive-participation", "gbv-prevention"],
+        ["women", "vulnerable-groups"],
+        True,
+        False,
+        True,
+        False,
+        (0.01, 0.02),
+    ),
+    (
+        "kyshtut",
+        "«Ынтымак» демилгелүү тобу",
+        "Инициативная группа «Ынтымак»",
+        "initiative-group",
+        ["peace-security", "border-cooperation"],
+        ["whole-community"],
+        True,
+        False,
+        False,
+        False,
+        (-0.02, 0.01),
+    ),
+    (
+        "kyshtut",
+        "Кыштут айылынын аксакалдар соту",
+        "Суд аксакалов села Кыштут",
+        "aksakal-court",
+        ["peace-security"],
+        ["whole-community"],
+        False,
+        False,
+        False,
+        False,
+        (0.0, -0.02),
+    ),
+    (
+        "kyshtut",
+        "Таян жаштар борбору",
+        "Молодёжный центр села Таян",
+        "youth-organization",
+        ["inclusive-participation", "state-policy"],
+        ["youth"],
+        True,
+        False,
+        False,
+        True,
+        (0.02, -0.01),
+    ),
+    (
+        "kyshtut",
+        "Кыштут айыл өкмөтү",
+        "Айыл окмоту Кыштут",
+        "local-self-government",
+        ["peace-security", "border-cooperation"],
+        ["whole-community"],
+        True,
+        False,
+        False,
+        False,
+        (0.0, 0.0),
+    ),
+    (
+        "akturpak",
+        "«Мээрим» коомдук фонду",
+        "Общественный фонд «Мээрим»",
+        "cso",
+        ["gbv-prevention", "inclusive-participation"],
+        ["women", "children"],
+        True,
+        True,
+        True,
+        False,
+        (0.01, 0.01),
+    ),
+    (
+        "akturpak",
+        "Актурпак коомдук профилактикалык борбору",
+        "Общественный профилактический центр Актурпак",
+        "crime-prevention-centre",
+        ["peace-security"],
+        ["youth", "whole-community"],
+        False,
+        False,
+        False,
+        False,
+        (-0.01, 0.02),
+    ),
+    (
+        "akturpak",
+        "Жаш-Тилек жаштар демилгеси",
+        "Молодёжная инициатива Жаш-Тилек",
+        "youth-organization",
+        ["inclusive-participation", "border-cooperation"],
+        ["youth"],
+        True,
+        False,
+        False,
+        True,
+        (0.02, 0.0),
+    ),
+    (
+        "akturpak",
+        "Актурпак айылдык кеңеши",
+        "Актурпакский айылный кенеш",
+        "local-kenesh",
+        ["state-policy"],
+        ["local-authorities"],
+        False,
+        False,
+        False,
+        False,
+        (0.0, 0.0),
+    ),
+    (
+        "kerben",
+        "«Аксы жаштары» коомдук бирикмеси",
+        "Общественное объединение «Молодёжь Аксы»",
+        "cso",
+        ["peace-security", "state-policy"],
+        ["youth"],
+        True,
+        False,
+        False,
+        True,
+        (0.004, 0.003),
+    ),
+    (
+        "kerben",
+        "Кербен шаардык аялдар кеңеши",
+        "Городской совет женщин Кербена",
+        "womens-organization",
+        ["inclusive-participation"],
+        ["women"],
+        True,
+        False,
+        True,
+        False,
+        (-0.003, 0.002),
+    ),
+    (
+        "kerben",
+        "Кербен шаардык мэриясы",
+        "Мэрия города Кербен",
+        "local-self-government",
+        ["peace-security", "border-cooperation"],
+        ["whole-community"],
+        True,
+        False,
+        False,
+        False,
+        (0.0, 0.0),
+    ),
+    (
+        "kerben",
+        "Кербен шаарындагы №1 орто мектеп",
+        "Средняя школа №1 города Кербен",
+        "school",
+        ["state-policy"],
+        ["children", "youth"],
+        False,
+        False,
+        False,
+        False,
+        (0.002, -0.004),
+    ),
+    (
+        "kerben",
+        "«Ак-Дөбө» дыйкандар ассоциациясы",
+        "Ассоциация фермеров «Ак-Добо»",
+        "business",
+        ["border-cooperation"],
+        ["farmers-entrepreneurs"],
+        False,
+        False,
+        False,
+        False,
+        (-0.006, -0.002),
+    ),
 ]
 
 # full name, Latin spelling, sex, birth year, site, active citizen, memberships (organization index, role)
@@ -126,7 +314,10 @@ def load_demo(scale: str = "pilot") -> dict:
     areas = {a.code: a for a in ThematicArea.objects.all()}
     groups = {g.code: g for g in TargetGroup.objects.all()}
     organizations = []
-    for (slug, ky, ru, type_code, area_codes, group_codes, consent, covers, women, youth, (dlat, dlon)) in DEMO_ORGANIZATIONS:
+    for slug, ky, ru, type_code, area_codes, group_codes, consent, covers, women, youth, (
+        dlat,
+        dlon,
+    ) in DEMO_ORGANIZATIONS:
         site = sites[slug]
         organization, new = Organization.objects.get_or_create(
             name_ky=ky,
@@ -154,7 +345,12 @@ def load_demo(scale: str = "pilot") -> dict:
         person, new = Person.objects.get_or_create(
             full_name=full_name,
             site=sites[slug],
-            defaults={"full_name_latin": latin, "sex": sex, "birth_year": birth_year, "is_active_citizen": active_citizen},
+            defaults={
+                "full_name_latin": latin,
+                "sex": sex,
+                "birth_year": birth_year,
+                "is_active_citizen": active_citizen,
+            },
         )
         if new:
             created["people"] += 1
@@ -170,7 +366,9 @@ _SYLLABLES = ["ак", "бек", "жол", "нур", "ал", "тай", "кө", "�
 
 
 def _made_up(rng, words=2):
-    return " ".join("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize() for _ in range(words))
+    return " ".join(
+        "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize() for _ in range(words)
+    )
 
 
 def _load_national_volumes(sites, types, organizations=20_000, people=200_000) -> dict:
@@ -184,9 +382,15 @@ def _load_national_volumes(sites, types, organizations=20_000, people=200_000) -
         name = _made_up(rng) + " коомдук бирикмеси"
         new_organizations.append(
             Organization(
-                name_ky=name, name_ru=name, type=rng.choice(types), site=site, description=marker,
-                lat=round(site.centre_lat + rng.uniform(-0.2, 0.2), 6), lon=round(site.centre_lon + rng.uniform(-0.2, 0.2), 6),
-                public_listing_consent=rng.random() < 0.5, search_key=match_key(name),
+                name_ky=name,
+                name_ru=name,
+                type=rng.choice(types),
+                site=site,
+                description=marker,
+                lat=round(site.centre_lat + rng.uniform(-0.2, 0.2), 6),
+                lon=round(site.centre_lon + rng.uniform(-0.2, 0.2), 6),
+                public_listing_consent=rng.random() < 0.5,
+                search_key=match_key(name),
             )
         )
     Organization.objects.bulk_create(new_organizations, batch_size=2000)
@@ -196,8 +400,12 @@ def _load_national_volumes(sites, types, organizations=20_000, people=200_000) -
         name = _made_up(rng, 2)
         new_people.append(
             Person(
-                full_name=name, sex=rng.choice(["female", "male"]), birth_year=rng.randint(1950, 2010),
-                site=rng.choice(sites), consent_purpose=marker, search_key=match_key(name),
+                full_name=name,
+                sex=rng.choice(["female", "male"]),
+                birth_year=rng.randint(1950, 2010),
+                site=rng.choice(sites),
+                consent_purpose=marker,
+                search_key=match_key(name),
             )
         )
     Person.objects.bulk_create(new_people, batch_size=5000)

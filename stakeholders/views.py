@@ -22,11 +22,7 @@ LIST_RELATED = ["type", "site", "settlement"]
 
 def organization_queryset(user):
     """Organizations the user may see, with what their lists and profiles show, in one go."""
-    return (
-        Organization.objects.for_user(user)
-        .select_related(*LIST_RELATED)
-        .prefetch_related("thematic_areas")
-    )
+    return Organization.objects.for_user(user).select_related(*LIST_RELATED).prefetch_related("thematic_areas")
 
 
 def organization_list(request):
@@ -41,15 +37,15 @@ def organization_list(request):
 def organization_export(request, fmt):
     if not access.can_export(request.user):
         raise PermissionDenied
-    filterset = OrganizationFilterSet(request.GET, queryset=organization_queryset(request.user).prefetch_related("target_groups"))
+    filterset = OrganizationFilterSet(
+        request.GET, queryset=organization_queryset(request.user).prefetch_related("target_groups")
+    )
     spec = organization_export_spec(with_funding_sources=access.can_view_funding_sources(request.user))
     return export_response(request, spec, filterset, fmt)
 
 
 def organization_detail(request, pk):
-    organization = get_object_or_404(
-        organization_queryset(request.user).prefetch_related("target_groups"), pk=pk
-    )
+    organization = get_object_or_404(organization_queryset(request.user).prefetch_related("target_groups"), pk=pk)
     people = []
     member_count = organization.memberships.count()
     if access.can_view_personal_data(request.user):
@@ -60,8 +56,13 @@ def organization_detail(request, pk):
     return render(
         request,
         "stakeholders/organization_detail.html",
-        {"organization": organization, "memberships": people, "member_count": member_count, "history": history,
-         **map_context()},
+        {
+            "organization": organization,
+            "memberships": people,
+            "member_count": member_count,
+            "history": history,
+            **map_context(),
+        },
     )
 
 
@@ -90,7 +91,9 @@ def _organization_form(request, organization):
         else:
             messages.success(request, _("The organization “%(name)s” was saved.") % {"name": organization.name})
             return redirect("stakeholders:organization-detail", pk=organization.pk)
-    return render(request, "stakeholders/organization_form.html", {"form": form, "organization": organization, **map_context()})
+    return render(
+        request, "stakeholders/organization_form.html", {"form": form, "organization": organization, **map_context()}
+    )
 
 
 @login_required
@@ -135,7 +138,9 @@ def organizations_geojson(request):
         }
         for pk, name_ky, name_ru, lat, lon, type_code, color, site in rows.iterator(chunk_size=5000)
     ]
-    response = JsonResponse({"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False}
+    )
     response["Content-Type"] = "application/geo+json"
     response["Cache-Control"] = "public, max-age=60" if public else "private, no-store"
     return response
@@ -178,8 +183,12 @@ def person_detail(request, pk):
     return render(
         request,
         "stakeholders/person_detail.html",
-        {"person": person, "memberships": memberships, "membership_form": form,
-         "history": person.history.select_related("history_user")[:20]},
+        {
+            "person": person,
+            "memberships": memberships,
+            "membership_form": form,
+            "history": person.history.select_related("history_user")[:20],
+        },
     )
 
 
@@ -239,4 +248,3 @@ def membership_remove(request, pk, membership_pk):
     membership.delete()
     messages.success(request, _("The membership was removed."))
     return redirect("stakeholders:person-detail", pk=person.pk)
-

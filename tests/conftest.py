@@ -131,8 +131,13 @@ def make_person(registry):
     from stakeholders.models import Person
 
     def make(site="kyshtut", **fields):
-        defaults = {"full_name": f"Адам {Person.objects.count() + 1}", "sex": "female", "birth_year": 1990,
-                    "site": registry[site], "phone": "+996 555 000 000"}
+        defaults = {
+            "full_name": f"Адам {Person.objects.count() + 1}",
+            "sex": "female",
+            "birth_year": 1990,
+            "site": registry[site],
+            "phone": "+996 555 000 000",
+        }
         return Person.objects.create(**(defaults | fields))
 
     return make

@@ -17,7 +17,9 @@ def records(make_organization, make_person):
         "private": make_organization(name_ky="Жабык уюм"),
         "sensitive": make_organization(name_ky="Сезимтал уюм", public_listing_consent=True, areas=["gbv-prevention"]),
         "sensitive_ok": make_organization(
-            name_ky="Макул сезимтал уюм", public_listing_consent=True, consent_covers_sensitive=True,
+            name_ky="Макул сезимтал уюм",
+            public_listing_consent=True,
+            consent_covers_sensitive=True,
             areas=["gbv-prevention"],
         ),
         "person": make_person(full_name="Айгүл Токтосунова"),
@@ -55,14 +57,20 @@ def test_organization_list_shows_the_same_scope(client_for, users, records, role
 @pytest.mark.parametrize("role", ROLES)
 def test_map_layer_shows_the_same_scope(client, client_for, users, records, role):
     features = client_for(users[role]).get("/api/stakeholders.geojson").json()["features"]
-    shown = {name for name in ORGANIZATION_DETAIL[role] if any(f["properties"]["id"] == records[name].pk for f in features)}
+    shown = {
+        name for name in ORGANIZATION_DETAIL[role] if any(f["properties"]["id"] == records[name].pk for f in features)
+    }
     assert shown == ORGANIZATION_DETAIL[role]
     assert len(features) == len(ORGANIZATION_DETAIL[role])
 
 
 def test_the_public_gets_only_public_fields(client, records):
     organization = records["public"]
-    organization.phone, organization.funding_sources, organization.address = "+996 312 000 111", "Фонд Х", "Борбор көчө 1"
+    organization.phone, organization.funding_sources, organization.address = (
+        "+996 312 000 111",
+        "Фонд Х",
+        "Борбор көчө 1",
+    )
     organization.save()
     page = client.get(reverse("stakeholders:organization-detail", args=[organization.pk])).content.decode()
     for hidden in ["+996 312 000 111", "Фонд Х", "Борбор көчө 1", "Айгүл Токтосунова"]:
@@ -71,7 +79,9 @@ def test_the_public_gets_only_public_fields(client, records):
     assert set(feature["properties"]) == {"id", "kind", "name", "type", "color", "site"}
 
 
-@pytest.mark.parametrize(("role", "sees_funding"), [("admin", True), ("staff", True), ("la_kyshtut", False), ("viewer", False)])
+@pytest.mark.parametrize(
+    ("role", "sees_funding"), [("admin", True), ("staff", True), ("la_kyshtut", False), ("viewer", False)]
+)
 def test_funding_sources_are_for_staff_and_admins(client_for, users, records, role, sees_funding):
     records["private"].funding_sources = "Жеке демөөрчү"
     records["private"].save()
@@ -79,7 +89,9 @@ def test_funding_sources_are_for_staff_and_admins(client_for, users, records, ro
     assert ("Жеке демөөрчү" in page.content.decode()) is sees_funding
 
 
-@pytest.mark.parametrize(("role", "sees_names"), [("admin", True), ("staff", True), ("la_kyshtut", False), ("viewer", False)])
+@pytest.mark.parametrize(
+    ("role", "sees_names"), [("admin", True), ("staff", True), ("la_kyshtut", False), ("viewer", False)]
+)
 def test_member_names_only_for_staff_and_admins_others_get_counts(client_for, users, records, role, sees_names):
     page = client_for(users[role]).get(reverse("stakeholders:organization-detail", args=[records["public"].pk]))
     text = page.content.decode()
@@ -87,7 +99,15 @@ def test_member_names_only_for_staff_and_admins_others_get_counts(client_for, us
 
 
 # role → status of the people pages (personal data: admins and staff only)
-PEOPLE = {"admin": 200, "staff": 200, "la_kyshtut": 403, "la_kerben": 403, "reviewer": 403, "viewer": 403, "anonymous": 302}
+PEOPLE = {
+    "admin": 200,
+    "staff": 200,
+    "la_kyshtut": 403,
+    "la_kerben": 403,
+    "reviewer": 403,
+    "viewer": 403,
+    "anonymous": 302,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -112,12 +132,23 @@ def test_staff_bound_to_another_site_gets_404_for_this_sites_records(client_for,
 
 
 # role → status of creating and editing an organization
-EDIT = {"admin": 200, "staff": 200, "la_kyshtut": 403, "la_kerben": 404, "reviewer": 404, "viewer": 403, "anonymous": 302}
+EDIT = {
+    "admin": 200,
+    "staff": 200,
+    "la_kyshtut": 403,
+    "la_kerben": 404,
+    "reviewer": 404,
+    "viewer": 403,
+    "anonymous": 302,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_organization_edit_page_by_role(client_for, users, records, role):
-    assert client_for(users[role]).get(reverse("stakeholders:organization-edit", args=[records["private"].pk])).status_code == EDIT[role]
+    assert (
+        client_for(users[role]).get(reverse("stakeholders:organization-edit", args=[records["private"].pk])).status_code
+        == EDIT[role]
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -136,10 +167,24 @@ def test_deactivating_by_role(client_for, users, records, role):
 
 
 # role → status of exports (organizations: no personal data; people: admins only)
-ORGANIZATION_EXPORT = {"admin": 200, "staff": 200, "la_kyshtut": 200, "la_kerben": 200, "reviewer": 403, "viewer": 403,
-                       "anonymous": 403}
-PEOPLE_EXPORT = {"admin": 200, "staff": 403, "la_kyshtut": 403, "la_kerben": 403, "reviewer": 403, "viewer": 403,
-                 "anonymous": 302}
+ORGANIZATION_EXPORT = {
+    "admin": 200,
+    "staff": 200,
+    "la_kyshtut": 200,
+    "la_kerben": 200,
+    "reviewer": 403,
+    "viewer": 403,
+    "anonymous": 403,
+}
+PEOPLE_EXPORT = {
+    "admin": 200,
+    "staff": 403,
+    "la_kyshtut": 403,
+    "la_kerben": 403,
+    "reviewer": 403,
+    "viewer": 403,
+    "anonymous": 302,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)

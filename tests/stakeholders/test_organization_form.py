@@ -70,7 +70,9 @@ def test_withdrawing_consent_clears_who_and_when(client_for, staff, registry):
     client = client_for(staff)
     client.post(url("organization-create"), form_data(registry))
     organization = Organization.objects.get()
-    client.post(url("organization-edit", organization.pk), form_data(registry, public_listing_consent=None, version="1"))
+    client.post(
+        url("organization-edit", organization.pk), form_data(registry, public_listing_consent=None, version="1")
+    )
     organization.refresh_from_db()
     assert not organization.public_listing_consent
     assert organization.consent_recorded_at is None and organization.consent_recorded_by is None
@@ -137,8 +139,10 @@ def test_a_logo_is_re_encoded_with_a_thumbnail_and_served_through_the_access_che
     [
         (SimpleUploadedFile("logo.png", b"just some text, not a picture", content_type="image/png"), "not an image"),
         (SimpleUploadedFile("logo.jpg", image_upload().read()[:400], content_type="image/jpeg"), "damaged"),
-        (SimpleUploadedFile("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/svg+xml"),
-         "not an image"),
+        (
+            SimpleUploadedFile("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", content_type="image/svg+xml"),
+            "not an image",
+        ),
     ],
 )
 def test_a_bad_logo_is_a_form_error(client_for, staff, registry, media_root, upload, message):
@@ -158,7 +162,9 @@ def test_the_second_of_two_editors_is_told_and_loses_nothing(client_for, staff, 
     client_for(staff).post(url("organization-create"), form_data(registry))
     organization = Organization.objects.get()
     # Both open the form on version 1; the admin saves first.
-    client_for(admin).post(url("organization-edit", organization.pk), form_data(registry, address="Борбор көчө, 1", version="1"))
+    client_for(admin).post(
+        url("organization-edit", organization.pk), form_data(registry, address="Борбор көчө, 1", version="1")
+    )
     response = client_for(staff).post(
         url("organization-edit", organization.pk), form_data(registry, description="Жаңы сүрөттөмө", version="1")
     )

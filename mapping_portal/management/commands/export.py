@@ -34,7 +34,9 @@ class Command(BaseCommand):
     def handle(self, *args, name, format, out, **options):
         spec = EXPORTS[name]()
         rows = spec.rows(spec.all_rows().iterator(chunk_size=2000))
-        entry = ExportLog.objects.create(export=name, format=format, personal_data=spec.personal_data, channel="command")
+        entry = ExportLog.objects.create(
+            export=name, format=format, personal_data=spec.personal_data, channel="command"
+        )
         try:
             if format == "csv" and not out:
                 count = write_csv(sys.stdout, spec.header, rows)

@@ -52,7 +52,9 @@ class Command(BaseCommand):
             created.update(seed.load_reference())
         self.stdout.write("Reference data created (existing rows kept): " + self.describe(created))
         if not (settings.DEBUG or demo_users):
-            self.stdout.write("DEBUG is off: no demo users or records created (use --demo-users to create them anyway).")
+            self.stdout.write(
+                "DEBUG is off: no demo users or records created (use --demo-users to create them anyway)."
+            )
             return
         demo = {}
         for seed in seeds:
