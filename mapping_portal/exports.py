@@ -299,8 +299,7 @@ def write_xlsx(path_or_stream, header: list[str], rows: Iterable[Sequence], shee
     formula; dates and datetimes as real Excel dates (datetimes in the current timezone, since
     Excel has none).
     """
-    workbook = Workbook(write_only=False)
-    workbook.create_sheet = lambda title: workbook.active
+    workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(sheet_title))
     # Write-only sheets take view settings and column widths only before the first row.
     sheet.freeze_panes = "A2"

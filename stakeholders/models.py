@@ -207,6 +207,10 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.search_key = " ".join(match_key(part) for part in (self.name_ky, self.name_ru, self.acronym) if part)
+        super().save(*args, **kwargs)
+
     @property
     def name(self) -> str:
         """The Kyrgyz name, or the Russian one where no Kyrgyz name is recorded."""
@@ -240,10 +244,6 @@ class Organization(models.Model):
             validate_point_in_kyrgyzstan(self.lat, self.lon)
         except ValidationError as error:
             raise ValidationError({"lat": error.messages}) from error
-
-    def save(self, *args, **kwargs):
-        self.search_key = " ".join(match_key(part) for part in (self.name_ky, self.name_ru, self.acronym) if part)
-        super().save(*args, **kwargs)
 
     def record_consent(self, user, given: bool):
         """Keep who recorded the public-listing consent and when; withdrawing it clears both."""
@@ -368,6 +368,10 @@ class Person(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.search_key = " ".join(match_key(part) for part in (self.full_name, self.full_name_latin) if part)
+        super().save(*args, **kwargs)
+
     @property
     def has_disability(self) -> bool:
         """The Washington Group cut-off: "a lot of difficulty" or "cannot do at all" in any domain."""
@@ -390,10 +394,6 @@ class Person(models.Model):
             raise ValidationError({"settlement": _("This settlement is not in the chosen pilot site.")})
         if self.birth_year and self.birth_year > timezone.localdate().year:
             raise ValidationError({"birth_year": _("The year of birth cannot be in the future.")})
-
-    def save(self, *args, **kwargs):
-        self.search_key = " ".join(match_key(part) for part in (self.full_name, self.full_name_latin) if part)
-        super().save(*args, **kwargs)
 
 
 class MembershipRole(models.TextChoices):

@@ -278,6 +278,8 @@ def test_xlsx_response_is_a_complete_attachment_and_reports_the_count():
     assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE
     assert response["Content-Disposition"] == 'attachment; filename="organizations.xlsx"'
     content = b"".join(response.streaming_content)
+    response.close()  # as the WSGI server does; closing deletes the temporary file
+    assert response.file_to_stream.closed
     assert int(response["Content-Length"]) == len(content)
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     assert sheet.max_row == 1 + 25
