@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -160,8 +161,20 @@ def person_list(request):
     filterset, page = filtered_page(
         request,
         PersonFilterSet,
-        # Meta.ordering does not apply to an aggregated query: say it again.
-        person_queryset(request.user).annotate(membership_count=Count("memberships")).order_by("sort_key", "id"),
+        # A correlated count, evaluated for the page's rows only (a GROUP BY over every person
+        # would be counted for the whole registry before the first page could be shown).
+        person_queryset(request.user).annotate(
+            membership_count=Coalesce(
+                Subquery(
+                    Membership.objects.filter(person=OuterRef("pk"))
+                    .order_by()
+                    .values("person")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+        ),
     )
     return render(request, "stakeholders/person_list.html", {"filter": filterset, "page": page})
 

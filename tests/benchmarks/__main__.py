@@ -5,10 +5,13 @@ Later capabilities add their pages here, and `seed_demo --scale national` gives 
 DESIGN.md §8.
 """
 
+import os
 import statistics
 import time
 
 import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mapping_portal.settings")
 
 django.setup()
 
@@ -25,8 +28,14 @@ PAGES = [
     ("map (public)", "/ky/map/", None),
     ("home (staff)", "/ky/", "staff"),
     ("site page (local authority)", "/ky/sites/kerben/", "la-kerben"),
+    ("organizations list (public)", "/ky/stakeholders/", None),
+    ("organizations list (staff)", "/ky/stakeholders/", "staff"),
+    ("organizations search (staff)", "/ky/stakeholders/?q=Kyshtut", "staff"),
+    ("people list (staff)", "/ky/stakeholders/people/", "staff"),
+    ("stakeholders GeoJSON (staff)", "/api/stakeholders.geojson", "staff"),
+    ("stakeholders GeoJSON (public)", "/api/stakeholders.geojson", None),
 ]
-ROUNDS = 200
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
 
 
 def measure(client, url):
