@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from mapping_portal import access
+from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.views import map_context
 from stakeholders.exports import organization_export_spec, person_export_spec
@@ -53,7 +54,7 @@ def organization_detail(request, pk):
         people = organization.memberships.select_related("person").order_by("person__sort_key")
     history = []
     if access.can_manage_registry(request.user):
-        history = organization.history.select_related("history_user")[:20]
+        history = recent_changes(organization)
     return render(
         request,
         "stakeholders/organization_detail.html",
