@@ -9,7 +9,17 @@ from mapping_portal.models import PilotSite, Settlement, ThematicArea, User
 
 
 def counts():
-    return (PilotSite.objects.count(), Settlement.objects.count(), ThematicArea.objects.count(), User.objects.count())
+    from stakeholders.models import Organization, OrganizationType, Person
+
+    return (
+        PilotSite.objects.count(),
+        Settlement.objects.count(),
+        ThematicArea.objects.count(),
+        User.objects.count(),
+        OrganizationType.objects.count(),
+        Organization.objects.count(),
+        Person.objects.count(),
+    )
 
 
 def seed(*args):
@@ -24,7 +34,7 @@ def test_seeding_twice_gives_the_same_counts(settings):
     seed()
     first = counts()
     seed()
-    assert counts() == first == (3, 27, 5, 7)
+    assert counts() == first == (3, 27, 5, 7, 15, 14, 15)
 
 
 @pytest.mark.django_db
@@ -54,6 +64,7 @@ def test_no_demo_users_in_production_unless_asked(settings):
     output = seed()
     assert User.objects.count() == 0
     assert PilotSite.objects.count() == 3
+    assert counts()[4:] == (15, 0, 0)  # reference lists yes, demo records no
     assert "--demo-users" in output
     seed("--demo-users")
     assert User.objects.count() == 7
@@ -80,3 +91,18 @@ def test_the_real_geography_is_loaded(settings):
     assert PilotSite.objects.get(slug="akturpak").settlements.count() == 15
     assert ThematicArea.objects.get(code="gbv-prevention").sensitive
     assert not ThematicArea.objects.filter(sensitive=True).exclude(code="gbv-prevention").exists()
+
+
+@pytest.mark.django_db
+def test_demo_organizations_cover_every_site_and_the_sensitive_case(settings):
+    from stakeholders.models import Organization
+
+    settings.DEBUG = True
+    seed()
+    assert set(Organization.objects.values_list("site__slug", flat=True)) == {"akturpak", "kyshtut", "kerben"}
+    public = Organization.objects.public()
+    assert public.exists() and Organization.objects.exclude(pk__in=public).exists()
+    hidden_sensitive = Organization.objects.filter(
+        public_listing_consent=True, thematic_areas__sensitive=True, consent_covers_sensitive=False
+    )
+    assert hidden_sensitive.exists() and not public.filter(pk__in=hidden_sensitive).exists()
