@@ -1,6 +1,10 @@
 """Readable history of a record: who changed it, when, and which fields (django-simple-history)."""
 
+from django.utils.translation import gettext_lazy as _
+
 SKIPPED = {"id", "version", "updated_at", "created_at", "search_key", "sort_key"}
+# django-simple-history has no Kyrgyz: the portal names its actions itself.
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
 def recent_changes(record, limit=20):
@@ -17,6 +21,7 @@ def recent_changes(record, limit=20):
         if field.attname in tracked and field.name not in SKIPPED
     ]
     for newer, older in zip(entries, entries[1:] + [None], strict=False):
+        newer.action = ACTIONS.get(newer.history_type, newer.history_type)
         newer.changed = (
             []
             if older is None

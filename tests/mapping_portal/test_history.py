@@ -34,4 +34,4 @@ def test_the_profile_shows_what_changed(client_for, staff, make_organization):
     organization.address = "Борбор көчө, 1"
     organization.save()
     page = client_for(staff).get(f"/en/stakeholders/{organization.pk}/").content.decode()
-    assert "Changed: address" in page
+    assert "Changed: address" in page  # the action, then the fields it touched
