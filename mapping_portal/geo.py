@@ -21,6 +21,7 @@ def sites_feature_collection(sites=None) -> dict:
                 "type": "Feature",
                 "geometry": _point(site.centre_lon, site.centre_lat) if site.has_centre else None,
                 "properties": {
+                    "id": site.pk,
                     "slug": site.slug,
                     "kind": "site",
                     "site_kind": site.kind,

@@ -34,6 +34,31 @@
       }
     }
 
+    // The pilot sites as landmarks (useful when background tiles do not load), and the map
+    // moves to the site chosen in the form.
+    var siteCentres = {};
+    if (element.dataset.sitesUrl) {
+      fetch(element.dataset.sitesUrl)
+        .then(function (response) { return response.ok ? response.json() : { features: [] }; })
+        .then(function (data) {
+          data.features.forEach(function (feature) {
+            if (feature.properties.kind !== "site" || !feature.geometry) { return; }
+            var c = feature.geometry.coordinates;
+            var ll = L.latLng(c[1], c[0]);
+            siteCentres[String(feature.properties.id)] = ll;
+            L.circleMarker(ll, { radius: 6, interactive: false, className: "site-centre site-landmark" })
+              .bindTooltip(P.escapeHtml(P.pickName(feature.properties.names)), { permanent: true, direction: "top", className: "site-label" })
+              .addTo(map);
+          });
+          if (!marker) { focusSite(); }
+        });
+    }
+    var siteSelect = element.dataset.siteSelect ? document.getElementById(element.dataset.siteSelect) : null;
+    function focusSite() {
+      if (siteSelect && siteCentres[siteSelect.value]) { map.setView(siteCentres[siteSelect.value], 10); }
+    }
+    if (siteSelect) { siteSelect.addEventListener("change", focusSite); }
+
     map.on("click", function (event) {
       place(event.latlng, false);
       write(event.latlng);
