@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mapping_portal import access
 from mapping_portal.forms import PortalAuthenticationForm, SiteLocationForm, style_filter_form
 from mapping_portal.geo import sites_feature_collection
+from mapping_portal.hooks import figures_for_site
 from mapping_portal.models import PilotSite, ThematicArea
 
 logger = logging.getLogger("mapping_portal")
@@ -53,14 +54,16 @@ def home(request):
 def map_page(request):
     # The organizations layer is filtered with the organization list's own FilterSet (a few of its fields).
     from stakeholders.filters import OrganizationFilterSet
+    from stakeholders.models import OrganizationType
 
     sites = PilotSite.objects.prefetch_related("settlements")
     filters = style_filter_form(OrganizationFilterSet(request.GET or None).form)
     map_filters = [filters[name] for name in ("q", "site", "type", "thematic_area")]
+    types = OrganizationType.objects.filter(is_active=True)
     return render(
         request,
         "mapping_portal/map.html",
-        {"sites": sites, "map_filters": map_filters, **map_context()},
+        {"sites": sites, "map_filters": map_filters, "organization_types": types, **map_context()},
     )
 
 
@@ -70,7 +73,12 @@ def site_detail(request, slug):
     return render(
         request,
         "mapping_portal/site_detail.html",
-        {"site": site, "settlements": site.settlements.all(), **map_context()},
+        {
+            "site": site,
+            "settlements": site.settlements.all(),
+            "figures": figures_for_site(request.user, site),
+            **map_context(),
+        },
     )
 
 

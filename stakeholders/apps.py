@@ -9,8 +9,9 @@ class StakeholdersConfig(AppConfig):
     def ready(self):
         from django.db.models import Q
 
-        from mapping_portal import media
+        from mapping_portal import hooks, media
         from stakeholders.models import Organization
+        from stakeholders.views import site_figures
 
         # A logo is seen by whoever may see its organization (the public: consented ones only).
         media.register(
@@ -19,3 +20,4 @@ class StakeholdersConfig(AppConfig):
                 Organization.objects.for_user(user).filter(Q(logo=path) | Q(logo_thumbnail=path)).exists()
             ),
         )
+        hooks.register_site_figures(site_figures)

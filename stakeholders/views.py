@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -262,3 +262,22 @@ def membership_remove(request, pk, membership_pk):
     membership.delete()
     messages.success(request, _("The membership was removed."))
     return redirect("stakeholders:person-detail", pk=person.pk)
+
+
+def site_figures(user, site):
+    """Counts for a pilot site's page: organizations the user may see, and people as a number only."""
+    from django.urls import reverse
+
+    from mapping_portal.hooks import Figure
+
+    organizations = Organization.objects.for_user(user).filter(site=site, is_active=True)
+    figures = organizations.aggregate(
+        total=Count("pk"), public=Count("pk", filter=Q(public_listing_consent=True))
+    )
+    people = Person.objects.filter(site=site, is_active=True).count()
+    list_url = reverse("stakeholders:organization-list") + f"?site={site.slug}"
+    return [
+        Figure(_("Organizations"), figures["total"], list_url),
+        Figure(_("of them listed publicly"), figures["public"]),
+        Figure(_("People in the registry"), people),
+    ]

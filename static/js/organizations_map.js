@@ -51,6 +51,11 @@
     load();
   }
 
+  // Legend swatches take their colour from data attributes (no inline styles under the CSP).
+  document.querySelectorAll(".legend-swatch[data-color]").forEach(function (swatch) {
+    if (/^#[0-9a-fA-F]{6}$/.test(swatch.dataset.color)) { swatch.style.backgroundColor = swatch.dataset.color; }
+  });
+
   document.addEventListener("portal:map-ready", function (event) {
     if (event.target.dataset.organizationsUrl) { setup(event.target); }
   });

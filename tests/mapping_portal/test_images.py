@@ -13,11 +13,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import ExifTags, Image, PngImagePlugin
 
 from mapping_portal.images import CleanImage, clean_image
 
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    # The messages are lazy: compare them in English, whatever language an earlier test left active.
+    with translation.override("en"):
+        yield
 
 
 def encode(image, image_format, **params) -> bytes:
