@@ -63,7 +63,13 @@ def map_page(request):
     return render(
         request,
         "mapping_portal/map.html",
-        {"sites": sites, "map_filters": map_filters, "organization_types": types, **map_context()},
+        {
+            "sites": sites,
+            "map_filters": map_filters,
+            "organization_types": types,
+            "type_colors": {t.code: t.color for t in types},
+            **map_context(),
+        },
     )
 
 

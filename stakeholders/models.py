@@ -362,6 +362,7 @@ class Person(models.Model):
         verbose_name_plural = _("people")
         indexes = [
             models.Index(fields=["sort_key", "id"]),
+            models.Index(fields=["site", "is_active"]),
             GinIndex(fields=["search_key"], name="person_search_trgm", opclasses=["gin_trgm_ops"]),
         ]
 

@@ -16,6 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mapping_portal.settings")
 django.setup()
 
 from django.db import connection, reset_queries  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -62,5 +63,34 @@ def main():
         print(f"{label:<30} {median:>10.2f} {p95:>8.2f} {queries:>8} {size:>8}")
 
 
+def geojson_against_bare_sql():
+    """DESIGN.md §8: the stakeholder GeoJSON within 2x of the bare SQL that builds the same JSON."""
+    from stakeholders.models import Organization
+    from stakeholders.views import GEOJSON_SQL
+
+    rows = (
+        Organization.objects.filter(lat__isnull=False)
+        .order_by()
+        .values("id", "name_ky", "name_ru", "lat", "lon", type_code=F("type__code"), site_slug=F("site__slug"))
+    )
+    sql, params = rows.query.sql_with_params()
+    timings = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(GEOJSON_SQL.format(rows=sql), params)
+            cursor.fetchone()
+        timings.append((time.perf_counter() - start) * 1000)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username="admin"))
+    view_median, view_p95, _queries, size = measure(client, "/api/stakeholders.geojson")
+    bare = statistics.median(timings)
+    print(
+        f"\nstakeholders GeoJSON, {rows.count()} points: bare SQL median {bare:.1f} ms; "
+        f"view median {view_median:.1f} ms, p95 {view_p95:.1f} ms ({view_median / bare:.2f}x); {size} bytes"
+    )
+
+
 if __name__ == "__main__":
     main()
+    geojson_against_bare_sql()
