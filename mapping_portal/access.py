@@ -145,6 +145,12 @@ def can_view_contacts(user) -> bool:
 
 
 @predicate
+def can_view_assessments(user) -> bool:
+    """Capacity assessments: staff and admins, local authorities and viewers (their sites); never the public."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.VIEWER}
+
+
+@predicate
 def can_view_personal_data(user) -> bool:
     """Phone, email, birth year, vulnerable-group categories, attendance names: admin and staff only."""
     return is_project_staff(user)

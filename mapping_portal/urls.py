@@ -9,7 +9,7 @@ from django.urls import include, path
 import mapping_portal.admin  # noqa: F401, E402
 import stakeholders.admin  # noqa: F401, E402
 from mapping_portal import media, views
-from stakeholders import views as stakeholder_views
+from stakeholders.views import registry as stakeholder_views
 
 accounts_patterns = (
     [

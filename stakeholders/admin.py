@@ -1,9 +1,19 @@
 """Admin of the registry's reference lists (types, target groups) and, for repairs, its records."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from stakeholders.models import Membership, Organization, OrganizationType, Person, TargetGroup
+from stakeholders.models import (
+    AssessmentDomain,
+    AssessmentIndicator,
+    AssessmentTemplate,
+    Membership,
+    Organization,
+    OrganizationType,
+    Person,
+    TargetGroup,
+)
 
 
 @admin.register(OrganizationType)
@@ -40,3 +50,41 @@ class PersonAdmin(SimpleHistoryAdmin):
     search_fields = ["full_name", "full_name_latin"]
     list_select_related = ["site"]
     inlines = [MembershipInline]
+
+
+class AssessmentIndicatorInline(admin.StackedInline):
+    model = AssessmentIndicator
+    extra = 0
+
+
+@admin.register(AssessmentDomain)
+class AssessmentDomainAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_ky", "name_ru", "template", "order"]
+    list_filter = ["template"]
+    inlines = [AssessmentIndicatorInline]
+
+    def has_change_permission(self, request, obj=None):
+        # A template version in use is never edited: make a new version of it instead.
+        return super().has_change_permission(request, obj) and not (obj and obj.template.in_use)
+
+
+@admin.register(AssessmentTemplate)
+class AssessmentTemplateAdmin(admin.ModelAdmin):
+    list_display = ["code", "version", "name_ky", "name_ru", "is_active", "in_use"]
+    actions = ["make_new_version"]
+
+    @admin.display(boolean=True, description=_("in use"))
+    def in_use(self, obj):
+        return obj.in_use
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.in_use)
+
+    @admin.action(description=_("Make a new version to edit (assessments keep theirs)"))
+    def make_new_version(self, request, queryset):
+        for template in queryset:
+            copy = template.new_version()
+            self.message_user(
+                request,
+                _("Version %(version)s of %(name)s was created.") % {"version": copy.version, "name": copy.name},
+            )

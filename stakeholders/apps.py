@@ -11,7 +11,7 @@ class StakeholdersConfig(AppConfig):
 
         from mapping_portal import hooks, media
         from stakeholders.models import Organization
-        from stakeholders.views import site_figures
+        from stakeholders.views.registry import site_figures
 
         # A logo is seen by whoever may see its organization (the public: consented ones only).
         media.register(

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from mapping_portal.listing import ExportSpec, register_export
-from stakeholders.models import WASHINGTON_GROUP_QUESTIONS, Membership, Organization, Person
+from stakeholders.models import WASHINGTON_GROUP_QUESTIONS, CapacityAssessment, Membership, Organization, Person
 
 
 def _codes(related):
@@ -99,5 +99,37 @@ def person_export_spec() -> ExportSpec:
     )
 
 
+def _domain_scores(assessment):
+    return "; ".join(f"{code}={score}" for code, score in assessment.domain_scores().items() if score is not None)
+
+
+def assessment_export_spec() -> ExportSpec:
+    """Assessments with their computed scores: overall, and per domain as `code=score; …`."""
+    columns = [
+        ("id", _field("pk")),
+        ("organization_id", _field("organization_id")),
+        ("organization", lambda a: a.organization.name),
+        ("site", lambda a: a.organization.site.slug),
+        ("organization_type", lambda a: a.organization.type.code),
+        ("date", _field("date")),
+        ("kind", _field("kind")),
+        ("method", _field("method")),
+        ("status", _field("status")),
+        ("template", lambda a: f"{a.template.code}@{a.template.version}"),
+        ("overall_score", lambda a: a.overall_score()),
+        ("domain_scores", _domain_scores),
+        ("assessor", _field("assessor")),
+    ]
+
+    return ExportSpec(
+        "assessments",
+        columns,
+        all_rows=lambda: CapacityAssessment.objects.select_related(
+            "organization__site", "organization__type", "template"
+        ).prefetch_related("template__domains__indicators", "scores"),
+    )
+
+
+register_export("assessments", assessment_export_spec)
 register_export("organizations", lambda: organization_export_spec(with_funding_sources=True))
 register_export("people", person_export_spec)

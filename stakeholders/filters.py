@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.text import match_key
-from stakeholders.models import Membership, Organization, OrganizationType, Person, Sex, TargetGroup
+from stakeholders.models import (
+    CapacityAssessment,
+    Membership,
+    Organization,
+    OrganizationType,
+    Person,
+    Sex,
+    TargetGroup,
+)
 
 YES_NO = [("", _("Any")), ("true", _("yes")), ("false", _("no"))]
 
@@ -91,3 +99,42 @@ class PersonFilterSet(django_filters.FilterSet):
     def filter_organization(self, queryset, name, value):
         # Exists, not a join: a person with two roles in one organization is still one row.
         return queryset.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), organization_id=value)))
+
+
+class AssessmentFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Organization"), method="filter_q")
+    site = django_filters.ModelChoiceFilter(
+        label=_("Pilot site"),
+        field_name="organization__site",
+        queryset=PilotSite.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All sites"),
+    )
+    type = django_filters.ModelChoiceFilter(
+        label=_("Type"),
+        field_name="organization__type",
+        queryset=OrganizationType.objects.all(),
+        to_field_name="code",
+        empty_label=_("All types"),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CapacityAssessment.Kind.choices, empty_label=_("Any"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CapacityAssessment.Status.choices, empty_label=_("Any")
+    )
+    order = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[("date", "date"), ("organization__sort_key", "organization")],
+        field_labels={"date": _("date"), "organization__sort_key": _("organization")},
+    )
+
+    class Meta:
+        model = CapacityAssessment
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        key = match_key(value)
+        if not key:
+            return queryset
+        return queryset.filter(
+            Q(organization__search_key__contains=key) | Q(organization__search_key__trigram_word_similar=key)
+        )

@@ -8,7 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from mapping_portal.forms import BootstrapFormMixin
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite, Settlement
-from stakeholders.models import Membership, Organization, OrganizationType, Person, VulnerableGroup
+from stakeholders.models import (
+    CapacityAssessment,
+    DevelopmentAction,
+    IndicatorScore,
+    Membership,
+    Organization,
+    OrganizationType,
+    Person,
+    VulnerableGroup,
+)
+from stakeholders.models.assessments import LEVELS
 
 
 class SettlementSelect(forms.Select):
@@ -233,3 +243,124 @@ class MembershipForm(BootstrapFormMixin, forms.ModelForm):
             if duplicate.exclude(pk=self.instance.pk).exists():
                 raise ValidationError(_("This person already has this role in this organization."))
         return cleaned
+
+
+class AssessmentForm(VersionCheckedForm):
+    """The header of an assessment: when, which round, how, by whom; strengths and gaps."""
+
+    class Meta:
+        model = CapacityAssessment
+        fields = ["date", "kind", "method", "assessor", "participants", "strengths", "gaps"]
+        widgets = {
+            "date": forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"}),
+            "participants": forms.Textarea(attrs={"rows": 2}),
+            "strengths": forms.Textarea(attrs={"rows": 3}),
+            "gaps": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def validate_unique(self):
+        # The organization is set by the view, not the form: check "one per kind and date" here too,
+        # so that a form sent twice gets a message rather than an error page.
+        super().validate_unique()
+        instance = self.instance
+        if instance.organization_id and self.cleaned_data.get("date") and self.cleaned_data.get("kind"):
+            twins = CapacityAssessment.objects.filter(
+                organization_id=instance.organization_id, kind=self.cleaned_data["kind"], date=self.cleaned_data["date"]
+            ).exclude(pk=instance.pk)
+            if twins.exists():
+                self.add_error(None, _("This organization already has an assessment of this kind on this date."))
+
+
+class ScoresForm(forms.Form):
+    """One score (1–4 or "not applicable") and an evidence note per indicator of the assessment's template.
+
+    Fields exist only for the template's own indicators; a posted score for any other indicator
+    (e.g. of another template version) is refused, never silently ignored.
+    """
+
+    NOT_APPLICABLE = "na"
+
+    def __init__(self, *args, assessment, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessment = assessment
+        self.indicators = indicators
+        existing = {score.indicator_id: score for score in assessment.scores.all()}
+        choices = [
+            ("", "—"),
+            *[(str(level), f"{level} · {name}") for level, name in LEVELS],
+            (self.NOT_APPLICABLE, _("not applicable")),
+        ]
+        for indicator in indicators:
+            score = existing.get(indicator.pk)
+            initial = ""
+            if score is not None:
+                initial = self.NOT_APPLICABLE if score.not_applicable else str(score.score or "")
+            self.fields[f"score-{indicator.pk}"] = forms.ChoiceField(
+                label=indicator.text, choices=choices, required=False, initial=initial, widget=forms.RadioSelect
+            )
+            self.fields[f"evidence-{indicator.pk}"] = forms.CharField(
+                label=_("Evidence"),
+                required=False,
+                max_length=2000,
+                initial=score.evidence if score else "",
+                widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        known = {str(indicator.pk) for indicator in self.indicators}
+        for key in self.data:
+            if key.startswith(("score-", "evidence-")) and key.split("-", 1)[1] not in known:
+                raise ValidationError(
+                    _(
+                        "The form holds an indicator that is not part of this assessment's template. "
+                        "Reload the page and enter the scores again."
+                    ),
+                    code="foreign_indicator",
+                )
+        return cleaned
+
+    @transaction.atomic
+    def save(self):
+        existing = {score.indicator_id: score for score in self.assessment.scores.all()}
+        for indicator in self.indicators:
+            value = self.cleaned_data.get(f"score-{indicator.pk}") or ""
+            evidence = self.cleaned_data.get(f"evidence-{indicator.pk}") or ""
+            score = existing.get(indicator.pk) or IndicatorScore(assessment=self.assessment, indicator=indicator)
+            new = (None if value in ("", self.NOT_APPLICABLE) else int(value), value == self.NOT_APPLICABLE, evidence)
+            if score.pk and (score.score, score.not_applicable, score.evidence) == new:
+                continue
+            if not score.pk and new == (None, False, ""):
+                continue
+            score.score, score.not_applicable, score.evidence = new
+            score.save()
+
+    def by_domain(self, domains):
+        """[(domain, [(indicator, score field, [(radio, anchor description)], evidence field)])] for the page."""
+        grouped = []
+        for domain in domains:
+            items = []
+            for indicator in domain.indicators.all():
+                anchors = {str(level): description for level, _name, description in indicator.anchors()}
+                radios = [
+                    (radio, anchors.get(str(radio.data["value"]), ""))
+                    for radio in self[f"score-{indicator.pk}"].subwidgets
+                    if radio.data["value"] != ""
+                ]
+                items.append((indicator, self[f"score-{indicator.pk}"], radios, self[f"evidence-{indicator.pk}"]))
+            grouped.append((domain, items))
+        return grouped
+
+
+class DevelopmentActionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = DevelopmentAction
+        fields = ["what", "who", "due", "support_needed", "status"]
+        widgets = {
+            "due": forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"}),
+            "support_needed": forms.Textarea(attrs={"rows": 1}),
+        }
+
+
+class ReopenForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Why is it reopened?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,12 +1,25 @@
 """Reference lists and demo data of the registry, loaded by `manage.py seed_demo` (idempotent)."""
 
+import json
 import random
+from pathlib import Path
 
 from django.db import transaction
 
 from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.text import match_key
-from stakeholders.models import Membership, Organization, OrganizationType, Person, TargetGroup
+from stakeholders.models import (
+    AssessmentDomain,
+    AssessmentIndicator,
+    AssessmentTemplate,
+    Membership,
+    Organization,
+    OrganizationType,
+    Person,
+    TargetGroup,
+)
+
+CAPACITY_TEMPLATE = Path(__file__).resolve().parent / "data" / "capacity_template.json"
 
 # code, English, Kyrgyz, Russian, map colour
 ORGANIZATION_TYPES = [
@@ -302,7 +315,44 @@ def load_reference() -> dict:
             code=code, defaults={"name_en": en, "name_ky": ky, "name_ru": ru, "order": order}
         )
         created["target groups"] += new
+    created["assessment templates"] = load_capacity_template()
     return created
+
+
+def load_capacity_template(path=CAPACITY_TEMPLATE) -> int:
+    """The default capacity-assessment template, as version 1 — only if no version of it exists
+    (an administrator's later versions are never touched)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if AssessmentTemplate.objects.filter(code=data["code"]).exists():
+        return 0
+    names, descriptions = data["names"], data["descriptions"]
+    template = AssessmentTemplate.objects.create(
+        code=data["code"],
+        version=1,
+        **{f"name_{lang}": names[lang] for lang in ("ky", "ru", "en")},
+        **{f"description_{lang}": descriptions[lang] for lang in ("ky", "ru", "en")},
+    )
+    for order, domain_data in enumerate(data["domains"]):
+        domain = AssessmentDomain.objects.create(
+            template=template,
+            code=domain_data["code"],
+            order=order,
+            **{f"name_{lang}": domain_data["names"][lang] for lang in ("ky", "ru", "en")},
+        )
+        for position, indicator in enumerate(domain_data["indicators"]):
+            levels = {
+                f"level{number}_{lang}": level[lang]
+                for number, level in enumerate(indicator["levels"], start=1)
+                for lang in ("ky", "ru", "en")
+            }
+            AssessmentIndicator.objects.create(
+                domain=domain,
+                code=indicator["code"],
+                order=position,
+                **{f"text_{lang}": indicator["texts"][lang] for lang in ("ky", "ru", "en")},
+                **levels,
+            )
+    return 1
 
 
 @transaction.atomic

@@ -2,22 +2,37 @@
 
 from django.urls import path
 
-from stakeholders import views
+from stakeholders.views import assessments, registry
 
 app_name = "stakeholders"
 
 urlpatterns = [
-    path("", views.organization_list, name="organization-list"),
-    path("export.<str:fmt>", views.organization_export, name="organization-export"),
-    path("new/", views.organization_create, name="organization-create"),
-    path("<int:pk>/", views.organization_detail, name="organization-detail"),
-    path("<int:pk>/edit/", views.organization_edit, name="organization-edit"),
-    path("<int:pk>/active/", views.organization_set_active, name="organization-set-active"),
-    path("people/", views.person_list, name="person-list"),
-    path("people/export.<str:fmt>", views.person_export, name="person-export"),
-    path("people/new/", views.person_create, name="person-create"),
-    path("people/<int:pk>/", views.person_detail, name="person-detail"),
-    path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
-    path("people/<int:pk>/memberships/", views.membership_add, name="membership-add"),
-    path("people/<int:pk>/memberships/<int:membership_pk>/remove/", views.membership_remove, name="membership-remove"),
+    path("", registry.organization_list, name="organization-list"),
+    path("export.<str:fmt>", registry.organization_export, name="organization-export"),
+    path("new/", registry.organization_create, name="organization-create"),
+    path("<int:pk>/", registry.organization_detail, name="organization-detail"),
+    path("<int:pk>/edit/", registry.organization_edit, name="organization-edit"),
+    path("<int:pk>/active/", registry.organization_set_active, name="organization-set-active"),
+    path("people/", registry.person_list, name="person-list"),
+    path("people/export.<str:fmt>", registry.person_export, name="person-export"),
+    path("people/new/", registry.person_create, name="person-create"),
+    path("people/<int:pk>/", registry.person_detail, name="person-detail"),
+    path("people/<int:pk>/edit/", registry.person_edit, name="person-edit"),
+    path("people/<int:pk>/memberships/", registry.membership_add, name="membership-add"),
+    path(
+        "people/<int:pk>/memberships/<int:membership_pk>/remove/", registry.membership_remove, name="membership-remove"
+    ),
+]
+
+urlpatterns += [
+    path("assessments/", assessments.assessment_list, name="assessment-list"),
+    path("assessments/export.<str:fmt>", assessments.assessment_export, name="assessment-export"),
+    path("assessments/change/", assessments.capacity_change, name="capacity-change"),
+    path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment-detail"),
+    path("assessments/<int:pk>/edit/", assessments.assessment_edit, name="assessment-edit"),
+    path("assessments/<int:pk>/reopen/", assessments.assessment_reopen, name="assessment-reopen"),
+    path("assessments/<int:pk>/actions/", assessments.action_add, name="action-add"),
+    path("assessments/<int:pk>/actions/<int:action_pk>/", assessments.action_status, name="action-status"),
+    path("<int:organization_pk>/capacity/", assessments.organization_capacity, name="organization-capacity"),
+    path("<int:organization_pk>/assessments/new/", assessments.assessment_create, name="assessment-create"),
 ]

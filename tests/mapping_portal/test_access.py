@@ -62,11 +62,19 @@ ALLOWED = {
         "export_personal_data",
         "view_funding_sources",
         "view_contacts",
+        "view_assessments",
     },
-    "staff": {"manage_registry", "view_personal_data", "export", "view_funding_sources", "view_contacts"},
-    "la_kyshtut": {"export", "view_contacts"},
+    "staff": {
+        "manage_registry",
+        "view_personal_data",
+        "export",
+        "view_funding_sources",
+        "view_contacts",
+        "view_assessments",
+    },
+    "la_kyshtut": {"export", "view_contacts", "view_assessments"},
     "reviewer": {"view_contacts"},
-    "viewer": {"view_contacts"},
+    "viewer": {"view_contacts", "view_assessments"},
     "anonymous": set(),
 }
 SITE_INDEPENDENT = [
@@ -79,6 +87,7 @@ SITE_INDEPENDENT = [
     "export_personal_data",
     "view_funding_sources",
     "view_contacts",
+    "view_assessments",
 ]
 
 

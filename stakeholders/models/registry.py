@@ -1,4 +1,4 @@
-"""The stakeholder registry: organizations, people, their memberships, and the reference lists they use."""
+"""The registry proper: organizations, people, their memberships, and the reference lists they use."""
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField

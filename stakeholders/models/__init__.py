@@ -1,0 +1,28 @@
+"""Models of the stakeholder registry: the registry itself, and capacity assessments of its organizations."""
+
+from stakeholders.models.assessments import (  # noqa: F401
+    AssessmentDomain,
+    AssessmentIndicator,
+    AssessmentReopening,
+    AssessmentTemplate,
+    CapacityAssessment,
+    DevelopmentAction,
+    IndicatorScore,
+)
+from stakeholders.models.registry import (  # noqa: F401
+    KYRGYZ_ALPHABET,
+    WASHINGTON_GROUP_QUESTIONS,
+    Difficulty,
+    Membership,
+    MembershipRole,
+    Organization,
+    OrganizationQuerySet,
+    OrganizationType,
+    Person,
+    PersonQuerySet,
+    Sex,
+    TargetGroup,
+    VulnerableGroup,
+    kyrgyz_sort_key,
+    python_sort_key,
+)

@@ -1,0 +1,1 @@
+"""Pages of the stakeholder registry: `registry` (organizations, people) and `assessments` (capacity)."""
