@@ -270,6 +270,9 @@ class IndicatorScore(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.indicator.code}: {'n/a' if self.not_applicable else self.score}"
+
     @property
     def answered(self) -> bool:
         return self.not_applicable or self.score is not None
@@ -285,6 +288,9 @@ class AssessmentReopening(models.Model):
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.assessment} ({self.at:%d.%m.%Y})"
 
 
 class DevelopmentAction(models.Model):

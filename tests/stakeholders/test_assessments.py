@@ -363,7 +363,7 @@ def test_average_change_by_site_and_type(client_for, staff, make_organization, t
         assess(organization, template, kind="endline", date="2026-10-01", scores=high, final=True)
     assess(make_organization(), template, scores=low, final=True)  # a baseline alone is not a change
     response = client_for(staff).get(url("capacity-change"))
-    by_site = dict((name, (n, change)) for name, n, _b, _a, change in response.context["tables"][0][1])
+    by_site = {name: (n, change) for name, n, _b, _a, change in response.context["tables"][0][1]}
     assert by_site == {"Kerben town": (1, Decimal("2.00")), "Kyshtut ayil aimak": (2, Decimal("2.00"))}
 
 
