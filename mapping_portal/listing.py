@@ -66,27 +66,32 @@ def _query_without(request, *names):
 
 
 def export_response(request, spec: ExportSpec, filterset, fmt: str, channel="web"):
-    """The list's rows, its filters applied, as a download; personal-data exports are logged."""
+    """The list's rows, its filters applied, as a download; every export is logged."""
+    # Invalid filter values are ignored, exactly as on the list page.
+    rows = spec.rows(filterset.qs.iterator(chunk_size=2000))
+    return export_rows(request, spec.name, spec.header, rows, fmt, personal_data=spec.personal_data, channel=channel)
+
+
+def export_rows(request, name, header, rows, fmt, personal_data=False, channel="web"):
+    """Rows computed by a page (a table of figures rather than a queryset), as a logged download."""
     if fmt not in FORMATS:
         raise Http404
-    queryset = filterset.qs  # invalid filter values are ignored, exactly as on the list page
     filters = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
     # Every export is logged (who, when, filters, rows); the ones with personal data are flagged.
     entry = ExportLog.objects.create(
         user=request.user if request.user.is_authenticated else None,
-        export=spec.name,
+        export=name,
         format=fmt,
         filters=filters,
-        personal_data=spec.personal_data,
+        personal_data=personal_data,
         channel=channel,
     )
 
-    def on_complete(rows):
-        ExportLog.objects.filter(pk=entry.pk).update(rows=rows)
+    def on_complete(count):
+        ExportLog.objects.filter(pk=entry.pk).update(rows=count)
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    filename = f"{spec.name}-{stamp}.{fmt}"
-    rows = spec.rows(queryset.iterator(chunk_size=2000))
+    filename = f"{name}-{stamp}.{fmt}"
     if fmt == "csv":
-        return csv_response(filename, spec.header, rows, on_complete=on_complete)
-    return xlsx_response(filename, spec.header, rows, sheet_title=spec.name, on_complete=on_complete)
+        return csv_response(filename, header, rows, on_complete=on_complete)
+    return xlsx_response(filename, header, rows, sheet_title=name, on_complete=on_complete)

@@ -28,6 +28,7 @@ urlpatterns += [
     path("assessments/", assessments.assessment_list, name="assessment-list"),
     path("assessments/export.<str:fmt>", assessments.assessment_export, name="assessment-export"),
     path("assessments/change/", assessments.capacity_change, name="capacity-change"),
+    path("assessments/change/export.<str:fmt>", assessments.capacity_change, name="capacity-change-export"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment-detail"),
     path("assessments/<int:pk>/edit/", assessments.assessment_edit, name="assessment-edit"),
     path("assessments/<int:pk>/reopen/", assessments.assessment_reopen, name="assessment-reopen"),

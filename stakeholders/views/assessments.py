@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mapping_portal import access
-from mapping_portal.listing import export_response, filtered_page
+from mapping_portal.listing import export_response, export_rows, filtered_page
 from stakeholders import workflow
 from stakeholders.exports import assessment_export_spec
 from stakeholders.filters import AssessmentFilterSet
@@ -256,9 +256,12 @@ def _difference(before, after):
 
 
 @login_required
-def capacity_change(request):
-    """Average change, baseline → latest, per site and per organization type (final assessments only)."""
+def capacity_change(request, fmt=None):
+    """Average change, baseline → latest, per site and per organization type (final assessments only);
+    with `fmt`, the organization-by-organization table behind it as CSV or XLSX."""
     if not access.can_view_assessments(request.user):
+        raise PermissionDenied
+    if fmt and not access.can_export(request.user):
         raise PermissionDenied
     by_organization = {}
     for assessment in assessment_queryset(request.user).filter(status=CapacityAssessment.Status.FINAL):
@@ -270,6 +273,18 @@ def capacity_change(request):
             before, after = baseline.overall_score(), latest.overall_score()
             if before is not None and after is not None:
                 pairs.append((baseline.organization, before, after))
+    if fmt:
+        header = [
+            "organization_id",
+            "organization",
+            "site",
+            "organization_type",
+            "baseline_score",
+            "latest_score",
+            "change",
+        ]
+        rows = ([o.pk, o.name, o.site.slug, o.type.code, before, after, after - before] for o, before, after in pairs)
+        return export_rows(request, "capacity-change", header, rows, fmt)
     return render(
         request,
         "stakeholders/capacity_change.html",

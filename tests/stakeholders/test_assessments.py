@@ -355,7 +355,7 @@ def test_the_comparison_shows_baseline_against_the_latest(client_for, staff, mak
     assert changes == {"a1": 2, "a2": 3, "b1": 0, "b2": -1, "b3": None}
 
 
-def test_average_change_by_site_and_type(client_for, staff, make_organization, template):
+def test_average_change_by_site_and_type(client_for, staff, viewer, make_organization, template):
     low, high = dict.fromkeys(["a1", "a2", "b1", "b2", "b3"], 1), dict.fromkeys(["a1", "a2", "b1", "b2", "b3"], 3)
     for site in ["kyshtut", "kyshtut", "kerben"]:
         organization = make_organization(site=site)
@@ -365,6 +365,11 @@ def test_average_change_by_site_and_type(client_for, staff, make_organization, t
     response = client_for(staff).get(url("capacity-change"))
     by_site = {name: (n, change) for name, n, _b, _a, change in response.context["tables"][0][1]}
     assert by_site == {"Kerben town": (1, Decimal("2.00")), "Kyshtut ayil aimak": (2, Decimal("2.00"))}
+    export = client_for(staff).get(url("capacity-change-export", "csv"))
+    lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "organization_id,organization,site,organization_type,baseline_score,latest_score,change"
+    assert len(lines) == 4 and all(line.endswith(",1.00,3.00,2.00") for line in lines[1:])
+    assert client_for(viewer).get(url("capacity-change-export", "csv")).status_code == 403  # viewers: aggregates only
 
 
 def test_the_export_carries_the_computed_scores(client_for, staff, make_organization, template):
