@@ -34,7 +34,7 @@ def organization_list(request):
     return render(
         request,
         "stakeholders/organization_list.html",
-        {"filter": filterset, "page": page, "export_formats": ["csv", "xlsx"]},
+        {"filter": filterset, "page": page},
     )
 
 

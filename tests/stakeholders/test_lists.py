@@ -168,3 +168,9 @@ def test_the_untouched_filter_panel_lists_everything(client_for, staff, make_org
         "q=&site=&type=&thematic_area=&target_group=&women_led=&youth_led=&consent=&needs_validation=&active=&order="
     )
     assert names_on(client_for(staff).get(list_url() + "?" + query)) == ["Бир", "Эки"]
+
+
+def test_the_export_links_carry_the_lists_filters(client_for, staff, make_organization):
+    make_organization()
+    page = client_for(staff).get(list_url(site="kerben", page="2")).content.decode()
+    assert "/en/stakeholders/export.csv?site=kerben" in page and "/en/stakeholders/export.xlsx?site=kerben" in page
