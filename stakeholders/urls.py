@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", registry.organization_create, name="organization-create"),
     path("<int:pk>/", registry.organization_detail, name="organization-detail"),
     path("<int:pk>/edit/", registry.organization_edit, name="organization-edit"),
+    path("<int:pk>/timeline/", registry.organization_timeline, name="organization-timeline"),
     path("<int:pk>/active/", registry.organization_set_active, name="organization-set-active"),
     path("people/", registry.person_list, name="person-list"),
     path("people/export.<str:fmt>", registry.person_export, name="person-export"),

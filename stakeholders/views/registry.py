@@ -16,6 +16,7 @@ from mapping_portal import access
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.views import map_context
+from stakeholders.timeline import timeline_for
 from stakeholders.exports import organization_export_spec, person_export_spec
 from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
 from stakeholders.forms import ChangedMeanwhile, MembershipForm, OrganizationForm, PersonForm
@@ -67,6 +68,16 @@ def organization_detail(request, pk):
             "history": history,
             **map_context(),
         },
+    )
+
+
+def organization_timeline(request, pk):
+    """What happened to the organization, from every app, newest first (each app filters its own items)."""
+    organization = get_object_or_404(organization_queryset(request.user), pk=pk)
+    return render(
+        request,
+        "stakeholders/organization_timeline.html",
+        {"organization": organization, "items": timeline_for(request.user, organization)},
     )
 
 

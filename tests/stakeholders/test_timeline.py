@@ -1,0 +1,81 @@
+"""The organization timeline: date-ordered items from every provider, each filtered by its own access rules."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from stakeholders import timeline
+from tests.stakeholders.test_assessments import assess, make_template
+
+
+def url(organization):
+    with translation.override("en"):
+        return reverse("stakeholders:organization-timeline", args=[organization.pk])
+
+
+@pytest.fixture
+def assessed(make_organization, registry):
+    template = make_template()
+    organization = make_organization(public_listing_consent=True)
+    baseline = assess(organization, template, date="2026-03-01")
+    assess(organization, template, kind="endline", date="2026-10-01")
+    baseline.actions.create(what="Уставды жаңыртуу", who="Төрага", due=datetime.date(2026, 6, 1))
+    return organization
+
+
+def kinds_and_dates(response):
+    return [(item.kind, str(item.when)[:10]) for item in response.context["items"]]
+
+
+def test_items_come_newest_first(client_for, staff, assessed):
+    from django.utils import timezone
+
+    items = kinds_and_dates(client_for(staff).get(url(assessed)))
+    assert items == [
+        ("created", str(timezone.localdate())),  # entered today, in this test
+        ("assessment", "2026-10-01"),
+        ("development-action", "2026-06-01"),
+        ("assessment", "2026-03-01"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_assessments"), [("staff", True), ("la_kyshtut", True), ("viewer", True), ("anonymous", False)]
+)
+def test_each_provider_applies_its_own_access(client_for, users, assessed, role, sees_assessments):
+    kinds = {kind for kind, _when in kinds_and_dates(client_for(users[role]).get(url(assessed)))}
+    assert ("assessment" in kinds) is sees_assessments
+    assert "created" in kinds
+
+
+def test_another_sites_organization_has_no_timeline_for_a_local_authority(client_for, la_kerben, assessed):
+    assert client_for(la_kerben).get(url(assessed)).status_code == 404
+
+
+def test_a_later_app_adds_its_items_through_the_hook(client_for, staff, assessed):
+    def events(user, organization):
+        return [timeline.TimelineItem(datetime.date(2026, 7, 15), "event", "Диалог жолугушуусу")]
+
+    timeline.register(events)
+    try:
+        items = kinds_and_dates(client_for(staff).get(url(assessed)))
+    finally:
+        timeline.unregister(events)
+    assert ("event", "2026-07-15") in items
+    assert [kind for kind, _when in items].index("event") == 2  # between the endline and the action
+
+
+def test_timeline_query_count_is_constant(client_for, staff, assessed, make_organization):
+    client = client_for(staff)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url(assessed))
+    baseline = assessed.assessments.get(kind="baseline")
+    for number in range(10):
+        baseline.actions.create(what=f"Иш-чара {number}", who="Төрага")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url(assessed))
+    assert len(few) == len(many)
