@@ -16,11 +16,11 @@ from mapping_portal import access
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.views import map_context
-from stakeholders.timeline import timeline_for
 from stakeholders.exports import organization_export_spec, person_export_spec
 from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
 from stakeholders.forms import ChangedMeanwhile, MembershipForm, OrganizationForm, PersonForm
 from stakeholders.models import Membership, Organization, Person
+from stakeholders.timeline import timeline_for
 
 LIST_RELATED = ["type", "site", "settlement"]
 
