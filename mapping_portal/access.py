@@ -145,6 +145,13 @@ def can_view_contacts(user) -> bool:
 
 
 @predicate
+def can_view_stakeholder_analysis(user) -> bool:
+    """Influence, interest and stance are the project's own judgement of local actors: labelling an
+    organization "resistant" could harm it if it travelled, so admins and staff only."""
+    return is_project_staff(user)
+
+
+@predicate
 def can_view_assessments(user) -> bool:
     """Capacity assessments: staff and admins, local authorities and viewers (their sites); never the public."""
     return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.VIEWER}

@@ -133,6 +133,9 @@ class OrganizationForm(VersionCheckedForm):
             "public_listing_consent",
             "consent_covers_sensitive",
             "consent_given_by",
+            "influence",
+            "interest",
+            "stance",
             "needs_validation",
         ]
         widgets = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", registry.organization_edit, name="organization-edit"),
     path("<int:pk>/timeline/", registry.organization_timeline, name="organization-timeline"),
     path("<int:pk>/active/", registry.organization_set_active, name="organization-set-active"),
+    path("analysis/", registry.stakeholder_analysis, name="stakeholder-analysis"),
     path("people/", registry.person_list, name="person-list"),
     path("people/export.<str:fmt>", registry.person_export, name="person-export"),
     path("people/new/", registry.person_create, name="person-create"),

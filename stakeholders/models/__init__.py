@@ -21,6 +21,7 @@ from stakeholders.models.registry import (  # noqa: F401
     Person,
     PersonQuerySet,
     Sex,
+    Stance,
     TargetGroup,
     VulnerableGroup,
     kyrgyz_sort_key,

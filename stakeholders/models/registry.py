@@ -89,6 +89,12 @@ class OrganizationQuerySet(access.SiteScopedQuerySet):
         )
 
 
+class Stance(models.TextChoices):
+    SUPPORTIVE = "supportive", _("supportive")
+    NEUTRAL = "neutral", _("neutral")
+    RESISTANT = "resistant", _("resistant")
+
+
 class Organization(models.Model):
     """A civil-society organization, institution or group mapped in a pilot site."""
 
@@ -165,6 +171,21 @@ class Organization(models.Model):
     consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+    influence = models.PositiveSmallIntegerField(
+        _("influence (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("How much it can affect social cohesion and local decisions in its site."),
+    )
+    interest = models.PositiveSmallIntegerField(
+        _("interest (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("How much the project's aims matter to it."),
+    )
+    stance = models.CharField(_("stance towards the project"), max_length=12, choices=Stance.choices, blank=True)
     needs_validation = models.BooleanField(
         _("needs validation"), default=True, help_text=_("Not yet verified in the field.")
     )
@@ -198,6 +219,11 @@ class Organization(models.Model):
         ]
         constraints = [
             models.CheckConstraint(name="organization_has_a_name", condition=~Q(name_ky="") | ~Q(name_ru="")),
+            models.CheckConstraint(
+                name="organization_analysis_range",
+                condition=(Q(influence__isnull=True) | Q(influence__range=(1, 5)))
+                & (Q(interest__isnull=True) | Q(interest__range=(1, 5))),
+            ),
             models.CheckConstraint(
                 name="organization_point_both_or_neither",
                 condition=(Q(lat__isnull=True) & Q(lon__isnull=True)) | (Q(lat__isnull=False) & Q(lon__isnull=False)),
@@ -244,6 +270,20 @@ class Organization(models.Model):
             validate_point_in_kyrgyzstan(self.lat, self.lon)
         except ValidationError as error:
             raise ValidationError({"lat": error.messages}) from error
+
+    @property
+    def analysis_quadrant(self) -> str | None:
+        """Where it sits on the power–interest grid (high means 4 or 5 on the 1–5 scales)."""
+        if self.influence is None or self.interest is None:
+            return None
+        high_influence, high_interest = self.influence >= 4, self.interest >= 4
+        if high_influence and high_interest:
+            return "manage-closely"
+        if high_influence:
+            return "keep-satisfied"
+        if high_interest:
+            return "keep-informed"
+        return "monitor"
 
     def record_consent(self, user, given: bool):
         """Keep who recorded the public-listing consent and when; withdrawing it clears both."""

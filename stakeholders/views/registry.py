@@ -8,6 +8,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mapping_portal import access
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
+from mapping_portal.models import PilotSite
 from mapping_portal.views import map_context
 from stakeholders.exports import organization_export_spec, person_export_spec
 from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
@@ -78,6 +80,60 @@ def organization_timeline(request, pk):
         request,
         "stakeholders/organization_timeline.html",
         {"organization": organization, "items": timeline_for(request.user, organization)},
+    )
+
+
+QUADRANTS = [
+    ("manage-closely", _("Manage closely"), _("high influence, high interest")),
+    ("keep-satisfied", _("Keep satisfied"), _("high influence, lower interest")),
+    ("keep-informed", _("Keep informed"), _("lower influence, high interest")),
+    ("monitor", _("Monitor"), _("lower influence, lower interest")),
+]
+
+
+@login_required
+def stakeholder_analysis(request):
+    """The power–interest grid of a pilot site: a chart and the same organizations as four lists."""
+    if not access.can_view_stakeholder_analysis(request.user):
+        raise PermissionDenied
+    sites = PilotSite.objects.for_user(request.user)
+    site = sites.filter(slug=request.GET.get("site")).first() or sites.first()
+    organizations = list(
+        Organization.objects.for_user(request.user)
+        .filter(site=site, is_active=True, influence__isnull=False, interest__isnull=False)
+        .select_related("type")
+    )
+    points = [
+        {
+            "x": o.interest,
+            "y": o.influence,
+            "stance": o.stance or "unknown",
+            "name": o.name,
+            "url": reverse("stakeholders:organization-detail", args=[o.pk]),
+        }
+        for o in organizations
+    ]
+    quadrants = [
+        (code, name, meaning, [o for o in organizations if o.analysis_quadrant == code])
+        for code, name, meaning in QUADRANTS
+    ]
+    return render(
+        request,
+        "stakeholders/stakeholder_analysis.html",
+        {
+            "sites": sites,
+            "site": site,
+            "points": points,
+            "quadrants": quadrants,
+            "stance_labels": {
+                "supportive": _("supportive"),
+                "neutral": _("neutral"),
+                "resistant": _("resistant"),
+                "unknown": _("stance not recorded"),
+                "interest": _("interest"),
+                "influence": _("influence"),
+            },
+        },
     )
 
 

@@ -63,6 +63,7 @@ ALLOWED = {
         "view_funding_sources",
         "view_contacts",
         "view_assessments",
+        "view_stakeholder_analysis",
     },
     "staff": {
         "manage_registry",
@@ -71,6 +72,7 @@ ALLOWED = {
         "view_funding_sources",
         "view_contacts",
         "view_assessments",
+        "view_stakeholder_analysis",
     },
     "la_kyshtut": {"export", "view_contacts", "view_assessments"},
     "reviewer": {"view_contacts"},
@@ -88,6 +90,7 @@ SITE_INDEPENDENT = [
     "view_funding_sources",
     "view_contacts",
     "view_assessments",
+    "view_stakeholder_analysis",
 ]
 
 

@@ -1,0 +1,83 @@
+"""Stakeholder analysis: influence and interest 1–5 and a stance → the power–interest grid of a site,
+seen by project staff and administrators only."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from tests.stakeholders.test_organization_form import form_data
+
+
+def url(name="stakeholder-analysis", *args):
+    with translation.override("en"):
+        return reverse(f"stakeholders:{name}", args=args)
+
+
+@pytest.mark.parametrize(
+    ("influence", "interest", "quadrant"),
+    [(5, 5, "manage-closely"), (4, 2, "keep-satisfied"), (1, 4, "keep-informed"), (3, 3, "monitor"), (None, 3, None)],
+)
+def test_the_quadrant_follows_influence_and_interest(make_organization, influence, interest, quadrant):
+    assert make_organization(influence=influence, interest=interest).analysis_quadrant == quadrant
+
+
+def test_the_grid_lists_each_quadrant_and_plots_every_scored_organization(client_for, staff, make_organization):
+    make_organization(name_ky="Айыл өкмөтү", influence=5, interest=4, stance="supportive")
+    make_organization(name_ky="Аксакалдар соту", influence=4, interest=2, stance="neutral")
+    make_organization(name_ky="Жаштар тобу", influence=2, interest=5)
+    make_organization(name_ky="Бааланбаган уюм")
+    make_organization(name_ky="Кербен уюму", site="kerben", influence=5, interest=5)
+    response = client_for(staff).get(url() + "?site=kyshtut")
+    quadrants = {code: [o.name for o in members] for code, _name, _meaning, members in response.context["quadrants"]}
+    assert quadrants == {
+        "manage-closely": ["Айыл өкмөтү"],
+        "keep-satisfied": ["Аксакалдар соту"],
+        "keep-informed": ["Жаштар тобу"],
+        "monitor": [],
+    }
+    points = sorted((p["name"], p["x"], p["y"], p["stance"]) for p in response.context["points"])
+    assert points == [
+        ("Айыл өкмөтү", 4, 5, "supportive"),
+        ("Аксакалдар соту", 2, 4, "neutral"),
+        ("Жаштар тобу", 5, 2, "unknown"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("admin", 200), ("staff", 200), ("la_kyshtut", 403), ("viewer", 403), ("reviewer", 403), ("anonymous", 302)],
+)
+def test_the_grid_is_for_staff_and_admins(client_for, users, registry, role, status):
+    assert client_for(users[role]).get(url()).status_code == status
+
+
+def test_a_local_authority_does_not_see_the_analysis_on_a_profile(client_for, la_kyshtut, staff, make_organization):
+    organization = make_organization(influence=5, interest=1, stance="resistant")
+    assert (
+        "influence 5/5" not in client_for(la_kyshtut).get(url("organization-detail", organization.pk)).content.decode()
+    )
+    assert "influence 5/5" in client_for(staff).get(url("organization-detail", organization.pk)).content.decode()
+
+
+@pytest.mark.parametrize("bad", [{"influence": "6"}, {"interest": "0"}, {"stance": "hostile"}])
+def test_analysis_values_out_of_range_are_refused(client_for, staff, registry, bad):
+    from stakeholders.models import Organization
+
+    response = client_for(staff).post(url("organization-create"), form_data(registry, **bad))
+    assert response.status_code == 200
+    assert set(bad) <= set(response.context["form"].errors)
+    assert not Organization.objects.exists()
+
+
+def test_the_grid_query_count_is_constant(client_for, staff, make_organization):
+    client = client_for(staff)
+    make_organization(influence=3, interest=3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url())
+    for number in range(20):
+        make_organization(influence=number % 5 + 1, interest=(number * 2) % 5 + 1)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url())
+    assert len(few) == len(many)
