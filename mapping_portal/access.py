@@ -152,6 +152,12 @@ def can_view_stakeholder_analysis(user) -> bool:
 
 
 @predicate
+def can_view_network(user) -> bool:
+    """Relationships between organizations (not personal): signed-in roles that read the registry."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.VIEWER}
+
+
+@predicate
 def can_view_assessments(user) -> bool:
     """Capacity assessments: staff and admins, local authorities and viewers (their sites); never the public."""
     return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.VIEWER}

@@ -14,6 +14,7 @@ from stakeholders.models import (
     IndicatorScore,
     Membership,
     Organization,
+    OrganizationRelationship,
     OrganizationType,
     Person,
     VulnerableGroup,
@@ -367,3 +368,27 @@ class DevelopmentActionForm(BootstrapFormMixin, forms.ModelForm):
 
 class ReopenForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("Why is it reopened?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RelationshipForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = OrganizationRelationship
+        fields = ["kind", "target", "since", "note"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = Organization.objects.for_user(user).filter(is_active=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        source, target, kind = (
+            self.instance.source if self.instance.source_id else None,
+            cleaned.get("target"),
+            cleaned.get("kind"),
+        )
+        if source and target and target.pk == source.pk:
+            raise ValidationError(_("An organization cannot be related to itself."))
+        if source and target and kind:
+            if OrganizationRelationship.objects.filter(source=source, target=target, kind=kind).exists():
+                raise ValidationError(_("This relationship is already recorded."))
+        return cleaned

@@ -15,6 +15,11 @@ urlpatterns = [
     path("<int:pk>/timeline/", registry.organization_timeline, name="organization-timeline"),
     path("<int:pk>/active/", registry.organization_set_active, name="organization-set-active"),
     path("analysis/", registry.stakeholder_analysis, name="stakeholder-analysis"),
+    path("network/", registry.network, name="network"),
+    path("<int:pk>/relationships/", registry.relationship_add, name="relationship-add"),
+    path(
+        "<int:pk>/relationships/<int:relationship_pk>/remove/", registry.relationship_remove, name="relationship-remove"
+    ),
     path("people/", registry.person_list, name="person-list"),
     path("people/export.<str:fmt>", registry.person_export, name="person-export"),
     path("people/new/", registry.person_create, name="person-create"),

@@ -467,3 +467,39 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.organization} ({self.get_role_display()})"
+
+
+class RelationshipKind(models.TextChoices):
+    PARTNER = "partner", _("partner of")
+    MEMBER_OF = "member_of", _("member of")
+    FUNDS = "funds", _("funds")
+    COORDINATES_WITH = "coordinates_with", _("coordinates with")
+
+
+class OrganizationRelationship(models.Model):
+    """A tie between two organizations (the network view draws them); read from source to target:
+    "A funds B", "A is a member of B"."""
+
+    source = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="relationships_out", verbose_name=_("organization")
+    )
+    target = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="relationships_in", verbose_name=_("related organization")
+    )
+    kind = models.CharField(_("relationship"), max_length=20, choices=RelationshipKind.choices)
+    since = models.PositiveSmallIntegerField(_("since (year)"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source", "kind", "target"]
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="relationship_once"),
+            models.CheckConstraint(name="relationship_not_to_itself", condition=~Q(source=F("target"))),
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.target} ({self.get_kind_display()})"

@@ -16,12 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from mapping_portal import access
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
-from mapping_portal.models import PilotSite
+from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.views import map_context
 from stakeholders.exports import organization_export_spec, person_export_spec
 from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
-from stakeholders.forms import ChangedMeanwhile, MembershipForm, OrganizationForm, PersonForm
-from stakeholders.models import Membership, Organization, Person
+from stakeholders.forms import ChangedMeanwhile, MembershipForm, OrganizationForm, PersonForm, RelationshipForm
+from stakeholders.models import Membership, Organization, OrganizationRelationship, Person
 from stakeholders.timeline import timeline_for
 
 LIST_RELATED = ["type", "site", "settlement"]
@@ -60,6 +60,16 @@ def organization_detail(request, pk):
     history = []
     if access.can_manage_registry(request.user):
         history = recent_changes(organization)
+    visible = Organization.objects.for_user(request.user)
+    relationships = []
+    if access.can_view_network(request.user):
+        relationships = [
+            *organization.relationships_out.filter(target__in=visible).select_related("target"),
+            *organization.relationships_in.filter(source__in=visible).select_related("source"),
+        ]
+    relationship_form = (
+        RelationshipForm(user=request.user) if access.can_edit_record(request.user, organization) else None
+    )
     return render(
         request,
         "stakeholders/organization_detail.html",
@@ -68,6 +78,8 @@ def organization_detail(request, pk):
             "memberships": people,
             "member_count": member_count,
             "history": history,
+            "relationships": relationships,
+            "relationship_form": relationship_form,
             **map_context(),
         },
     )
@@ -133,6 +145,87 @@ def stakeholder_analysis(request):
                 "interest": _("interest"),
                 "influence": _("influence"),
             },
+        },
+    )
+
+
+@login_required
+@require_POST
+def relationship_add(request, pk):
+    organization = get_object_or_404(Organization.objects.for_user(request.user), pk=pk)
+    if not access.can_edit_record(request.user, organization):
+        raise PermissionDenied
+    form = RelationshipForm(request.POST, instance=OrganizationRelationship(source=organization), user=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The relationship was recorded."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect("stakeholders:organization-detail", pk=organization.pk)
+
+
+@login_required
+@require_POST
+def relationship_remove(request, pk, relationship_pk):
+    organization = get_object_or_404(Organization.objects.for_user(request.user), pk=pk)
+    if not access.can_edit_record(request.user, organization):
+        raise PermissionDenied
+    relationship = get_object_or_404(organization.relationships_out, pk=relationship_pk)
+    relationship.delete()
+    messages.success(request, _("The relationship was removed."))
+    return redirect("stakeholders:organization-detail", pk=organization.pk)
+
+
+@login_required
+def network(request):
+    """The network of a pilot site: organizations and their relationships, filterable by thematic area."""
+    if not access.can_view_network(request.user):
+        raise PermissionDenied
+    sites = PilotSite.objects.for_user(request.user)
+    site = sites.filter(slug=request.GET.get("site")).first() or sites.first()
+    areas = ThematicArea.objects.all()
+    area = areas.filter(code=request.GET.get("thematic_area")).first()
+    organizations = Organization.objects.for_user(request.user).filter(site=site, is_active=True).select_related("type")
+    if area:
+        organizations = organizations.filter(thematic_areas=area)
+    nodes = {o.pk: o for o in organizations}
+    edges = OrganizationRelationship.objects.filter(source__in=nodes, target__in=nodes)
+    linked = {pk for edge in edges for pk in (edge.source_id, edge.target_id)}
+    elements = [
+        {
+            "data": {
+                "id": f"o{pk}",
+                "label": o.name,
+                "color": o.type.color,
+                "url": reverse("stakeholders:organization-detail", args=[pk]),
+            }
+        }
+        for pk, o in nodes.items()
+        if pk in linked
+    ] + [
+        {
+            "data": {
+                "id": f"r{e.pk}",
+                "source": f"o{e.source_id}",
+                "target": f"o{e.target_id}",
+                "label": e.get_kind_display(),
+                "kind": e.kind,
+            }
+        }
+        for e in edges
+    ]
+    return render(
+        request,
+        "stakeholders/network.html",
+        {
+            "sites": sites,
+            "site": site,
+            "areas": areas,
+            "area": area,
+            "elements": elements,
+            "edge_count": len(elements) - len(linked),
+            "node_count": len(linked),
         },
     )
 

@@ -1,0 +1,106 @@
+"""Relationships between organizations and the network of a site, filterable by thematic direction."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from stakeholders.models import OrganizationRelationship
+
+
+def url(name, *args):
+    with translation.override("en"):
+        return reverse(f"stakeholders:{name}", args=args)
+
+
+@pytest.fixture
+def web(make_organization):
+    council = make_organization(name_ky="Аялдар кеңеши", areas=["inclusive-participation"])
+    okmotu = make_organization(name_ky="Айыл өкмөтү", areas=["peace-security"])
+    youth = make_organization(name_ky="Жаштар борбору", areas=["inclusive-participation"])
+    kerben = make_organization(name_ky="Кербен уюму", site="kerben")
+    OrganizationRelationship.objects.create(source=okmotu, target=council, kind="funds")
+    OrganizationRelationship.objects.create(source=youth, target=council, kind="partner")
+    OrganizationRelationship.objects.create(source=council, target=kerben, kind="coordinates_with")
+    return {"council": council, "okmotu": okmotu, "youth": youth, "kerben": kerben}
+
+
+def graph(response):
+    elements = response.context["elements"]
+    nodes = sorted(e["data"]["label"] for e in elements if "source" not in e["data"])
+    edges = sorted(e["data"]["kind"] for e in elements if "source" in e["data"])
+    return nodes, edges
+
+
+def test_the_network_of_a_site_shows_its_organizations_and_ties(client_for, staff, web):
+    nodes, edges = graph(client_for(staff).get(url("network") + "?site=kyshtut"))
+    assert nodes == ["Айыл өкмөтү", "Аялдар кеңеши", "Жаштар борбору"]
+    assert edges == ["funds", "partner"]  # the tie to Kerben lies outside this site's network
+
+
+def test_the_network_filters_by_thematic_direction(client_for, staff, web):
+    nodes, edges = graph(client_for(staff).get(url("network") + "?site=kyshtut&thematic_area=inclusive-participation"))
+    assert (nodes, edges) == (["Аялдар кеңеши", "Жаштар борбору"], ["partner"])
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("admin", 200), ("staff", 200), ("la_kyshtut", 200), ("viewer", 200), ("reviewer", 403), ("anonymous", 302)],
+)
+def test_the_network_by_role(client_for, users, web, role, status):
+    assert client_for(users[role]).get(url("network")).status_code == status
+
+
+def test_a_local_authority_sees_only_ties_within_its_scope(client_for, la_kyshtut, web):
+    page = client_for(la_kyshtut).get(url("organization-detail", web["council"].pk)).content.decode()
+    assert "Айыл өкмөтү" in page and "Кербен уюму" not in page
+
+
+def test_staff_record_and_remove_a_relationship(client_for, staff, web):
+    client = client_for(staff)
+    client.post(url("relationship-add", web["youth"].pk), {"kind": "member_of", "target": web["okmotu"].pk})
+    assert OrganizationRelationship.objects.filter(source=web["youth"], target=web["okmotu"], kind="member_of").exists()
+    response = client.post(
+        url("relationship-add", web["youth"].pk), {"kind": "member_of", "target": web["okmotu"].pk}, follow=True
+    )
+    assert "This relationship is already recorded." in response.content.decode()
+    response = client.post(
+        url("relationship-add", web["youth"].pk), {"kind": "partner", "target": web["youth"].pk}, follow=True
+    )
+    assert "cannot be related to itself" in response.content.decode()
+    tie = OrganizationRelationship.objects.get(source=web["youth"], kind="member_of")
+    client.post(url("relationship-remove", web["youth"].pk, tie.pk))
+    assert not OrganizationRelationship.objects.filter(pk=tie.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["la_kyshtut", "viewer"])
+def test_only_editors_record_relationships(client_for, users, web, role):
+    response = client_for(users[role]).post(
+        url("relationship-add", web["youth"].pk), {"kind": "member_of", "target": web["okmotu"].pk}
+    )
+    assert response.status_code == 403
+    assert OrganizationRelationship.objects.count() == 3
+
+
+def test_the_database_refuses_a_tie_to_itself(web):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrganizationRelationship.objects.create(source=web["youth"], target=web["youth"], kind="partner")
+
+
+def test_network_and_profile_query_counts_are_constant(client_for, staff, web, make_organization):
+    client = client_for(staff)
+    with CaptureQueriesContext(connection) as few_network:
+        client.get(url("network"))
+    with CaptureQueriesContext(connection) as few_profile:
+        client.get(url("organization-detail", web["council"].pk))
+    for number in range(10):
+        other = make_organization(name_ky=f"Уюм {number}")
+        OrganizationRelationship.objects.create(source=other, target=web["council"], kind="partner")
+    with CaptureQueriesContext(connection) as many_network:
+        client.get(url("network"))
+    with CaptureQueriesContext(connection) as many_profile:
+        client.get(url("organization-detail", web["council"].pk))
+    assert (len(few_network), len(few_profile)) == (len(many_network), len(many_profile))
