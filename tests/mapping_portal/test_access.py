@@ -64,6 +64,7 @@ ALLOWED = {
         "view_contacts",
         "view_assessments",
         "view_stakeholder_analysis",
+        "view_network",
     },
     "staff": {
         "manage_registry",
@@ -73,10 +74,11 @@ ALLOWED = {
         "view_contacts",
         "view_assessments",
         "view_stakeholder_analysis",
+        "view_network",
     },
-    "la_kyshtut": {"export", "view_contacts", "view_assessments"},
+    "la_kyshtut": {"export", "view_contacts", "view_assessments", "view_network"},
     "reviewer": {"view_contacts"},
-    "viewer": {"view_contacts", "view_assessments"},
+    "viewer": {"view_contacts", "view_assessments", "view_network"},
     "anonymous": set(),
 }
 SITE_INDEPENDENT = [
@@ -91,6 +93,7 @@ SITE_INDEPENDENT = [
     "view_contacts",
     "view_assessments",
     "view_stakeholder_analysis",
+    "view_network",
 ]
 
 
