@@ -3,8 +3,8 @@
 Every list of the portal exports through here: the caller hands over a header and an iterable
 of rows (typically built from a queryset's `.iterator()`), and gets back a response or writes a
 file. Nothing here knows about models or access: who may export what, which columns leave the
-server, and logging of personal-data exports are the caller's business (`on_complete` and
-`CountingIterator` tell it how many rows went out).
+server, and logging of personal-data exports are the caller's business (`on_complete` tells
+it how many rows went out).
 
 Spreadsheet formula injection: a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
 return could be run as a formula by Excel or LibreOffice, so such strings get a leading
@@ -18,7 +18,7 @@ import io
 import math
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -78,27 +78,6 @@ def _item_text(item) -> str:
     if isinstance(item, date | time):
         return item.isoformat()
     return str(item)
-
-
-class CountingIterator:
-    """Wraps an iterable and counts the items taken from it (`.count`).
-
-    For a streamed response the rows are pulled while the response is sent, so `.count` is only
-    final once the response has been consumed to the end; read it from `on_complete`, or from a
-    callback the server runs after the response, not right after building the response.
-    """
-
-    def __init__(self, iterable: Iterable):
-        self._iterator = iter(iterable)
-        self.count = 0
-
-    def __iter__(self) -> Iterator:
-        return self
-
-    def __next__(self):
-        item = next(self._iterator)
-        self.count += 1
-        return item
 
 
 # CSV -------------------------------------------------------------------------------------------

@@ -27,5 +27,4 @@ from stakeholders.models.registry import (  # noqa: F401
     TargetGroup,
     VulnerableGroup,
     kyrgyz_sort_key,
-    python_sort_key,
 )

@@ -30,11 +30,6 @@ def kyrgyz_sort_key(expression):
     return Func(expression, Value(_SORT_FROM), Value(_SORT_TO), function="translate", output_field=models.TextField())
 
 
-def python_sort_key(text: str) -> str:
-    """The same key computed in Python (for sorting lists that never reach the database)."""
-    return (text or "").translate(str.maketrans(_SORT_FROM, _SORT_TO))
-
-
 class OrganizationType(TranslatedNames):
     """Kinds of organizations and institutions (admin-editable, named in three languages)."""
 

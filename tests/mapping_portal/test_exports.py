@@ -83,19 +83,6 @@ def test_other_objects_become_neutralised_text():
     assert type(exports.neutralise(gettext_lazy("Yes"))) is str
 
 
-def test_counting_iterator_counts_only_what_was_taken():
-    counted = exports.CountingIterator(rows_of(10))
-    assert counted.count == 0
-    next(counted)
-    next(counted)
-    assert counted.count == 2
-    assert len(list(counted)) == 8
-    assert counted.count == 10
-
-
-# CSV -------------------------------------------------------------------------------------------
-
-
 def test_csv_response_is_a_streamed_utf8_attachment():
     response = exports.csv_response("organizations.csv", HEADER, [["a", "b", 1, None]])
     assert isinstance(response, StreamingHttpResponse)
@@ -180,14 +167,6 @@ def test_an_aborted_csv_download_reports_the_rows_that_left():
     response.close()  # what the WSGI server does when the client goes away
     assert calls == [len(csv_rows(received)) - 1]
     assert 0 < calls[0] < 100_000
-
-
-def test_counting_iterator_is_final_once_a_streamed_response_was_consumed():
-    counted = exports.CountingIterator(rows_of(500))
-    response = exports.csv_response("x.csv", ["n"], counted)
-    assert counted.count == 0
-    csv_bytes(response)
-    assert counted.count == 500
 
 
 def test_write_csv_writes_the_same_file_and_counts_rows():
