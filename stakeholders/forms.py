@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from mapping_portal.forms import BootstrapFormMixin
@@ -156,6 +157,15 @@ class OrganizationForm(VersionCheckedForm):
         self.fields["settlement"].queryset = Settlement.objects.for_user(user).select_related("site")
         self.fields["type"].queryset = OrganizationType.objects.filter(is_active=True)
         self.fields["name_ky"].help_text = _("At least one of the two names.")
+        # While a name is typed, the page asks for similar organizations of the chosen site (htmx).
+        similar = {
+            "hx-get": reverse("stakeholders:organization-similar"),
+            "hx-trigger": "input changed delay:400ms",
+            "hx-target": "#similar-organizations",
+            "hx-include": "[name=name_ky], [name=name_ru], [name=site], [name=similar_exclude]",
+        }
+        for name in ("name_ky", "name_ru"):
+            self.fields[name].widget.attrs.update(similar)
         self.fields["settlement"].widget.attrs["data-site-filter"] = "id_site"
 
     def clean_logo(self):

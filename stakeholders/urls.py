@@ -10,6 +10,7 @@ urlpatterns = [
     path("", registry.organization_list, name="organization-list"),
     path("export.<str:fmt>", registry.organization_export, name="organization-export"),
     path("new/", registry.organization_create, name="organization-create"),
+    path("similar/", registry.organization_similar, name="organization-similar"),
     path("<int:pk>/", registry.organization_detail, name="organization-detail"),
     path("<int:pk>/edit/", registry.organization_edit, name="organization-edit"),
     path("<int:pk>/timeline/", registry.organization_timeline, name="organization-timeline"),

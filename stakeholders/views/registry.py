@@ -18,6 +18,7 @@ from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.views import map_context
+from stakeholders.duplicates import similar_organizations
 from stakeholders.exports import organization_export_spec, person_export_spec
 from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
 from stakeholders.forms import ChangedMeanwhile, MembershipForm, OrganizationForm, PersonForm, RelationshipForm
@@ -147,6 +148,24 @@ def stakeholder_analysis(request):
             },
         },
     )
+
+
+@login_required
+@require_GET
+def organization_similar(request):
+    """htmx, while a name is typed: existing organizations of the site that may be the same one."""
+    if not access.can_manage_registry(request.user):
+        raise PermissionDenied
+    site_id = request.GET.get("site", "")
+    site = PilotSite.objects.for_user(request.user).filter(pk=site_id).first() if site_id.isdigit() else None
+    exclude = request.GET.get("similar_exclude")
+    matches = similar_organizations(
+        Organization.objects.for_user(request.user),
+        [request.GET.get("name_ky", ""), request.GET.get("name_ru", "")],
+        site=site,
+        exclude_pk=int(exclude) if exclude and exclude.isdigit() else None,
+    )
+    return render(request, "stakeholders/partials/similar_organizations.html", {"matches": matches})
 
 
 @login_required

@@ -59,3 +59,16 @@ def test_the_public_map_shows_only_consented_organizations(page, registry, make_
     page.select_option("#id_site", "kerben")
     page.wait_for_selector("#sites-map[data-organizations-ready=true]")
     expect(page.locator("[data-organization-count]")).to_have_text("0")
+
+
+def test_typing_a_known_name_in_another_spelling_offers_the_existing_organization(
+    page, users, make_organization, sign_in
+):
+    make_organization(name_ky="«Мээрим» коомдук фонду", site="kyshtut")
+    sign_in("staff", PASSWORD)
+    page.goto("/en/stakeholders/new/")
+    page.select_option("#id_site", label="Kyshtut ayil aimak")
+    page.fill("#id_name_ru", "Общественный фонд Меерим")
+    hint = page.locator("[data-testid=similar]")
+    expect(hint).to_be_visible()
+    expect(hint).to_contain_text("«Мээрим» коомдук фонду")
