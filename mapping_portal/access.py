@@ -133,6 +133,20 @@ def can_edit_record(user, record) -> bool:
 
 
 @predicate
+def can_merge_records(user) -> bool:
+    """Merge two records of the same organization or person, and review possible duplicates: admins
+    and staff (merging people touches personal data)."""
+    return is_project_staff(user)
+
+
+@predicate
+def can_import_records(user) -> bool:
+    """Import organizations and people from a spreadsheet: admins and staff (the files carry
+    personal data)."""
+    return is_project_staff(user)
+
+
+@predicate
 def can_view_funding_sources(user) -> bool:
     """An organization's funding sources are sensitive: admins and staff only."""
     return is_project_staff(user)

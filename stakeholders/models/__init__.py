@@ -1,4 +1,4 @@
-"""Models of the stakeholder registry: the registry itself, and capacity assessments of its organizations."""
+"""Models of the stakeholder registry: the registry itself, merges of duplicates, and capacity assessments."""
 
 from stakeholders.models.assessments import (  # noqa: F401
     AssessmentDomain,
@@ -9,6 +9,7 @@ from stakeholders.models.assessments import (  # noqa: F401
     DevelopmentAction,
     IndicatorScore,
 )
+from stakeholders.models.merges import DistinctPair, OrganizationMerge, PersonMerge, RecordKind  # noqa: F401
 from stakeholders.models.registry import (  # noqa: F401
     KYRGYZ_ALPHABET,
     WASHINGTON_GROUP_QUESTIONS,

@@ -75,7 +75,7 @@ class OrganizationQuerySet(access.SiteScopedQuerySet):
             return self.public()
         if role == Role.REVIEWER:
             return self.none()
-        return super().for_user(user)
+        return super().for_user(user).filter(merged_into__isnull=True)
 
     def public(self):
         sensitive = ThematicArea.objects.filter(sensitive=True, organizations=models.OuterRef("pk"))
@@ -185,6 +185,15 @@ class Organization(models.Model):
         _("needs validation"), default=True, help_text=_("Not yet verified in the field.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -294,7 +303,7 @@ class PersonQuerySet(access.SiteScopedQuerySet):
         """People are personal data: admins and staff only (reviewers: assigned applicants, later)."""
         if not access.can_view_personal_data(user):
             return self.none()
-        return super().for_user(user)
+        return super().for_user(user).filter(merged_into__isnull=True)
 
 
 class Sex(models.TextChoices):
@@ -380,6 +389,15 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     is_active = models.BooleanField(_("active"), default=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
