@@ -21,6 +21,11 @@ def name_key(name: str) -> str:
     return match_key(LEGAL_FORMS.sub(" ", name or ""))
 
 
+def organization_name_key(*names: str) -> str:
+    """The stored key of an organization's names (each distinct one once), legal forms dropped."""
+    return " ".join(dict.fromkeys(key for key in map(name_key, names) if key))
+
+
 def similar_organizations(queryset, names, site=None, exclude_pk=None, limit=5):
     """Organizations whose names look like any of `names` (best first), within `site` if given."""
     keys = [key for key in {name_key(name) for name in names if name} if len(key) >= 3]

@@ -16,6 +16,7 @@ from mapping_portal import access
 from mapping_portal.models import PilotSite, Settlement, ThematicArea, TranslatedNames, validate_point_in_kyrgyzstan
 from mapping_portal.roles import Role
 from mapping_portal.text import match_key
+from stakeholders.duplicates import organization_name_key
 
 # Kyrgyz alphabet order (ң after н, ө after о, ү after у), which PostgreSQL's default C collation
 # does not know. `translate()` maps each letter, both cases, to a private-use character whose
@@ -201,13 +202,15 @@ class Organization(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
     search_key = models.TextField(editable=False, default="")
+    # The names without their legal form ("ОФ", "коомдук фонду"…), for finding possible duplicates.
+    name_key = models.TextField(editable=False, default="")
     sort_key = models.GeneratedField(
         expression=kyrgyz_sort_key(Coalesce(NullIf(F("name_ky"), Value("")), F("name_ru"))),
         output_field=models.TextField(),
         db_persist=True,
     )
     history = HistoricalRecords(
-        excluded_fields=["search_key", "sort_key", "version"], m2m_fields=[thematic_areas, target_groups]
+        excluded_fields=["search_key", "name_key", "sort_key", "version"], m2m_fields=[thematic_areas, target_groups]
     )
 
     objects = OrganizationQuerySet.as_manager()
@@ -220,6 +223,7 @@ class Organization(models.Model):
             models.Index(fields=["sort_key", "id"]),
             models.Index(fields=["site", "is_active"]),
             GinIndex(fields=["search_key"], name="organization_search_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["name_key"], name="organization_name_key_trgm", opclasses=["gin_trgm_ops"]),
         ]
         constraints = [
             models.CheckConstraint(name="organization_has_a_name", condition=~Q(name_ky="") | ~Q(name_ru="")),
@@ -239,6 +243,7 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_key = " ".join(match_key(part) for part in (self.name_ky, self.name_ru, self.acronym) if part)
+        self.name_key = organization_name_key(self.name_ky, self.name_ru)
         super().save(*args, **kwargs)
 
     @property
@@ -402,10 +407,11 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     search_key = models.TextField(editable=False, default="")
+    name_key = models.TextField(editable=False, default="")
     sort_key = models.GeneratedField(
         expression=kyrgyz_sort_key(F("full_name")), output_field=models.TextField(), db_persist=True
     )
-    history = HistoricalRecords(excluded_fields=["search_key", "sort_key", "version"])
+    history = HistoricalRecords(excluded_fields=["search_key", "name_key", "sort_key", "version"])
 
     objects = PersonQuerySet.as_manager()
 
@@ -417,6 +423,7 @@ class Person(models.Model):
             models.Index(fields=["sort_key", "id"]),
             models.Index(fields=["site", "is_active"]),
             GinIndex(fields=["search_key"], name="person_search_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["name_key"], name="person_name_key_trgm", opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self):
@@ -424,6 +431,7 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_key = " ".join(match_key(part) for part in (self.full_name, self.full_name_latin) if part)
+        self.name_key = match_key(self.full_name)
         super().save(*args, **kwargs)
 
     @property
