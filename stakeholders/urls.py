@@ -45,3 +45,17 @@ urlpatterns += [
     path("<int:organization_pk>/capacity/", assessments.organization_capacity, name="organization-capacity"),
     path("<int:organization_pk>/assessments/new/", assessments.assessment_create, name="assessment-create"),
 ]
+
+# Import of organizations and people from a spreadsheet (stakeholders.views.imports).
+from stakeholders.views import imports  # noqa: E402
+
+urlpatterns += [
+    path("imports/", imports.import_list, name="import-list"),
+    path("imports/new/", imports.import_upload, name="import-upload"),
+    path("imports/template.xlsx", imports.import_template, name="import-template"),
+    path("imports/<int:pk>/", imports.import_detail, name="import-detail"),
+    path("imports/<int:pk>/progress/", imports.import_progress, name="import-progress"),
+    path("imports/<int:pk>/commit/", imports.import_commit, name="import-commit"),
+    path("imports/<int:pk>/restart/", imports.import_restart, name="import-restart"),
+    path("imports/<int:pk>/discard/", imports.import_discard, name="import-discard"),
+]

@@ -9,6 +9,7 @@ from stakeholders.models.assessments import (  # noqa: F401
     DevelopmentAction,
     IndicatorScore,
 )
+from stakeholders.models.imports import ImportBatch, ImportRow  # noqa: F401
 from stakeholders.models.merges import DistinctPair, OrganizationMerge, PersonMerge, RecordKind  # noqa: F401
 from stakeholders.models.registry import (  # noqa: F401
     KYRGYZ_ALPHABET,
