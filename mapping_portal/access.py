@@ -199,3 +199,33 @@ def can_export_personal_data(user) -> bool:
 def can_view_site_workspace(user, site) -> bool:
     """The signed-in overview page of a pilot site."""
     return role_of(user) is not None and can_see_site(user, site)
+
+
+# --- Dialogues: platforms, events, attendance (DESIGN.md §4 "events, attendance") ----------------
+
+
+@predicate
+def can_view_events(user) -> bool:
+    """Dialogue platforms and events of a user's sites: admins, staff and local authorities (their own
+    site). Viewers get aggregates only; reviewers and the public nothing."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY}
+
+
+@predicate
+def can_view_attendee_names(user) -> bool:
+    """Who attended (names, and photos that show faces) is personal data: admins and staff only; local
+    authorities see counts."""
+    return can_view_personal_data(user)
+
+
+@predicate
+def can_view_dialogue_results(user) -> bool:
+    """Counts of people reached and trained (disaggregated): every signed-in role but reviewers."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.VIEWER}
+
+
+@predicate
+def can_view_small_counts(user) -> bool:
+    """Disaggregated counts under 5 could point at a person: shown as they are to admins and staff only,
+    suppressed for everyone else."""
+    return is_project_staff(user)

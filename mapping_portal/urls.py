@@ -6,8 +6,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 # The admin is not autodiscovered (see PortalAdminConfig): each app's admin module is named here.
+import dialogues.admin  # noqa: F401, E402
 import mapping_portal.admin  # noqa: F401, E402
 import stakeholders.admin  # noqa: F401, E402
+from dialogues import views as dialogue_views
 from mapping_portal import media, views
 from stakeholders.views import registry as stakeholder_views
 
@@ -23,6 +25,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/sites.geojson", views.sites_geojson, name="sites-geojson"),
     path("api/stakeholders.geojson", stakeholder_views.organizations_geojson, name="stakeholders-geojson"),
+    path("api/dialogues.geojson", dialogue_views.dialogues_geojson, name="dialogues-geojson"),
     path("media/<path:path>", media.serve, name="media"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
@@ -35,4 +38,5 @@ urlpatterns += i18n_patterns(
     path("sites/<slug:slug>/location/", views.site_location, name="site-location"),
     path("accounts/", include(accounts_patterns)),
     path("stakeholders/", include("stakeholders.urls")),
+    path("dialogues/", include("dialogues.urls")),
 )

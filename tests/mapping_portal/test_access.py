@@ -67,6 +67,10 @@ ALLOWED = {
         "view_assessments",
         "view_stakeholder_analysis",
         "view_network",
+        "view_events",
+        "view_attendee_names",
+        "view_dialogue_results",
+        "view_small_counts",
     },
     "staff": {
         "manage_registry",
@@ -79,10 +83,21 @@ ALLOWED = {
         "view_assessments",
         "view_stakeholder_analysis",
         "view_network",
+        "view_events",
+        "view_attendee_names",
+        "view_dialogue_results",
+        "view_small_counts",
     },
-    "la_kyshtut": {"export", "view_contacts", "view_assessments", "view_network"},
+    "la_kyshtut": {
+        "export",
+        "view_contacts",
+        "view_assessments",
+        "view_network",
+        "view_events",
+        "view_dialogue_results",
+    },
     "reviewer": {"view_contacts"},
-    "viewer": {"view_contacts", "view_assessments", "view_network"},
+    "viewer": {"view_contacts", "view_assessments", "view_network", "view_dialogue_results"},
     "anonymous": set(),
 }
 SITE_INDEPENDENT = [
@@ -100,6 +115,10 @@ SITE_INDEPENDENT = [
     "view_assessments",
     "view_stakeholder_analysis",
     "view_network",
+    "view_events",
+    "view_attendee_names",
+    "view_dialogue_results",
+    "view_small_counts",
 ]
 
 

@@ -1,0 +1,233 @@
+"""Counting the people the project reached and trained: unique people across events, disaggregated in SQL.
+
+* **Reached**: a participant (role "participant") with at least one day at a *held* event. A person is
+  counted once however many events they attended; two records merged into one count as one (the
+  merged record's rows count for the record it was merged into, even before they are moved).
+* **Completed a training**: a participant who attended every day of at least one held training.
+* **Disaggregation**: by the person's home site, sex, age band (from the birth year, at the year of the
+  first event counted for them — Kyrgyz youth 14–35 and the UN bands) and disability (Washington Group:
+  "a lot of difficulty" or "cannot do at all" in any domain).
+* **Anonymous tallies** cannot be de-duplicated: they are summed separately (a person tallied at two
+  meetings is two tally counts), and pages label them so.
+
+Every count is one SQL query over the filtered events; Python only sums the cells of a small cube
+(each person sits in exactly one cell, so sums of cells are exact unique counts), and suppresses small
+cells for those who may not see them.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from dialogues.models import Event, EventKind, TallyBand
+from stakeholders.models import WASHINGTON_GROUP_QUESTIONS
+
+SEXES = [("female", _("women")), ("male", _("men"))]
+KYRGYZ_BANDS = [
+    ("under_14", _("under 14")),
+    ("youth", _("14–35 (youth, Kyrgyz law)")),
+    ("36_plus", _("36 and over")),
+    ("unknown", _("age not known")),
+]
+UN_BANDS = [
+    ("under_15", _("under 15")),
+    ("15_24", _("15–24 (youth, UN)")),
+    ("25_64", _("25–64")),
+    ("65_plus", _("65 and over")),
+    ("unknown", _("age not known")),
+]
+DISABILITY = [
+    ("yes", _("with a disability")),
+    ("no", _("without a disability")),
+    ("unknown", _("not asked")),
+]
+
+# The tally bands add up exactly to both schemes.
+TALLY_TO_KYRGYZ = {
+    TallyBand.UNDER_14: "under_14",
+    TallyBand.AGE_14: "youth",
+    TallyBand.AGE_15_24: "youth",
+    TallyBand.AGE_25_35: "youth",
+    TallyBand.AGE_36_64: "36_plus",
+    TallyBand.AGE_65_PLUS: "36_plus",
+    TallyBand.UNKNOWN: "unknown",
+}
+TALLY_TO_UN = {
+    TallyBand.UNDER_14: "under_15",
+    TallyBand.AGE_14: "under_15",
+    TallyBand.AGE_15_24: "15_24",
+    TallyBand.AGE_25_35: "25_64",
+    TallyBand.AGE_36_64: "25_64",
+    TallyBand.AGE_65_PLUS: "65_plus",
+    TallyBand.UNKNOWN: "unknown",
+}
+
+SUPPRESSED = "<5"
+SMALLEST_SHOWN = 5
+
+_WG = ", ".join(f"c.{name}" for name, _label in WASHINGTON_GROUP_QUESTIONS)
+_WG_UNANSWERED = " AND ".join(f"c.{name} = ''" for name, _label in WASHINGTON_GROUP_QUESTIONS)
+
+PEOPLE_SQL = f"""
+WITH ev AS ({{events}}),
+att AS (
+    SELECT coalesce(p.merged_into_id, p.id) AS person_id,
+           min(ev.start_date) AS first_day,
+           bool_or(ev.kind = %s AND cardinality(a.days) >= ev.end_date - ev.start_date + 1) AS completed
+    FROM dialogues_attendance a
+    JOIN ev ON ev.id = a.event_id
+    JOIN stakeholders_person p ON p.id = a.person_id
+    WHERE a.role = 'participant'
+    GROUP BY 1
+),
+people AS (
+    SELECT att.completed, c.site_id, c.sex,
+           extract(year FROM att.first_day)::int - c.birth_year AS age,
+           CASE WHEN 'a_lot' IN ({_WG}) OR 'cannot' IN ({_WG}) THEN 'yes'
+                WHEN {_WG_UNANSWERED} THEN 'unknown'
+                ELSE 'no' END AS disability
+    FROM att JOIN stakeholders_person c ON c.id = att.person_id
+)
+SELECT site_id, sex,
+       CASE WHEN age IS NULL THEN 'unknown' WHEN age < 14 THEN 'under_14' WHEN age <= 35 THEN 'youth'
+            ELSE '36_plus' END,
+       CASE WHEN age IS NULL THEN 'unknown' WHEN age < 15 THEN 'under_15' WHEN age <= 24 THEN '15_24'
+            WHEN age <= 64 THEN '25_64' ELSE '65_plus' END,
+       disability,
+       count(*),
+       count(*) FILTER (WHERE completed)
+FROM people
+GROUP BY 1, 2, 3, 4, 5
+"""
+
+TALLY_SQL = """
+WITH ev AS (SELECT DISTINCT e.id, e.site_id, e.kind FROM ({events}) AS e)
+SELECT ev.site_id, t.sex, t.age_band, sum(t.count), sum(t.completed) FILTER (WHERE ev.kind = %s)
+FROM dialogues_attendancetally t
+JOIN ev ON ev.id = t.event_id
+GROUP BY 1, 2, 3
+"""
+
+
+@dataclass
+class Cell:
+    site_id: int
+    sex: str
+    kyrgyz_band: str
+    un_band: str
+    disability: str
+    reached: int
+    trained: int
+
+
+@dataclass
+class Counts:
+    """The cube of unique people (named attendance) and the cube of tallies, for one set of events."""
+
+    people: list[Cell] = field(default_factory=list)
+    tallies: list[Cell] = field(default_factory=list)
+
+    def total(self, measure="reached", tallies=False) -> int:
+        return sum(getattr(cell, measure) for cell in (self.tallies if tallies else self.people))
+
+    def by(self, dimension, measure="reached", tallies=False) -> dict:
+        """{dimension value: count} — e.g. by("sex") == {"female": 12, "male": 9}."""
+        result = defaultdict(int)
+        for cell in self.tallies if tallies else self.people:
+            result[getattr(cell, dimension)] += getattr(cell, measure)
+        return dict(result)
+
+
+def _events_sql(events, *columns):
+    rows = events.filter(status=Event.Status.HELD).order_by().values(*columns)
+    return rows.query.sql_with_params()
+
+
+def count_people(events) -> Counts:
+    """Unique people reached and trained at `events` (a queryset, e.g. a FilterSet's), with the tallies
+    apart. Two queries, whatever the number of events and people."""
+    counts = Counts()
+    try:
+        sql, params = _events_sql(events, "id", "start_date", "end_date", "kind")
+    except EmptyResultSet:  # a scope with nothing in it
+        return counts
+    with connection.cursor() as cursor:
+        cursor.execute(PEOPLE_SQL.format(events=sql), (*params, EventKind.TRAINING))
+        counts.people = [Cell(*row) for row in cursor.fetchall()]
+        sql, params = _events_sql(events, "id", "site_id", "kind")
+        cursor.execute(TALLY_SQL.format(events=sql), (*params, EventKind.TRAINING))
+        counts.tallies = [
+            Cell(site_id, sex, TALLY_TO_KYRGYZ[band], TALLY_TO_UN[band], "unknown", int(reached), int(trained or 0))
+            for site_id, sex, band, reached, trained in cursor.fetchall()
+        ]
+    return counts
+
+
+# --- Showing counts: breakdowns, with small cells suppressed outside admin and staff ---------------
+
+
+def suppress(values: list[int], total: int | None = None) -> list:
+    """Cells of one breakdown, with 1–4 shown as "<5". When only one cell would be hidden, the next
+    smallest non-zero cell is hidden too, so that it cannot be worked out from the total."""
+    shown = list(values)
+    hidden = [i for i, value in enumerate(values) if 0 < value < SMALLEST_SHOWN]
+    if len(hidden) == 1 and (total is None or total >= SMALLEST_SHOWN):
+        others = sorted((value, i) for i, value in enumerate(values) if value > 0 and i not in hidden)
+        if others:
+            hidden.append(others[0][1])
+    for i in hidden:
+        shown[i] = SUPPRESSED
+    return shown
+
+
+def shown_total(value: int, suppressing: bool):
+    return SUPPRESSED if suppressing and 0 < value < SMALLEST_SHOWN else value
+
+
+@dataclass
+class Breakdown:
+    title: str
+    rows: list  # [(label, reached, trained)]
+
+
+def breakdowns(counts: Counts, sites, suppressing: bool, tallies=False) -> list[Breakdown]:
+    """The tables of a results page: by site, sex, Kyrgyz age band, UN age band and disability."""
+    dimensions = [
+        (_("By pilot site (home site of the person)") if not tallies else _("By pilot site"), "site_id", sites),
+        (_("By sex"), "sex", SEXES),
+        (_("By age (Kyrgyz youth band)"), "kyrgyz_band", KYRGYZ_BANDS),
+        (_("By age (UN bands)"), "un_band", UN_BANDS),
+    ]
+    if not tallies:
+        dimensions.append((_("By disability (Washington Group)"), "disability", DISABILITY))
+    tables = []
+    for title, dimension, labels in dimensions:
+        columns = []
+        for measure in ("reached", "trained"):
+            found = counts.by(dimension, measure, tallies)
+            values = [found.get(key, 0) for key, _label in labels]
+            total = counts.total(measure, tallies)
+            columns.append(suppress(values, total) if suppressing else values)
+        rows = [(label, columns[0][i], columns[1][i]) for i, (_key, label) in enumerate(labels)]
+        tables.append(Breakdown(title, rows))
+    return tables
+
+
+def summary(counts: Counts, suppressing: bool) -> dict:
+    """The headline figures: unique people reached and trained, tallies apart, and both added."""
+    named_reached, named_trained = counts.total("reached"), counts.total("trained")
+    tally_reached, tally_trained = counts.total("reached", True), counts.total("trained", True)
+    return {
+        key: shown_total(value, suppressing)
+        for key, value in {
+            "reached": named_reached,
+            "trained": named_trained,
+            "tally_reached": tally_reached,
+            "tally_trained": tally_trained,
+            "all_reached": named_reached + tally_reached,
+            "all_trained": named_trained + tally_trained,
+        }.items()
+    }

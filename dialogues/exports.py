@@ -1,0 +1,114 @@
+"""The dialogues' exports: events and centres (no personal data), and attendance (personal data: admins only)."""
+
+from mapping_portal.listing import ExportSpec, register_export
+
+
+def _field(name):
+    return lambda obj: getattr(obj, name)
+
+
+def _codes(related, attribute="code"):
+    return lambda obj: "; ".join(str(getattr(item, attribute)) for item in getattr(obj, related).all())
+
+
+def event_export_spec() -> ExportSpec:
+    """Events as the list shows them, with their counts: named participants and anonymous tallies apart."""
+    from dialogues.models import Event
+
+    columns = [
+        ("id", _field("pk")),
+        ("title", _field("title")),
+        ("kind", _field("kind")),
+        ("status", _field("status")),
+        ("site", lambda e: e.site.slug),
+        ("platform", lambda e: e.platform.name if e.platform_id else ""),
+        ("start_date", _field("start_date")),
+        ("end_date", _field("end_date")),
+        ("days", _field("day_count")),
+        ("venue", _field("venue")),
+        ("lat", _field("lat")),
+        ("lon", _field("lon")),
+        ("thematic_areas", _codes("thematic_areas")),
+        ("organizers", _codes("organizers", "pk")),
+        ("facilitators", _field("facilitators")),
+        ("participants_named", _field("participant_count")),
+        ("people_tallied", _field("tallied_count")),
+        ("overdue_actions", _field("overdue_actions")),
+        ("outcomes", _field("outcomes")),
+    ]
+
+    return ExportSpec(
+        "events",
+        columns,
+        all_rows=lambda: (
+            Event.objects.select_related("site", "platform")
+            .prefetch_related("thematic_areas", "organizers")
+            .with_counts()
+        ),
+    )
+
+
+def platform_export_spec() -> ExportSpec:
+    from dialogues.models import DialoguePlatform
+
+    columns = [
+        ("id", _field("pk")),
+        ("name", _field("name")),
+        ("site", lambda p: p.site.slug),
+        ("host_organization", lambda p: p.host_organization_id),
+        ("host_organization_name", lambda p: p.host_organization.name if p.host_organization_id else ""),
+        ("status", _field("status")),
+        ("opened_on", _field("opened_on")),
+        ("address", _field("address")),
+        ("lat", _field("lat")),
+        ("lon", _field("lon")),
+        ("events_held", _field("event_count")),
+    ]
+    return ExportSpec(
+        "platforms",
+        columns,
+        all_rows=lambda: DialoguePlatform.objects.select_related("site", "host_organization").annotate(
+            event_count=_held_count()
+        ),
+    )
+
+
+def _held_count():
+    from django.db.models import Count, Q
+
+    return Count("events", filter=Q(events__status="held"))
+
+
+def attendance_export_spec() -> ExportSpec:
+    """Who attended which event on which days: personal data, for administrators only, always logged."""
+    from dialogues.models import Attendance
+
+    columns = [
+        ("event_id", _field("event_id")),
+        ("event", lambda a: a.event.title),
+        ("event_site", lambda a: a.event.site.slug),
+        ("start_date", lambda a: a.event.start_date),
+        ("end_date", lambda a: a.event.end_date),
+        ("person_id", _field("person_id")),
+        ("full_name", lambda a: a.person.full_name),
+        ("sex", lambda a: a.person.sex),
+        ("birth_year", lambda a: a.person.birth_year),
+        ("person_site", lambda a: a.person.site.slug),
+        ("role", _field("role")),
+        ("days", lambda a: [day.isoformat() for day in a.days]),
+        ("days_attended", lambda a: len(a.days)),
+        ("attended_all_days", _field("attended_all_days")),
+    ]
+    return ExportSpec(
+        "attendance",
+        columns,
+        personal_data=True,
+        all_rows=lambda: Attendance.objects.select_related("event__site", "person__site").order_by(
+            "event_id", "person_id"
+        ),
+    )
+
+
+register_export("events", event_export_spec)
+register_export("platforms", platform_export_spec)
+register_export("attendance", attendance_export_spec)

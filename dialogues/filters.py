@@ -1,0 +1,88 @@
+"""One FilterSet per list of the dialogues; each list page, its export, its map layer and the results page use it."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from dialogues.models import DialoguePlatform, Event, EventKind, FollowUpAction
+from mapping_portal.models import PilotSite, ThematicArea
+from mapping_portal.text import match_key
+from stakeholders.filters import BooleanChoiceFilter
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"})
+
+
+class EventFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Title"), method="filter_q")
+    site = django_filters.ModelChoiceFilter(
+        label=_("Pilot site"), queryset=PilotSite.objects.all(), to_field_name="slug", empty_label=_("All sites")
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EventKind.choices, empty_label=_("Any"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Event.Status.choices, empty_label=_("Any"))
+    thematic_area = django_filters.ModelChoiceFilter(
+        label=_("Thematic direction"),
+        field_name="thematic_areas",
+        queryset=ThematicArea.objects.all(),
+        to_field_name="code",
+        empty_label=_("All directions"),
+    )
+    date_from = django_filters.DateFilter(label=_("From"), field_name="end_date", lookup_expr="gte", widget=DATE_WIDGET)
+    date_to = django_filters.DateFilter(label=_("To"), field_name="start_date", lookup_expr="lte", widget=DATE_WIDGET)
+    platform = django_filters.NumberFilter(label=_("Dialogue and resource centre"), field_name="platform_id")
+    organization = django_filters.NumberFilter(label=_("Organizer"), method="filter_organization")
+    overdue = BooleanChoiceFilter(label=_("Has overdue follow-up actions"), method="filter_overdue")
+    order = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[("start_date", "date"), ("title", "title")],
+        field_labels={"start_date": _("date"), "title": _("title")},
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(title__icontains=value) if value else queryset
+
+    def filter_organization(self, queryset, name, value):
+        # Exists, not a join: an event stays one row whatever it is joined to.
+        return queryset.filter(
+            Exists(Event.organizers.through.objects.filter(event=OuterRef("pk"), organization=value))
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Exists(FollowUpAction.objects.filter(FollowUpAction.overdue_q(), event=OuterRef("pk")))
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class PlatformFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="filter_q")
+    site = django_filters.ModelChoiceFilter(
+        label=_("Pilot site"), queryset=PilotSite.objects.all(), to_field_name="slug", empty_label=_("All sites")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=DialoguePlatform.Status.choices, empty_label=_("Any")
+    )
+
+    class Meta:
+        model = DialoguePlatform
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        key = match_key(value)
+        return queryset.filter(Q(name__icontains=value.strip()) | Q(host_organization__search_key__contains=key))
+
+
+class AttendanceOfEvents:
+    """The attendance of the events that the event list's filters select: the attendance export takes the
+    event list's FilterSet, so that it holds exactly the events the list shows."""
+
+    def __init__(self, data, queryset, events):
+        self.events = EventFilterSet(data, queryset=events)
+        self.queryset = queryset
+
+    @property
+    def qs(self):
+        return self.queryset.filter(event__in=self.events.qs.values("pk"))

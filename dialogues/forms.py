@@ -1,0 +1,398 @@
+"""Forms of the dialogues: a platform, an event, its attendance sheet and tallies, follow-up actions, photos."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from dialogues.models import (
+    Attendance,
+    AttendanceRole,
+    AttendanceTally,
+    DialoguePlatform,
+    Event,
+    EventPhoto,
+    FollowUpAction,
+    InitiativeGroup,
+    TallyBand,
+    validate_days,
+)
+from mapping_portal.forms import BootstrapFormMixin
+from mapping_portal.images import clean_image
+from mapping_portal.models import PilotSite, Settlement
+from stakeholders.forms import SettlementSelect, VersionCheckedForm
+from stakeholders.models import Organization, Person
+
+DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"})
+
+
+class PlatformForm(VersionCheckedForm):
+    class Meta:
+        model = DialoguePlatform
+        fields = [
+            "name",
+            "site",
+            "host_organization",
+            "status",
+            "opened_on",
+            "settlement",
+            "address",
+            "lat",
+            "lon",
+            "coordinators",
+            "description",
+        ]
+        widgets = {
+            "settlement": SettlementSelect,
+            "opened_on": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "lat": forms.NumberInput(attrs={"step": "any"}),
+            "lon": forms.NumberInput(attrs={"step": "any"}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = PilotSite.objects.for_user(user)
+        self.fields["settlement"].queryset = Settlement.objects.for_user(user).select_related("site")
+        self.fields["settlement"].widget.attrs["data-site-filter"] = "id_site"
+        self.fields["host_organization"].queryset = Organization.objects.for_user(user).filter(is_active=True)
+        people = Person.objects.for_user(user).filter(is_active=True)
+        if self.instance.site_id:
+            # The coordinators come from the centre's own site (a short list, not the whole registry).
+            people = people.filter(site=self.instance.site_id)
+        self.fields["coordinators"].queryset = people
+
+
+class EventForm(VersionCheckedForm):
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "status",
+            "site",
+            "platform",
+            "start_date",
+            "end_date",
+            "venue",
+            "settlement",
+            "lat",
+            "lon",
+            "thematic_areas",
+            "organizers",
+            "facilitators",
+            "agenda",
+            "outcomes",
+        ]
+        widgets = {
+            "settlement": SettlementSelect,
+            "start_date": DATE_INPUT,
+            "end_date": DATE_INPUT,
+            "thematic_areas": forms.CheckboxSelectMultiple,
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "outcomes": forms.Textarea(attrs={"rows": 3}),
+            "lat": forms.NumberInput(attrs={"step": "any"}),
+            "lon": forms.NumberInput(attrs={"step": "any"}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = PilotSite.objects.for_user(user)
+        self.fields["platform"].queryset = DialoguePlatform.objects.for_user(user).select_related("site")
+        self.fields["settlement"].queryset = Settlement.objects.for_user(user).select_related("site")
+        self.fields["settlement"].widget.attrs["data-site-filter"] = "id_site"
+        self.fields["organizers"].queryset = Organization.objects.for_user(user).filter(is_active=True)
+        self.fields["organizers"].help_text = _("Hold Ctrl (or ⌘) to choose several.")
+        self.fields["outcomes"].help_text = _(
+            "The portal records prevention work only: no incidents, cases or names of survivors of violence."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if self.instance.pk and start and end and start <= end:
+            outside = self.instance.attendance_outside(start, end)
+            if outside:
+                self.add_error(
+                    "start_date",
+                    _(
+                        "%(count)s people have attendance on days outside the new dates. "
+                        "Correct their days on the attendance sheet first."
+                    )
+                    % {"count": outside},
+                )
+        return cleaned
+
+    def before_save(self, user):
+        if not self.instance.pk:
+            self.instance.created_by = user
+
+
+class DaysField(forms.Field):
+    """The days a person attended, as ISO dates (the grid's checkboxes), checked against the event's dates."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        days = []
+        for item in values:
+            try:
+                days.append(datetime.date.fromisoformat(str(item)))
+            except ValueError:
+                raise ValidationError(_("“%(value)s” is not a date."), params={"value": item}) from None
+        return sorted(set(days))
+
+    def validate(self, value):
+        validate_days(self.event, value)
+
+
+class AttendanceGridForm(forms.Form):
+    """The attendance sheet of one event: one row per person, a checkbox per day, a role; rows can be removed.
+
+    Saved as a whole, under a version check: if someone else changed the sheet meanwhile, nothing is
+    saved and the user is told (their ticks stay in the form).
+    """
+
+    attendance_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, event, attendances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.attendances = list(attendances)
+        self.fields["attendance_version"].initial = event.attendance_version
+        for attendance in self.attendances:
+            pk = attendance.pk
+            self.fields[f"days-{pk}"] = DaysField(event=event, required=False, initial=attendance.days)
+            self.fields[f"role-{pk}"] = forms.ChoiceField(
+                choices=AttendanceRole.choices,
+                initial=attendance.role,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[f"remove-{pk}"] = forms.BooleanField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for attendance in self.attendances:
+            key = f"days-{attendance.pk}"
+            # Removing a person needs no day; every other row needs at least one (DaysField said why).
+            if cleaned.get(f"remove-{attendance.pk}") and key in self.errors:
+                del self.errors[key]
+        return cleaned
+
+    def rows(self):
+        """[(attendance, [(day, checked)], role field, remove field, errors)] for the template."""
+        rows = []
+        for attendance in self.attendances:
+            key = f"days-{attendance.pk}"
+            if self.is_bound:
+                ticked = set(self.data.getlist(key))
+            else:
+                ticked = {day.isoformat() for day in attendance.days}
+            cells = [(day, day.isoformat() in ticked) for day in self.event.days]
+            rows.append(
+                (attendance, cells, self[f"role-{attendance.pk}"], self[f"remove-{attendance.pk}"], self[key].errors)
+            )
+        return rows
+
+    @transaction.atomic
+    def save(self, user) -> bool:
+        """Save the sheet; False (with an error on the form) if someone changed it meanwhile."""
+        event = Event.objects.select_for_update().get(pk=self.event.pk)
+        if event.attendance_version != self.cleaned_data["attendance_version"]:
+            self.add_error(None, CHANGED_MEANWHILE)
+            return False
+        for attendance in self.attendances:
+            pk = attendance.pk
+            if self.cleaned_data.get(f"remove-{pk}"):
+                attendance._history_user = user
+                attendance.delete()
+                continue
+            days, role = self.cleaned_data[f"days-{pk}"], self.cleaned_data[f"role-{pk}"]
+            if sorted(attendance.days) != days or attendance.role != role:
+                attendance.days, attendance.role = days, role
+                attendance._history_user = user
+                attendance.save()
+        bump_attendance_version(event)
+        return True
+
+
+CHANGED_MEANWHILE = _(
+    "Someone else changed this attendance while you were entering it. Nothing was saved: "
+    "reload the page to see their changes, then enter yours again."
+)
+
+
+def bump_attendance_version(event):
+    Event.objects.filter(pk=event.pk).update(attendance_version=F("attendance_version") + 1)
+
+
+class AddAttendeeForm(forms.Form):
+    """Add an existing person (found by the search) to an event, with a role and days."""
+
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), widget=forms.HiddenInput)
+    role = forms.ChoiceField(label=_("Role"), choices=AttendanceRole.choices, initial=AttendanceRole.PARTICIPANT)
+
+    def __init__(self, *args, event, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["person"].queryset = Person.objects.for_user(user)
+
+    def clean_person(self):
+        person = self.cleaned_data["person"]
+        if Attendance.objects.filter(event=self.event, person=person).exists():
+            raise ValidationError(_("%(name)s is already on this event's attendance."), params={"name": person})
+        return person
+
+    def save(self, user) -> Attendance:
+        """Added with every day of the event ticked (the usual case); the sheet corrects exceptions."""
+        with transaction.atomic():
+            attendance = Attendance(
+                event=self.event,
+                person=self.cleaned_data["person"],
+                role=self.cleaned_data["role"],
+                days=self.event.days,
+                created_by=user,
+            )
+            attendance._history_user = user
+            attendance.save()
+            bump_attendance_version(self.event)
+        return attendance
+
+
+class TallyForm(forms.Form):
+    """People counted without names: women and men per age band, and how many of them attended every day."""
+
+    attendance_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        existing = {(t.sex, t.age_band): t for t in event.tallies.all()}
+        self.existing = existing
+        self.fields["attendance_version"].initial = event.attendance_version
+        for sex, _sex_label in AttendanceTally.TallySex.choices:
+            for band, _band_label in TallyBand.choices:
+                tally = existing.get((sex, band))
+                for measure in ("count", "completed"):
+                    self.fields[f"{measure}-{sex}-{band}"] = forms.IntegerField(
+                        min_value=0,
+                        max_value=100_000,
+                        required=False,
+                        initial=getattr(tally, measure) if tally else None,
+                        widget=forms.NumberInput(
+                            attrs={"class": "form-control form-control-sm", "inputmode": "numeric"}
+                        ),
+                    )
+
+    def grid(self):
+        """[(band label, [(count field, completed field) per sex])] for the template."""
+        return [
+            (
+                band_label,
+                [
+                    (self[f"count-{sex}-{band}"], self[f"completed-{sex}-{band}"])
+                    for sex, _label in AttendanceTally.TallySex.choices
+                ],
+            )
+            for band, band_label in TallyBand.choices
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for sex, sex_label in AttendanceTally.TallySex.choices:
+            for band, band_label in TallyBand.choices:
+                count = cleaned.get(f"count-{sex}-{band}") or 0
+                completed = cleaned.get(f"completed-{sex}-{band}") or 0
+                if completed > count:
+                    self.add_error(
+                        f"completed-{sex}-{band}",
+                        _(
+                            "%(sex)s, %(band)s: more people attended every day (%(completed)s) "
+                            "than were counted (%(count)s)."
+                        )
+                        % {"sex": sex_label, "band": band_label, "completed": completed, "count": count},
+                    )
+        return cleaned
+
+    @transaction.atomic
+    def save(self, user) -> bool:
+        event = Event.objects.select_for_update().get(pk=self.event.pk)
+        if event.attendance_version != self.cleaned_data["attendance_version"]:
+            self.add_error(None, CHANGED_MEANWHILE)
+            return False
+        for sex, _sex_label in AttendanceTally.TallySex.choices:
+            for band, _band_label in TallyBand.choices:
+                count = self.cleaned_data.get(f"count-{sex}-{band}") or 0
+                completed = self.cleaned_data.get(f"completed-{sex}-{band}") or 0
+                tally = self.existing.get((sex, band))
+                if count == 0:
+                    if tally is not None:
+                        tally._history_user = user
+                        tally.delete()
+                    continue
+                if tally is None:
+                    tally = AttendanceTally(event=event, sex=sex, age_band=band)
+                if tally.pk and (tally.count, tally.completed) == (count, completed):
+                    continue
+                tally.count, tally.completed = count, completed
+                tally._history_user = user
+                tally.save()
+        bump_attendance_version(event)
+        return True
+
+
+class FollowUpActionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = FollowUpAction
+        fields = ["what", "owner", "owner_organization", "due", "status"]
+        widgets = {"due": DATE_INPUT}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organization"].queryset = Organization.objects.for_user(user).filter(is_active=True)
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=FollowUpAction.Status.choices)
+
+
+class PhotoForm(BootstrapFormMixin, forms.ModelForm):
+    # A plain file field: `clean_image` is the one check (content, size, pixels), with its own messages.
+    image = forms.FileField(
+        label=_("Photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        help_text=_("JPEG, PNG, WebP or GIF, up to 8 MB. It is re-saved without its metadata (no GPS position)."),
+    )
+
+    class Meta:
+        model = EventPhoto
+        fields = ["image", "caption"]
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        self.cleaned = clean_image(upload, max_bytes=8 * 1024 * 1024, max_side=2000, thumb_side=320)
+        return self.cleaned.full
+
+    def save(self, commit=True):
+        photo = super().save(commit=False)
+        photo.thumbnail.save(self.cleaned.thumbnail.name, self.cleaned.thumbnail, save=False)
+        if commit:
+            photo.save()
+        return photo
+
+
+class InitiativeGroupForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = InitiativeGroup
+        fields = ["formed_by_project", "formed_on", "problems"]
+        widgets = {"formed_on": DATE_INPUT, "problems": forms.Textarea(attrs={"rows": 3})}
