@@ -224,6 +224,16 @@ class PersonForm(VersionCheckedForm):
         self.fields["site"].queryset = PilotSite.objects.for_user(user)
         self.fields["settlement"].queryset = Settlement.objects.for_user(user).select_related("site")
         self.fields["settlement"].widget.attrs["data-site-filter"] = "id_site"
+        # While a name is typed, the page asks for people of the chosen site with a similar name (htmx).
+        similar = {
+            "hx-get": reverse("stakeholders:person-similar"),
+            "hx-trigger": "input changed delay:400ms",
+            "hx-target": "#similar-people",
+            "hx-include": "[name=full_name], [name=full_name_latin], [name=birth_year], [name=site], "
+            "[name=similar_exclude]",
+        }
+        for name in ("full_name", "full_name_latin"):
+            self.fields[name].widget.attrs.update(similar)
 
     def clean(self):
         cleaned = super().clean()

@@ -85,3 +85,19 @@ def assessments(user, organization):
             )
         )
     return items
+
+
+@register
+def merges(user, organization):
+    if not access.can_merge_records(user):
+        return []
+    return [
+        TimelineItem(
+            merge.merged_at,
+            "merge",
+            _("Merged with “%(name)s”") % {"name": merge.merged},
+            merge.reason,
+            reverse("stakeholders:organization-merge-detail", args=[merge.pk]),
+        )
+        for merge in organization.merges.select_related("merged")
+    ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stakeholders.views import assessments, registry
+from stakeholders.views import assessments, duplicates, registry
 
 app_name = "stakeholders"
 
@@ -21,6 +21,14 @@ urlpatterns = [
     path(
         "<int:pk>/relationships/<int:relationship_pk>/remove/", registry.relationship_remove, name="relationship-remove"
     ),
+    path("duplicates/", duplicates.duplicate_list, name="duplicate-list"),
+    path("duplicates/compare/", duplicates.duplicate_compare, name="duplicate-compare"),
+    path("duplicates/different/", duplicates.distinct_pair, name="distinct-pair"),
+    path("<int:pk>/merge/<int:other_pk>/", duplicates.organization_merge, name="organization-merge"),
+    path("merges/<int:pk>/", duplicates.organization_merge_detail, name="organization-merge-detail"),
+    path("people/similar/", duplicates.person_similar, name="person-similar"),
+    path("people/<int:pk>/merge/<int:other_pk>/", duplicates.person_merge, name="person-merge"),
+    path("people/merges/<int:pk>/", duplicates.person_merge_detail, name="person-merge-detail"),
     path("people/", registry.person_list, name="person-list"),
     path("people/export.<str:fmt>", registry.person_export, name="person-export"),
     path("people/new/", registry.person_create, name="person-create"),

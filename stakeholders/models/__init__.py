@@ -10,7 +10,14 @@ from stakeholders.models.assessments import (  # noqa: F401
     IndicatorScore,
 )
 from stakeholders.models.imports import ImportBatch, ImportRow  # noqa: F401
-from stakeholders.models.merges import DistinctPair, OrganizationMerge, PersonMerge, RecordKind  # noqa: F401
+from stakeholders.models.merges import (  # noqa: F401
+    DistinctPair,
+    DuplicateCandidate,
+    DuplicateScan,
+    OrganizationMerge,
+    PersonMerge,
+    RecordKind,
+)
 from stakeholders.models.registry import (  # noqa: F401
     KYRGYZ_ALPHABET,
     WASHINGTON_GROUP_QUESTIONS,

@@ -100,3 +100,40 @@ class DistinctPair(models.Model):
             kind=kind, first_id=first, second_id=second, defaults={"decided_by": user}
         )
         return pair
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of records of one site whose names look alike (found by stakeholders.duplicates, kept so
+    that the "possible duplicates" page reads a short list instead of comparing every pair each time)."""
+
+    kind = models.CharField(max_length=12, choices=RecordKind.choices)
+    site = models.ForeignKey("mapping_portal.PilotSite", on_delete=models.CASCADE, related_name="+")
+    first_id = models.PositiveIntegerField()
+    second_id = models.PositiveIntegerField()
+    score = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "site", "-score"])]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "first_id", "second_id"], name="duplicate_candidate_once"),
+            models.CheckConstraint(name="duplicate_candidate_ordered", condition=Q(first_id__lt=F("second_id"))),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.first_id} ~ {self.second_id} ({self.score:.2f})"
+
+
+class DuplicateScan(models.Model):
+    """Up to when a site's records of one kind were compared: later changes are compared on the next visit."""
+
+    kind = models.CharField(max_length=12, choices=RecordKind.choices)
+    site = models.ForeignKey("mapping_portal.PilotSite", on_delete=models.CASCADE, related_name="+")
+    checked_until = models.DateTimeField(null=True)
+    # With checked_until, where the last scan stopped: (updated_at, id) of the last record compared.
+    last_id = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "site"], name="duplicate_scan_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.site_id} {self.checked_until}"

@@ -477,6 +477,7 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
     since = models.PositiveSmallIntegerField(_("since (year)"), null=True, blank=True)
     history = HistoricalRecords()
+    merge_drops_repeats = True  # merging two people (or organizations): the same membership twice is one
 
     class Meta:
         ordering = ["organization", "role"]
@@ -512,6 +513,7 @@ class OrganizationRelationship(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+    merge_drops_repeats = True  # after a merge: the same tie twice, or a tie between the two merged records
 
     class Meta:
         ordering = ["source", "kind", "target"]

@@ -53,14 +53,18 @@ def organization_export(request, fmt):
 
 
 def organization_detail(request, pk):
-    organization = get_object_or_404(organization_queryset(request.user).prefetch_related("target_groups"), pk=pk)
+    organization = organization_queryset(request.user).prefetch_related("target_groups").filter(pk=pk).first()
+    if organization is None:
+        return _merged_or_404(request, Organization, pk)
     people = []
     member_count = organization.memberships.count()
     if access.can_view_personal_data(request.user):
         people = organization.memberships.select_related("person").order_by("person__sort_key")
-    history = []
+    history, merges = [], []
     if access.can_manage_registry(request.user):
         history = recent_changes(organization)
+    if access.can_merge_records(request.user):
+        merges = organization.merges.select_related("merged")
     visible = Organization.objects.for_user(request.user)
     relationships = []
     if access.can_view_network(request.user):
@@ -79,6 +83,7 @@ def organization_detail(request, pk):
             "memberships": people,
             "member_count": member_count,
             "history": history,
+            "merges": merges,
             "relationships": relationships,
             "relationship_form": relationship_form,
             **map_context(),
@@ -379,7 +384,9 @@ def person_export(request, fmt):
 
 @login_required
 def person_detail(request, pk):
-    person = get_object_or_404(person_queryset(request.user), pk=pk)
+    person = person_queryset(request.user).filter(pk=pk).first()
+    if person is None:
+        return _merged_or_404(request, Person, pk)
     memberships = person.memberships.select_related("organization__type")
     form = MembershipForm(user=request.user)
     return render(
@@ -389,7 +396,8 @@ def person_detail(request, pk):
             "person": person,
             "memberships": memberships,
             "membership_form": form,
-            "history": person.history.select_related("history_user")[:20],
+            "history": recent_changes(person),
+            "merges": person.merges.select_related("merged"),
         },
     )
 
@@ -450,6 +458,17 @@ def membership_remove(request, pk, membership_pk):
     membership.delete()
     messages.success(request, _("The membership was removed."))
     return redirect("stakeholders:person-detail", pk=person.pk)
+
+
+def _merged_or_404(request, model, pk):
+    """A merged record's address leads to the record it was merged into (when the user may see it)."""
+    from stakeholders.views.duplicates import merged_redirect
+
+    target = merged_redirect(model, request.user, pk)
+    if target is None:
+        raise Http404
+    messages.info(request, _("That record was merged into this one."))
+    return redirect(target)
 
 
 def site_figures(user, site):
