@@ -307,3 +307,18 @@ def test_merge_page_queries_do_not_grow_with_links(pair, make_person, staff, cli
         Membership.objects.create(person=make_person(), organization=merged)
     merged.thematic_areas.add(*ThematicArea.objects.all())
     assert count() == few
+
+
+def test_merge_record_page_queries_do_not_grow_with_what_moved(make_organization, make_person, staff, client_for):
+    client = client_for(staff)
+
+    def count(links):
+        kept, merged = make_organization(name_ky="А"), make_organization(name_ky="Б")
+        for _ in range(links):
+            Membership.objects.create(person=make_person(), organization=merged)
+        record = merging.merge(kept, merged, staff, "Same.", take=["name_ky"])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("organization-merge-detail", record.pk)).status_code == 200
+        return len(queries)
+
+    assert count(1) == count(12)
