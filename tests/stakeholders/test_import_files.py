@@ -1,0 +1,190 @@
+"""Files an import must refuse with a clear message, writing nothing: not a spreadsheet, damaged, protected,
+old .xls, too big, too many rows, a zip bomb, formulas, empty."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.files import File
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from stakeholders import importing
+from stakeholders.models import ImportBatch, ImportRow, Organization
+from tests.stakeholders.test_import import csv_bytes, xlsx_bytes
+
+GOOD_XLSX_ROWS = [["name_ky", "type", "site"], ["Бир", "cso", "kyshtut"]]
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+
+
+def ole2(*streams: str) -> bytes:
+    """The start of an OLE2 compound file with directory entries named `streams` (UTF-16LE, as Office writes them)."""
+    header = importing.OLE2_SIGNATURE + b"\x00" * 504
+    return header + b"".join(name.encode("utf-16-le") + b"\x00" * (128 - 2 * len(name)) for name in streams)
+
+
+def refused(content, name="file.xlsx", kind="organizations", user=None):
+    with translation.override("en"), pytest.raises(importing.ImportFileError) as error:
+        importing.start_import(SimpleUploadedFile(name, content), kind, user)
+    assert not ImportBatch.objects.exists() and not Organization.objects.exists()
+    return error.value.message
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (PNG, "organizations.xlsx", "This file is a PNG image, not a spreadsheet."),
+        (PDF, "organizations.xlsx", "This file is a PDF document, not a spreadsheet."),
+        (b"\xff\xd8\xff\xe0" + b"\x00" * 50, "photo.csv", "This file is a JPEG image, not a spreadsheet."),
+        (xlsx_bytes(GOOD_XLSX_ROWS)[:600], "organizations.xlsx", "The file is damaged"),
+        (ole2("Root Entry", "EncryptionInfo", "EncryptedPackage"), "protected.xlsx", "protected by a password"),
+        (ole2("Root Entry", "Workbook", "SummaryInformation"), "old.xls", "This is an old Excel file (.xls)"),
+        (b"", "empty.csv", "The file is empty."),
+        (b"\n\n \n", "blank.csv", "The file is empty"),
+        (b"\x00\x01\x02\x03binary", "data.csv", "not a spreadsheet (it holds binary data)"),
+    ],
+)
+def test_files_that_are_not_importable_get_a_clear_message(registry, content, name, message):
+    assert message in refused(content, name)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(registry):
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w") as archive:
+        archive.writestr("word/document.xml", "<w/>")
+    assert "Word document" in refused(stream.getvalue(), "report.xlsx")
+
+
+def test_a_zip_bomb_is_refused_by_the_unpacked_size_of_its_entries(registry):
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            block = b"\x00" * (1 << 20)
+            for _ in range(importing.MAX_UNCOMPRESSED_SIZE // len(block) + 1):
+                sheet.write(block)
+    content = stream.getvalue()
+    assert len(content) < 1024 * 1024  # small on the wire
+    assert "unpacks to more than 200 MB" in refused(content)
+
+
+def test_a_50_mb_file_is_refused_before_it_is_read(registry, tmp_path, monkeypatch):
+    path = tmp_path / "big.csv"
+    with open(path, "wb") as stream:
+        stream.truncate(50 * 1024 * 1024)  # sparse: costs no disk
+    reads = []
+    monkeypatch.setattr(importing, "_inspect_text", lambda head: reads.append(head))
+    with open(path, "rb") as stream, translation.override("en"):
+        with pytest.raises(importing.ImportFileError) as error:
+            importing.start_import(File(stream, name="big.csv"), "organizations", None)
+    assert "The file is 50.0 MB; the limit is 20 MB." in error.value.message
+    assert reads == []
+
+
+def rows_xlsx(count):
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["name_ky", "type", "site"])
+    for number in range(count):
+        sheet.append([f"Уюм {number}", "cso", "kyshtut"])
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
+def big_xlsx(count):
+    """A workbook of `count` data rows as Excel writes it (with its <dimension>), its sheet XML written
+    directly: openpyxl would take seconds to write as many rows."""
+    cells = '<c r="{col}{n}" t="inlineStr"><is><t>{text}</t></is></c>'
+    rows = [
+        f'<row r="{n}">'
+        + "".join(cells.format(col=col, n=n, text=text) for col, text in zip("ABC", values, strict=True))
+        + "</row>"
+        for n, values in enumerate(
+            [("name_ky", "type", "site")] + [(f"Уюм {i}", "cso", "kyshtut") for i in range(count)], 1
+        )
+    ]
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="A1:C{count + 1}"/><sheetData>{"".join(rows)}</sheetData></worksheet>'
+    )
+    source, target = zipfile.ZipFile(io.BytesIO(xlsx_bytes(GOOD_XLSX_ROWS))), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in source.infolist():
+            archive.writestr(entry, sheet if entry.filename == "xl/worksheets/sheet1.xml" else source.read(entry))
+    return target.getvalue()
+
+
+def test_an_xlsx_of_100000_rows_is_refused_at_once(registry):
+    assert "more than 20 000 rows" in refused(big_xlsx(100_000))
+
+
+def test_a_csv_of_100000_rows_is_refused_at_once(registry):
+    content = csv_bytes([["name_ky", "type", "site"]] + [[f"Уюм {n}", "cso", "kyshtut"] for n in range(100_000)])
+    assert "more than 20 000 rows" in refused(content, "many.csv")
+
+
+def test_an_xlsx_that_does_not_say_its_size_is_counted_while_reading(staff, registry, monkeypatch):
+    monkeypatch.setattr(importing, "MAX_ROWS", 30)
+    monkeypatch.setattr(importing, "CHUNK_ROWS", 10)
+    with translation.override("en"):
+        batch = importing.start_import(SimpleUploadedFile("many.xlsx", rows_xlsx(100)), "organizations", staff)
+        batch = importing.analyse_all(batch)
+    assert batch.status == "failed" and "more than 30 rows" in batch.message
+    assert not ImportRow.objects.exists() and not Organization.objects.exists()
+
+
+def test_header_only_is_explained(staff, registry):
+    with translation.override("en"):
+        batch = importing.start_import(
+            SimpleUploadedFile("h.csv", csv_bytes([["name_ky", "type", "site"]])), "organizations", staff
+        )
+        batch = importing.analyse_all(batch)
+    assert batch.status == "failed" and batch.message == "The file has a header row but no data rows."
+
+
+def test_formula_cells_of_an_xlsx_are_errors_naming_row_and_column(staff, registry):
+    content = xlsx_bytes([["name_ky", "type", "site", "year_founded"], ["Бир", "cso", "kyshtut", "=2000+5"]])
+    with translation.override("en"):
+        batch = importing.analyse_all(
+            importing.start_import(SimpleUploadedFile("f.xlsx", content), "organizations", staff)
+        )
+    row = batch.rows.get()
+    assert row.action == "error"
+    assert row.errors[0]["column"] == "D “year_founded”" and row.errors[0]["message"].startswith("A formula (=2000+5)")
+
+
+def test_formula_cells_of_a_csv_are_errors_but_our_neutralised_text_is_not(staff, registry):
+    content = csv_bytes(
+        [
+            ["name_ky", "type", "site", "description"],
+            ["Бир", "cso", "kyshtut", "=HYPERLINK(1)"],
+            ["Эки", "cso", "kyshtut", "'=HYPERLINK(1)"],
+        ]
+    )
+    batch = importing.analyse_all(importing.start_import(SimpleUploadedFile("f.csv", content), "organizations", staff))
+    first, second = batch.rows.order_by("number")
+    assert first.action == "error" and first.errors[0]["column"] == "D “description”"
+    assert second.action == "create" and second.data["description"] == "=HYPERLINK(1)"
+
+
+def test_the_upload_form_refuses_a_big_file_before_reading_it(client_for, staff, registry):
+    big = SimpleUploadedFile("big.csv", b"name_ky,type,site\n" + b"x" * (21 * 1024 * 1024))
+    response = client_for(staff).post("/en/stakeholders/imports/new/", {"kind": "organizations", "file": big})
+    assert response.status_code == 200
+    assert "the limit is 20 MB" in " ".join(response.context["form"].errors["file"])
+    assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [(PNG, "x.xlsx", "not a spreadsheet"), (csv_bytes([["phone"], ["1"]]), "x.csv", "Required columns are missing")],
+)
+def test_the_upload_page_shows_why_a_file_is_refused(client_for, staff, registry, content, name, message):
+    response = client_for(staff).post(
+        "/en/stakeholders/imports/new/", {"kind": "organizations", "file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not ImportBatch.objects.exists()
