@@ -360,6 +360,10 @@ class FollowUpActionForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_organization"].queryset = Organization.objects.for_user(user).filter(is_active=True)
+        self.fields["status"].required = False
+
+    def clean_status(self):
+        return self.cleaned_data.get("status") or FollowUpAction.Status.OPEN
 
 
 class ActionStatusForm(forms.Form):
