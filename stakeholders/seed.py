@@ -279,6 +279,21 @@ DEMO_ORGANIZATIONS = [
         False,
         (-0.006, -0.002),
     ),
+    # The women's council again, typed on a Russian keyboard by another field officer: the demo's
+    # "possible duplicates" page has a pair to compare and merge.
+    (
+        "kyshtut",
+        "Кыштут аялдар кенеши",
+        "Женсовет Кыштут",
+        "womens-organization",
+        ["inclusive-participation"],
+        ["women"],
+        False,
+        False,
+        True,
+        False,
+        (0.012, 0.021),
+    ),
 ]
 
 # full name, Latin spelling, sex, birth year, site, active citizen, memberships (organization index, role)
