@@ -1358,8 +1358,9 @@ def _too_many_rows():
     }
 
 
-def advance(batch_id: int, max_rows: int | None = CHUNK_ROWS) -> ImportBatch:
-    """Analyse the next `max_rows` rows of a batch (None: all that are left) and stage them.
+def advance(batch_id: int, max_rows: int | None = None, to_the_end: bool = False) -> ImportBatch:
+    """Analyse the next `max_rows` rows of a batch (default: one chunk; `to_the_end`: all that are left)
+    and stage them.
 
     Takes the batch's row lock without waiting: if another request is already working on it, this
     one returns at once with the batch as it is. Safe to call from any app server, any number of times.
@@ -1374,7 +1375,7 @@ def advance(batch_id: int, max_rows: int | None = CHUNK_ROWS) -> ImportBatch:
         if batch is None:
             return ImportBatch.objects.get(pk=batch_id)
         try:
-            _advance(batch, max_rows)
+            _advance(batch, None if to_the_end else (max_rows or CHUNK_ROWS))
         except ImportFileError as error:
             batch.rows.all().delete()
             batch.status = ImportBatch.Status.FAILED
@@ -1459,7 +1460,7 @@ def _finish(batch):
 def analyse_all(batch: ImportBatch) -> ImportBatch:
     """The whole analysis in one go (the command): the same steps, one after the other."""
     while batch.status == ImportBatch.Status.ANALYSING:
-        batch = advance(batch.pk, max_rows=None)
+        batch = advance(batch.pk, to_the_end=True)
     return batch
 
 

@@ -29,6 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, dry_run, kind, user, **options):
         translation.activate("en")
+        self.verbose = options["verbosity"] > 1
         importer = None
         if user:
             importer = User.objects.filter(username=user, is_active=True).first()
@@ -97,7 +98,7 @@ class Command(BaseCommand):
             f"  new: {batch.create_count}  updates: {batch.update_count}  unchanged: {batch.unchanged_count}  "
             f"errors: {batch.error_count}  possible duplicates: {batch.duplicate_count}"
         )
-        verbose = self.verbosity > 1
+        verbose = self.verbose
         rows = batch.rows.order_by("number")
         if not verbose:
             rows = rows.exclude(action__in=[ImportRow.Action.CREATE, ImportRow.Action.UNCHANGED], has_matches=False)
