@@ -146,9 +146,9 @@ def _events_sql(events, *columns):
     return rows.query.sql_with_params()
 
 
-def count_people(events) -> Counts:
+def count_people(events, with_tallies=True) -> Counts:
     """Unique people reached and trained at `events` (a queryset, e.g. a FilterSet's), with the tallies
-    apart. Two queries, whatever the number of events and people."""
+    apart. Two queries (one without the tallies), whatever the number of events and people."""
     counts = Counts()
     try:
         sql, params = _events_sql(events, "id", "start_date", "end_date", "kind")
@@ -157,6 +157,8 @@ def count_people(events) -> Counts:
     with connection.cursor() as cursor:
         cursor.execute(PEOPLE_SQL.format(events=sql), (*params, EventKind.TRAINING))
         counts.people = [Cell(*row) for row in cursor.fetchall()]
+        if not with_tallies:
+            return counts
         sql, params = _events_sql(events, "id", "site_id", "kind")
         cursor.execute(TALLY_SQL.format(events=sql), (*params, EventKind.TRAINING))
         counts.tallies = [

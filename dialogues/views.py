@@ -530,7 +530,7 @@ def site_figures(user, site):
     if not access.can_view_dialogue_results(user):
         return []
     events = _events_for_aggregates(user).filter(site=site)
-    counts = counting.count_people(events)
+    counts = counting.count_people(events, with_tallies=False)
     suppressing = not access.can_view_small_counts(user)
     summary = counting.summary(counts, suppressing)
     held = events.filter(status=Event.Status.HELD).count()
