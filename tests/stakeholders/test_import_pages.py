@@ -271,3 +271,12 @@ def _database_url():
 
     host = quote(settings["HOST"] or "", safe="")
     return f"postgres://{settings['USER']}@{host}:{settings['PORT']}/{settings['NAME']}"
+
+
+@pytest.mark.parametrize("role", ["admin", "staff", "la_kyshtut", "viewer", "anonymous"])
+def test_the_lists_link_to_the_import_for_those_who_may_import(client_for, users, role):
+    client = client_for(users[role])
+    organizations = client.get("/en/stakeholders/").content.decode()
+    assert ("/en/stakeholders/imports/" in organizations) is (role in ALLOWED)
+    if role in ALLOWED:
+        assert "/en/stakeholders/imports/new/" in client.get("/en/stakeholders/people/").content.decode()
