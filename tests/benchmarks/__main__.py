@@ -33,6 +33,8 @@ PAGES = [
     ("organizations list (staff)", "/ky/stakeholders/", "staff"),
     ("organizations search (staff)", "/ky/stakeholders/?q=Kyshtut", "staff"),
     ("people list (staff)", "/ky/stakeholders/people/", "staff"),
+    ("possible duplicates, organizations (staff)", "/ky/stakeholders/duplicates/?site=kyshtut", "staff"),
+    ("possible duplicates, people (staff)", "/ky/stakeholders/duplicates/?kind=people&site=kyshtut", "staff"),
     ("stakeholders GeoJSON (staff)", "/api/stakeholders.geojson", "staff"),
     ("stakeholders GeoJSON (public)", "/api/stakeholders.geojson", None),
 ]
@@ -53,14 +55,14 @@ def measure(client, url):
 
 
 def main():
-    print(f"{'page':<30} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'bytes':>8}")
+    print(f"{'page':<46} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'bytes':>8}")
     for label, url, username in PAGES:
         client = Client(HTTP_HOST="localhost")
         if username:
             client.force_login(User.objects.get(username=username))
         median, p95, queries, size = measure(client, url)
         reset_queries()
-        print(f"{label:<30} {median:>10.2f} {p95:>8.2f} {queries:>8} {size:>8}")
+        print(f"{label:<46} {median:>10.2f} {p95:>8.2f} {queries:>8} {size:>8}")
 
 
 def geojson_against_bare_sql():
@@ -91,6 +93,33 @@ def geojson_against_bare_sql():
     )
 
 
+def duplicate_comparison():
+    """The possible-duplicates comparison of one site from scratch: organizations in full, people one batch
+    (the page runs these batches one request after another; the national people would take many)."""
+    from mapping_portal.models import PilotSite
+    from stakeholders.duplicates import SCAN_BATCH, refresh_candidates
+    from stakeholders.models import DuplicateCandidate, DuplicateScan
+
+    site = PilotSite.objects.get(slug="kyshtut")
+    for kind in ("organization", "person"):
+        DuplicateScan.objects.filter(kind=kind, site=site).delete()
+        DuplicateCandidate.objects.filter(kind=kind, site=site).delete()
+        batches, start = [], time.perf_counter()
+        while True:
+            batch_start = time.perf_counter()
+            waiting = refresh_candidates(kind, site)
+            batches.append((time.perf_counter() - batch_start) * 1000)
+            if not waiting or kind == "person":
+                break
+        pairs = DuplicateCandidate.objects.filter(kind=kind, site=site).count()
+        print(
+            f"possible duplicates, {kind} records of Kyshtut: {len(batches)} batch(es) of {SCAN_BATCH[kind]} in "
+            f"{time.perf_counter() - start:.1f} s (median batch {statistics.median(batches):.0f} ms); "
+            f"{pairs} pairs; {waiting} records left"
+        )
+
+
 if __name__ == "__main__":
     main()
     geojson_against_bare_sql()
+    duplicate_comparison()

@@ -252,3 +252,22 @@ def test_people_hint_ignores_bad_input(staff, client_for, registry):
         url("person-similar"), {"full_name": "Ас", "site": "x", "birth_year": "19x0", "similar_exclude": "-1"}
     )
     assert response.status_code == 200 and list(response.context["matches"]) == []
+
+
+def test_the_command_compares_the_whole_backlog(make_organization, sites):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from stakeholders.duplicates import pending_count
+
+    for number in range(5):
+        make_organization(name_ky=f"Жаштар борбору {number}")
+    out = StringIO()
+    call_command("find_duplicates", site="kyshtut", kind="organization", stdout=out)
+    assert "kyshtut, organization" in out.getvalue()
+    assert pending_count("organization", sites["kyshtut"]) == 0
+    assert DuplicateCandidate.objects.filter(kind="organization").count() == 10
+    with pytest.raises(CommandError, match="No pilot site"):
+        call_command("find_duplicates", site="atlantis")
