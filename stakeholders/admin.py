@@ -88,3 +88,22 @@ class AssessmentTemplateAdmin(admin.ModelAdmin):
                 request,
                 _("Version %(version)s of %(name)s was created.") % {"version": copy.version, "name": copy.name},
             )
+
+
+# --- Imports: read-only, for looking into what an import did ------------------------------------
+
+from stakeholders.models import ImportBatch  # noqa: E402
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "kind", "status", "row_count", "create_count", "update_count", "error_count"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["created_by"]
+    exclude = ["file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -280,3 +280,11 @@ def test_the_lists_link_to_the_import_for_those_who_may_import(client_for, users
     assert ("/en/stakeholders/imports/" in organizations) is (role in ALLOWED)
     if role in ALLOWED:
         assert "/en/stakeholders/imports/new/" in client.get("/en/stakeholders/people/").content.decode()
+
+
+def test_the_admin_shows_imports_read_only(client_for, admin):
+    batch = batch_for(admin)
+    client = client_for(admin)
+    assert client.get("/admin/stakeholders/importbatch/").status_code == 200
+    page = client.get(f"/admin/stakeholders/importbatch/{batch.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
