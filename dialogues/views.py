@@ -487,7 +487,9 @@ def results(request):
     events = Event.objects.for_user(user) if access.can_view_events(user) else _events_for_aggregates(user)
     filterset = EventFilterSet(request.GET or None, queryset=events)
     style_filter_form(filterset.form)
-    del filterset.form.fields["order"]
+    hidden = ["order"] if access.can_view_events(user) else ["order", "q", "platform", "organization", "overdue"]
+    for name in hidden:  # viewers filter aggregates by site, kind, direction and dates, never by one event
+        del filterset.form.fields[name]
     counts = counting.count_people(filterset.qs)
     suppressing = not access.can_view_small_counts(user)
     sites = [(site.pk, site.name) for site in PilotSite.objects.for_user(user)]

@@ -206,3 +206,14 @@ def test_results_filter_by_the_event_lists_filters(client_for, staff, make_event
     assert response.context["summary"]["reached"] == 1
     response = client_for(staff).get(reverse("dialogues:results") + "?kind=training")
     assert (response.context["summary"]["reached"], response.context["summary"]["trained"]) == (1, 1)
+
+
+def test_viewers_cannot_narrow_the_figures_down_to_one_event(client_for, viewer, make_event, make_person, attend):
+    from django.urls import reverse
+
+    attend(make_event(title="Жашыруун жолугушуу", kind="dialogue_meeting"), make_person())
+    attend(make_event(title="Башка", kind="dialogue_meeting"), make_person())
+    response = client_for(viewer).get(reverse("dialogues:results") + "?q=Жашыруун")
+    assert response.context["summary"]["reached"] == "<5"
+    assert "q" not in response.context["filter"].form.fields
+    assert counting.count_people(response.context["filter"].qs).total() == 2  # the title filter was not applied
