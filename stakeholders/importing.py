@@ -32,12 +32,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.validators import EmailValidator, URLValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
@@ -47,7 +46,7 @@ from django.utils.translation import gettext_lazy
 from mapping_portal import access
 from mapping_portal.models import PilotSite, Settlement, ThematicArea
 from mapping_portal.text import match_key
-from stakeholders.duplicates import name_key, similar_organizations
+from stakeholders.duplicates import name_key
 from stakeholders.models import (
     WASHINGTON_GROUP_QUESTIONS,
     Difficulty,
@@ -885,9 +884,7 @@ class Analysis:
         self.check_repeats(parsed)
         for row in parsed:
             self.validate(row)
-        for row in parsed:
-            if row.action == ImportRow.Action.CREATE:
-                self.find_similar(row)
+        self.find_similar(parsed)
         return parsed
 
     def index_of(self, name):
@@ -1224,19 +1221,50 @@ class Analysis:
             return "; ".join(map(str, value))
         return str(value)
 
-    def find_similar(self, row):
-        """Records of the registry in the same site whose names look alike (not the same key)."""
-        if row.site is None:
+    def find_similar(self, parsed):
+        """Records of the registry in the same site whose names look alike: for every new row of the step
+        at once. The same test as `stakeholders.duplicates.similar_organizations` and `similar_people` (the
+        typing hint and the duplicates page) — substring or trigram word similarity on the stored keys,
+        best first — asked once per step instead of once per row (10,000 rows: 10,000 queries otherwise)."""
+        numbers, sites, keys, years = [], [], [], []
+        rows = {}
+        for row in parsed:
+            if row.action != ImportRow.Action.CREATE or row.site is None:
+                continue
+            if self.kind == ImportBatch.Kind.ORGANIZATIONS:
+                own = {name_key(row.values.get(name, "")) for name in ("name_ky", "name_ru")}
+            else:
+                own = {match_key(row.values.get("full_name", ""))}
+            for key in own:
+                if len(key) >= 3:
+                    numbers.append(row.number)
+                    sites.append(row.site.pk)
+                    keys.append(key)
+                    years.append(row.values.get("birth_year"))
+                    rows[row.number] = row
+        if not numbers:
             return
         if self.kind == ImportBatch.Kind.ORGANIZATIONS:
-            names = [row.values.get("name_ky", ""), row.values.get("name_ru", "")]
-            found = similar_organizations(_scoped(Organization, self.user), names, site=row.site, limit=3)
-            row.matches.extend({"id": o.pk, "name": o.name} for o in found)
+            sql = SIMILAR_ORGANIZATIONS_SQL.format(table=Organization._meta.db_table)
+            params = [numbers, sites, keys, SIMILAR_LIMIT]
         else:
-            found = similar_people(_scoped(Person, self.user), row.values.get("full_name", ""), site=row.site, limit=3)
-            row.matches.extend(
-                {"id": p.pk, "name": f"{p.full_name} ({p.birth_year or '—'})", "person": True} for p in found
-            )
+            sql = SIMILAR_PEOPLE_SQL.format(table=Person._meta.db_table)
+            params = [numbers, sites, keys, years, SIMILAR_LIMIT]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        best: dict[int, dict[int, tuple]] = {}
+        for number, pk, name, birth_year, similarity in found:
+            current = best.setdefault(number, {})
+            if pk not in current or current[pk][0] < similarity:
+                current[pk] = (similarity, name, birth_year)
+        for number, matches in best.items():
+            ranked = sorted(matches.items(), key=lambda item: (-item[1][0], item[0]))[:SIMILAR_LIMIT]
+            for pk, (_similarity, name, birth_year) in ranked:
+                if self.kind == ImportBatch.Kind.ORGANIZATIONS:
+                    rows[number].matches.append({"id": pk, "name": name})
+                else:
+                    rows[number].matches.append({"id": pk, "name": f"{name} ({birth_year or '—'})", "person": True})
 
     # Staging -------------------------------------------------------------------------------------
 
@@ -1272,20 +1300,35 @@ class Analysis:
         return data
 
 
-def similar_people(queryset, full_name, site=None, exclude_pk=None, limit=5):
-    """People whose names look like `full_name` (best first), within `site` if given."""
-    key = match_key(full_name)
-    if len(key) < 3:
-        return []
-    if site is not None:
-        queryset = queryset.filter(site=site)
-    if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
-    return list(
-        queryset.filter(Q(search_key__contains=key) | Q(search_key__trigram_word_similar=key))
-        .annotate(similarity=TrigramWordSimilarity(key, "search_key"))
-        .order_by("-similarity", "id")[:limit]
-    )
+SIMILAR_LIMIT = 3
+# (row number, site, key) → the organizations of that site whose search key holds the key or has a word
+# similar to it (pg_trgm's `%>`, as Django's trigram_word_similar lookup), best first.
+SIMILAR_ORGANIZATIONS_SQL = """
+SELECT v.n, o.id, COALESCE(NULLIF(o.name_ky, ''), o.name_ru), NULL::integer, o.similarity
+FROM unnest(%s::integer[], %s::bigint[], %s::text[]) AS v(n, site_id, key)
+CROSS JOIN LATERAL (
+    SELECT o.id, o.name_ky, o.name_ru, word_similarity(v.key, o.search_key) AS similarity
+    FROM {table} o
+    WHERE o.site_id = v.site_id AND o.merged_into_id IS NULL
+      AND (o.search_key LIKE '%%' || v.key || '%%' OR o.search_key %%> v.key)
+    ORDER BY similarity DESC, o.id
+    LIMIT %s
+) o
+"""
+# The same for people, on their name key; a recorded year of birth more than a year apart rules a match out.
+SIMILAR_PEOPLE_SQL = """
+SELECT v.n, p.id, p.full_name, p.birth_year, p.similarity
+FROM unnest(%s::integer[], %s::bigint[], %s::text[], %s::integer[]) AS v(n, site_id, key, birth_year)
+CROSS JOIN LATERAL (
+    SELECT p.id, p.full_name, p.birth_year, word_similarity(v.key, p.name_key) AS similarity
+    FROM {table} p
+    WHERE p.site_id = v.site_id AND p.merged_into_id IS NULL
+      AND (v.birth_year IS NULL OR p.birth_year IS NULL OR p.birth_year BETWEEN v.birth_year - 1 AND v.birth_year + 1)
+      AND (p.name_key LIKE '%%' || v.key || '%%' OR p.name_key %%> v.key)
+    ORDER BY similarity DESC, p.id
+    LIMIT %s
+) p
+"""
 
 
 # --- The steps of an import ---------------------------------------------------------------------

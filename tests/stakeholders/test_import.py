@@ -11,7 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from stakeholders import importing
+from stakeholders.duplicates import similar_organizations, similar_people
 from stakeholders.models import ImportBatch, Membership, Organization, Person
+from tests.stakeholders.test_duplicates import DIFFERENT, SAME
 
 ORG_HEADER = ["name_ky", "name_ru", "type", "site", "settlement", "thematic_areas", "year_founded", "phone"]
 
@@ -506,3 +508,48 @@ def test_rows_for_sites_outside_the_importers_scope_are_errors(make_organization
     first, second = rows_of(batch)
     assert first.action == "error" and "You do not work in the pilot site" in first.errors[0]["message"]
     assert second.target_id is None  # an id outside the scope is not matched (nor confirmed)
+
+
+@pytest.mark.parametrize(("existing", "typed"), SAME)
+def test_the_import_flags_what_the_typing_hint_offers(staff, make_organization, existing, typed):
+    organization = make_organization(name_ky=existing)
+    assert organization in similar_organizations(Organization.objects.all(), [typed])
+    row = analysed(csv_bytes([["name_ru", "type", "site"], [f"{typed} 2", "cso", "kyshtut"]]), staff).rows.get()
+    if row.action == "create":
+        assert [match["id"] for match in row.matches] == [organization.pk]
+    else:  # the very same key: it is that organization
+        assert row.target_id == organization.pk
+
+
+@pytest.mark.parametrize(("existing", "typed"), DIFFERENT)
+def test_the_import_does_not_flag_other_organizations(staff, make_organization, existing, typed):
+    make_organization(name_ky=existing)
+    row = analysed(csv_bytes([["name_ky", "type", "site"], [typed, "cso", "kyshtut"]]), staff).rows.get()
+    assert row.action == "create" and row.matches == []
+
+
+@pytest.mark.parametrize(
+    ("existing", "year", "typed", "typed_year", "flagged"),
+    [
+        ("Айгүл Токтосунова", 1990, "Айгул Токтосунова", "1990", False),  # the same key: matched, not flagged
+        ("Айгүл Токтосунова", 1990, "Aigul Toktosunova", "1990", True),
+        ("Айгүл Токтосунова", 1990, "Айгуль Токтосунова", "1991", True),
+        ("Айгүл Токтосунова", 1990, "Айгүл Токтосунова", "1995", False),  # years apart: another person
+        ("Айгүл Токтосунова", None, "Aigul Toktosunova", "1980", True),
+        ("Бакыт Асанов", 1990, "Айгүл Токтосунова", "1990", False),
+    ],
+)
+def test_the_import_flags_people_as_the_duplicates_page_does(
+    staff, make_person, existing, year, typed, typed_year, flagged
+):
+    person = make_person(full_name=existing, birth_year=year)
+    expected = person in similar_people(Person.objects.all(), typed, birth_year=int(typed_year))
+    rows = [
+        ["full_name", "sex", "birth_year", "site", "consent_date", "consent_purpose"],
+        [typed, "female", typed_year, "kyshtut", "01.02.2026", "Тизме"],
+    ]
+    row = analysed(csv_bytes(rows), staff, kind="people").rows.get()
+    if row.action == "create":
+        assert row.has_matches is flagged is expected
+    else:
+        assert row.target_id == person.pk and not flagged
