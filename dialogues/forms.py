@@ -182,6 +182,10 @@ class AttendanceGridForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if "attendance_version" in cleaned and cleaned["attendance_version"] != self.event.attendance_version:
+            # Rows were added or changed meanwhile: say that, rather than what is missing from the rows.
+            self._errors = forms.utils.ErrorDict()
+            raise ValidationError(CHANGED_MEANWHILE, code="changed")
         for attendance in self.attendances:
             key = f"days-{attendance.pk}"
             # Removing a person needs no day; every other row needs at least one (DaysField said why).

@@ -250,3 +250,19 @@ def test_the_sheet_query_count_does_not_grow_with_the_people(client_for, staff, 
     for number in range(10):
         attend(training, make_person(site="kerben" if number % 2 else "kyshtut"))
     assert queries() == few
+
+
+def test_a_person_added_by_someone_else_meanwhile_is_explained_not_reported_as_missing_days(
+    client_for, staff, training, make_person, attend
+):
+    mine = attend(training, make_person())
+    opened_version = training.attendance_version
+    client_for(staff).post(url("attendance-add", training.pk), {"person": make_person().pk, "role": "participant"})
+    with translation.override("en"):
+        response = grid_post(
+            client_for(staff), training, [(mine, [D(2026, 3, 10)], "participant")], version=opened_version
+        )
+        errors = response.context["form"].errors
+    assert list(errors) == ["__all__"] and "Someone else changed this attendance" in errors["__all__"][0]
+    mine.refresh_from_db()
+    assert mine.days == training.days
