@@ -229,3 +229,55 @@ def can_view_small_counts(user) -> bool:
     """Disaggregated counts under 5 could point at a person: shown as they are to admins and staff only,
     suppressed for everyone else."""
     return is_project_staff(user)
+
+
+# --- Small grants: calls, applications, reviews, awards (DESIGN.md §4 "grants") --------------------------
+
+
+@predicate
+def can_view_grants(user) -> bool:
+    """The grants pages: calls and their figures for every signed-in role (viewers read aggregates,
+    reviewers their assignments); never the public."""
+    return role_of(user) is not None
+
+
+@predicate
+def can_manage_grants(user) -> bool:
+    """Create calls, enter applications, move them through the workflow, assign reviewers, award and pay:
+    admins and staff."""
+    return is_project_staff(user)
+
+
+@predicate
+def can_view_applications(user) -> bool:
+    """The applications list: staff and admins (their sites), local authorities (their site's approved
+    ones), reviewers (the ones assigned to them)."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.REVIEWER}
+
+
+@predicate
+def can_edit_application(user, application) -> bool:
+    """Edit an application's texts and budget: admins and staff within their sites, while it is a draft."""
+    return can_manage_grants(user) and can_see_site(user, application.site) and application.is_editable
+
+
+@predicate
+def can_view_applicant_contacts(user) -> bool:
+    """Applicants' phone, email and year of birth: admins and staff; reviewers score without them."""
+    return is_project_staff(user)
+
+
+@predicate
+def can_score_review(user, review) -> bool:
+    """Declare and score a review: only the reviewer it is assigned to, until it is submitted or recused."""
+    return (
+        role_of(user) == Role.REVIEWER
+        and review.reviewer_id == user.pk
+        and review.status in {"assigned", "scoring"}
+    )
+
+
+@predicate
+def can_view_review_results(user) -> bool:
+    """Every reviewer's scores, averages, spread and the ranking of a call: admins and staff."""
+    return is_project_staff(user)

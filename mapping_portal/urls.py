@@ -7,6 +7,7 @@ from django.urls import include, path
 
 # The admin is not autodiscovered (see PortalAdminConfig): each app's admin module is named here.
 import dialogues.admin  # noqa: F401, E402
+import grants.admin  # noqa: F401, E402
 import mapping_portal.admin  # noqa: F401, E402
 import stakeholders.admin  # noqa: F401, E402
 from dialogues import views as dialogue_views
@@ -39,4 +40,5 @@ urlpatterns += i18n_patterns(
     path("accounts/", include(accounts_patterns)),
     path("stakeholders/", include("stakeholders.urls")),
     path("dialogues/", include("dialogues.urls")),
+    path("grants/", include("grants.urls")),
 )

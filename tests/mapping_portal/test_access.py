@@ -71,6 +71,11 @@ ALLOWED = {
         "view_attendee_names",
         "view_dialogue_results",
         "view_small_counts",
+        "view_grants",
+        "manage_grants",
+        "view_applications",
+        "view_applicant_contacts",
+        "view_review_results",
     },
     "staff": {
         "manage_registry",
@@ -87,6 +92,11 @@ ALLOWED = {
         "view_attendee_names",
         "view_dialogue_results",
         "view_small_counts",
+        "view_grants",
+        "manage_grants",
+        "view_applications",
+        "view_applicant_contacts",
+        "view_review_results",
     },
     "la_kyshtut": {
         "export",
@@ -95,9 +105,11 @@ ALLOWED = {
         "view_network",
         "view_events",
         "view_dialogue_results",
+        "view_grants",
+        "view_applications",
     },
-    "reviewer": {"view_contacts"},
-    "viewer": {"view_contacts", "view_assessments", "view_network", "view_dialogue_results"},
+    "reviewer": {"view_contacts", "view_grants", "view_applications"},
+    "viewer": {"view_contacts", "view_assessments", "view_network", "view_dialogue_results", "view_grants"},
     "anonymous": set(),
 }
 SITE_INDEPENDENT = [
@@ -119,6 +131,11 @@ SITE_INDEPENDENT = [
     "view_attendee_names",
     "view_dialogue_results",
     "view_small_counts",
+    "view_grants",
+    "manage_grants",
+    "view_applications",
+    "view_applicant_contacts",
+    "view_review_results",
 ]
 
 
@@ -130,7 +147,12 @@ def test_predicates_per_role(users, role, rule):
 
 def test_every_registered_predicate_is_covered_by_this_table():
     # The object-bound ones are tested with their objects (site pages here, records in tests/stakeholders).
-    assert set(access.PREDICATES) == set(SITE_INDEPENDENT) | {"view_site_workspace", "edit_record"}
+    assert set(access.PREDICATES) == set(SITE_INDEPENDENT) | {
+        "view_site_workspace",
+        "edit_record",
+        "edit_application",  # tests/grants
+        "score_review",  # tests/grants
+    }
 
 
 # --- The site page: role × site → status ------------------------------------------------------

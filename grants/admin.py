@@ -1,0 +1,59 @@
+"""Admin of the small grants, for administrators' repairs; every change keeps its history. Status and money
+still obey the database's limits (awards within the envelope, tranches within the award)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from grants.models import Award, BudgetLine, GrantApplication, GrantCall, Review, ReviewCriterion, Score, Tranche
+
+
+class CriterionInline(admin.TabularInline):
+    model = ReviewCriterion
+    extra = 0
+
+
+@admin.register(GrantCall)
+class GrantCallAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "opens_on", "closes_on", "envelope", "max_per_grant", "status"]
+    list_filter = ["status", "sites"]
+    inlines = [CriterionInline]
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+    readonly_fields = ["total"]
+
+
+@admin.register(GrantApplication)
+class GrantApplicationAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "call", "site", "lead_applicant", "requested_amount", "status"]
+    list_filter = ["status", "call", "site", "kind"]
+    search_fields = ["title"]
+    raw_id_fields = ["lead_applicant", "team", "organization"]
+    readonly_fields = ["status", "requested_amount", "co_funding_amount", "submitted_at"]
+    inlines = [BudgetLineInline]
+
+
+class ScoreInline(admin.TabularInline):
+    model = Score
+    extra = 0
+
+
+@admin.register(Review)
+class ReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["application", "reviewer", "status", "recommendation", "weighted_total"]
+    list_filter = ["status", "recommendation"]
+    inlines = [ScoreInline]
+
+
+class TrancheInline(admin.TabularInline):
+    model = Tranche
+    extra = 0
+
+
+@admin.register(Award)
+class AwardAdmin(SimpleHistoryAdmin):
+    list_display = ["application", "call", "amount", "decided_by", "decided_at"]
+    list_filter = ["call"]
+    inlines = [TrancheInline]

@@ -1,0 +1,324 @@
+"""Forms of the small grants: a call with its criteria, an application with its budget lines, the workflow's
+decisions, reviews, awards and tranches. Amounts are typed in som; anything else gets a clear message."""
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import BudgetLine, GrantApplication, GrantCall, ProjectKind, ReviewCriterion
+from mapping_portal.forms import BootstrapFormMixin
+from mapping_portal.models import PilotSite
+from stakeholders.forms import ChangedMeanwhile, VersionCheckedForm
+from stakeholders.models import Organization, Person
+
+DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"})
+# Words and signs of other currencies a field officer might type out of habit.
+OTHER_CURRENCY = re.compile(
+    r"[$€£₽₸]|\b(usd|eur|rub|kzt|uzs|tjs|cny)\b|руб|тенге|теңге|доллар|евро|\bсум\b|dollar|euro|rouble|ruble",
+    re.IGNORECASE,
+)
+SOM = re.compile(r"\s*(сом|som|kgs|с)\.?\s*$", re.IGNORECASE)
+LARGEST_AMOUNT = Decimal("999999999.99")
+
+
+class SomField(forms.DecimalField):
+    """An amount in som: "12 500", "12 500,50" and "12500 сом" are read; another currency is refused with a
+    message that says to convert it, instead of being taken as som."""
+
+    default_error_messages = {
+        "invalid": _("Enter an amount in som, as a number (for example 12 500 or 12 500,50)."),
+        "other_currency": _(
+            "Amounts are in som (KGS). Convert “%(value)s” to som at the day's rate and enter the number only."
+        ),
+        "max_decimal_places": _("Som have at most two decimals (tyiyn)."),
+    }
+
+    def __init__(self, *, min_value=Decimal("0.01"), max_value=LARGEST_AMOUNT, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(min_value=min_value, max_value=max_value, max_digits=14, decimal_places=2, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace("\u00a0", " ").replace("\u202f", " ")
+            if OTHER_CURRENCY.search(text):
+                raise ValidationError(
+                    self.error_messages["other_currency"], code="other_currency", params={"value": text}
+                )
+            text = SOM.sub("", text).replace(" ", "").replace(",", ".")
+            if text:
+                try:
+                    Decimal(text)
+                except InvalidOperation:
+                    raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            value = text
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        return f"{value:.2f}" if isinstance(value, Decimal) else value
+
+
+# --- Calls --------------------------------------------------------------------------------------------
+
+
+class GrantCallForm(VersionCheckedForm):
+    sites = forms.ModelMultipleChoiceField(
+        label=_("Pilot sites"), queryset=PilotSite.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Project kinds"), choices=ProjectKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    envelope = SomField(label=_("Envelope (som)"), help_text=_("All awards of the call together."))
+    max_per_grant = SomField(label=_("Maximum per grant (som)"))
+
+    class Meta:
+        model = GrantCall
+        fields = [
+            "title_ky",
+            "title_ru",
+            "title_en",
+            "description_ky",
+            "description_ru",
+            "description_en",
+            "sites",
+            "kinds",
+            "opens_on",
+            "closes_on",
+            "envelope",
+            "max_per_grant",
+            "status",
+        ]
+        widgets = {
+            "opens_on": DATE_WIDGET,
+            "closes_on": DATE_WIDGET,
+            "description_ky": forms.Textarea(attrs={"rows": 3}),
+            "description_ru": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = PilotSite.objects.for_user(user)
+        self.fields["title_ky"].help_text = _("At least one of the Kyrgyz and Russian titles.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("title_ky", "").strip() or cleaned.get("title_ru", "").strip()):
+            self.add_error("title_ky", _("Give the title in Kyrgyz, in Russian, or both."))
+        opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
+        if opens and closes and closes < opens:
+            self.add_error("closes_on", _("The closing date cannot be before the opening date."))
+        envelope, maximum = cleaned.get("envelope"), cleaned.get("max_per_grant")
+        if envelope and maximum and maximum > envelope:
+            self.add_error("max_per_grant", _("The maximum per grant cannot be more than the whole envelope."))
+        if envelope and self.instance.pk:
+            awarded = sum(award.amount for award in self.instance.awards.all())
+            if envelope < awarded:
+                self.add_error(
+                    "envelope",
+                    _("%(awarded)s som are already awarded in this call: the envelope cannot be less.")
+                    % {"awarded": f"{awarded:,.2f}".replace(",", " ")},
+                )
+        return cleaned
+
+    def save_with_criteria(self, user):
+        """Save the call; a new call gets the default review criteria."""
+        with transaction.atomic():
+            call = self.save_checked(user)
+            if not call.criteria.exists():
+                call.add_default_criteria()
+        return call
+
+    def before_save(self, user):
+        if not self.instance.pk:
+            self.instance.created_by = user
+
+
+class CriterionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = ReviewCriterion
+        fields = ["name_ky", "name_ru", "name_en", "weight", "guidance", "order"]
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
+
+
+class BaseCriterionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if not kept:
+            raise ValidationError(_("A call needs at least one review criterion."))
+        total = sum(form.cleaned_data["weight"] for form in kept)
+        if total != 100:
+            raise ValidationError(
+                _("The weights of the criteria add up to %(total)s%%; they must add up to 100%%.") % {"total": total}
+            )
+        for form in kept:
+            data = form.cleaned_data
+            if not (data.get("name_ky") or data.get("name_ru") or data.get("name_en")):
+                form.add_error("name_ky", _("Name the criterion."))
+        if any(form.errors for form in self.forms):
+            raise ValidationError(_("Every criterion needs a name."))
+
+    def save_new(self, form, commit=True):
+        from django.utils.text import slugify
+
+        form.instance.code = slugify(form.cleaned_data.get("name_en") or "") or f"criterion-{form.prefix}"
+        return super().save_new(form, commit)
+
+
+CriterionFormSet = forms.inlineformset_factory(
+    GrantCall,
+    ReviewCriterion,
+    form=CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=20,
+    validate_max=True,
+)
+
+
+# --- Applications -------------------------------------------------------------------------------------
+
+
+class ApplicationForm(VersionCheckedForm):
+    """What the applicants wrote on the paper form; the call and pilot site are fixed by the page."""
+
+    class Meta:
+        model = GrantApplication
+        fields = [
+            "kind",
+            "title",
+            "lead_applicant",
+            "team",
+            "organization",
+            "problem",
+            "objectives",
+            "activities",
+            "girls",
+            "boys",
+            "young_women",
+            "young_men",
+            "women",
+            "men",
+        ]
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "activities": forms.Textarea(
+                attrs={"rows": 4, "placeholder": _("One activity per line, with its dates: 01.05–15.05 …")}
+            ),
+            "team": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        application = self.instance
+        people = Person.objects.for_user(user).filter(site=application.site, is_active=True)
+        self.fields["lead_applicant"].queryset = people
+        self.fields["team"].queryset = people
+        self.fields["team"].required = False
+        self.fields["organization"].queryset = Organization.objects.for_user(user).filter(
+            site=application.site, is_active=True
+        )
+        self.fields["kind"].choices = [(k, label) for k, label in ProjectKind.choices if k in application.call.kinds]
+        for name in ("girls", "boys", "young_women", "young_men", "women", "men"):
+            self.fields[name].min_value = 0
+            self.fields[name].widget.attrs["min"] = 0
+            self.fields[name].error_messages["invalid"] = _("Give the number of people as a whole number.")
+
+    def clean(self):
+        cleaned = super().clean()
+        lead, team = cleaned.get("lead_applicant"), cleaned.get("team")
+        if lead and team is not None:
+            cleaned["team"] = [person for person in team if person.pk != lead.pk]
+        return cleaned
+
+
+class BudgetLineForm(BootstrapFormMixin, forms.ModelForm):
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        max_value=100000,
+        error_messages={
+            "invalid": _(
+                "The quantity is a whole number of units; for part of a unit choose a smaller unit (kg, not tonne)."
+            ),
+            "min_value": _("The quantity must be at least 1."),
+            "max_value": _("The quantity cannot be more than 100 000: check it."),
+        },
+    )
+    unit_cost = SomField(label=_("Unit cost (som)"), max_value=Decimal("10000000"))
+    co_funding = SomField(label=_("Co-funding (som)"), required=False, min_value=Decimal("0"))
+
+    class Meta:
+        model = BudgetLine
+        fields = ["item", "unit", "quantity", "unit_cost", "co_funding"]
+
+    def clean_co_funding(self):
+        return self.cleaned_data.get("co_funding") or Decimal("0")
+
+    @property
+    def line_total(self):
+        data = getattr(self, "cleaned_data", {})
+        if data.get("quantity") and data.get("unit_cost"):
+            return data["quantity"] * data["unit_cost"]
+        return None
+
+
+class BaseBudgetLineFormSet(forms.BaseInlineFormSet):
+    """The budget: requested = the sum of the lines, which must stay within the call's maximum per grant."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        requested = sum((form.line_total or 0 for form in kept), Decimal("0"))
+        maximum = self.instance.call.max_per_grant
+        if requested > maximum:
+            raise ValidationError(
+                _("The budget asks for %(requested)s som, more than the call's maximum of %(maximum)s som per grant.")
+                % {"requested": _som(requested), "maximum": _som(maximum)},
+                code="over_maximum",
+            )
+        self.requested = requested
+
+
+def _som(amount) -> str:
+    return f"{amount:,.2f}".replace(",", " ")
+
+
+BudgetLineFormSet = forms.inlineformset_factory(
+    GrantApplication,
+    BudgetLine,
+    form=BudgetLineForm,
+    formset=BaseBudgetLineFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=60,
+    validate_max=True,
+)
+
+
+def save_application(form, lines, user):
+    """Save the application and its budget lines in one transaction, with the version check; the stored
+    requested amount and co-funding are summed from the saved lines."""
+    with transaction.atomic():
+        if not form.instance.pk:
+            form.instance.created_by = user
+        application = form.save_checked(user)
+        lines.instance = application
+        lines.save()
+        application.requested_amount, application.co_funding_amount = application.totals_from_lines()
+        application._history_user = user
+        application.save(update_fields=["requested_amount", "co_funding_amount", "updated_at"])
+    return application
+
+
+__all__ = ["ChangedMeanwhile"]

@@ -1,0 +1,263 @@
+"""Pages of the small grants: calls (list, page with its figures, forms), applications (list with export,
+page, form with budget lines, workflow buttons), reviews, awards and tranches."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grants import eligibility, workflow
+from grants.exports import applicant_export_spec, application_export_spec
+from grants.filters import GrantApplicationFilterSet, GrantCallFilterSet
+from grants.forms import (
+    ApplicationForm,
+    BudgetLineFormSet,
+    ChangedMeanwhile,
+    CriterionFormSet,
+    GrantCallForm,
+    SomField,
+    save_application,
+)
+from grants.models import ApplicationStatus, GrantApplication, GrantCall, Score, StatusChange
+from mapping_portal import access
+from mapping_portal.forms import style_filter_form
+from mapping_portal.history import recent_changes
+from mapping_portal.listing import PAGE_SIZE, export_response, filtered_page
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def call_queryset(user):
+    """Calls the user may see, each with its awarded and paid totals and its sites, in a fixed number of queries."""
+    return GrantCall.objects.for_user(user).with_totals().prefetch_related("sites")
+
+
+def application_queryset(user):
+    return GrantApplication.objects.for_user(user).select_related("call", "site", "organization", "lead_applicant")
+
+
+# --- Calls ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def call_list(request):
+    _require(access.can_view_grants(request.user))
+    filterset, page = filtered_page(request, GrantCallFilterSet, call_queryset(request.user))
+    return render(request, "grants/call_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def call_detail(request, pk):
+    user = request.user
+    _require(access.can_view_grants(user))
+    call = get_object_or_404(call_queryset(user).prefetch_related("criteria", "training_sites"), pk=pk)
+    status_counts = []
+    if access.can_view_applications(user):
+        counts = dict(
+            GrantApplication.objects.for_user(user)
+            .filter(call=call)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+        )
+        status_counts = [(value, label, counts[value]) for value, label in ApplicationStatus.choices if value in counts]
+    apply_sites = []
+    if access.can_manage_grants(user) and call.status in {GrantCall.Status.OPEN, GrantCall.Status.CLOSED}:
+        apply_sites = [site for site in call.sites.all() if access.can_see_site(user, site)]
+    return render(
+        request,
+        "grants/call_detail.html",
+        {
+            "call": call,
+            "remaining": call.envelope - call.awarded_total,
+            "status_counts": status_counts,
+            "apply_sites": apply_sites,
+            "history": recent_changes(call) if access.can_manage_grants(user) else [],
+        },
+    )
+
+
+@login_required
+def call_create(request):
+    _require(access.can_manage_grants(request.user))
+    return _call_form(request, GrantCall())
+
+
+@login_required
+def call_edit(request, pk):
+    call = get_object_or_404(GrantCall.objects.for_user(request.user), pk=pk)
+    _require(access.can_manage_grants(request.user))
+    return _call_form(request, call)
+
+
+def _call_form(request, call):
+    data = request.POST if request.method == "POST" else None
+    form = GrantCallForm(data, instance=call, user=request.user)
+    # Criteria are edited until the first score is given: after that, changing them would change the scores.
+    scored = call.pk and Score.objects.filter(criterion__call=call).exists()
+    criteria = CriterionFormSet(data, instance=call, prefix="criteria") if call.pk and not scored else None
+    if request.method == "POST" and form.is_valid() and (criteria is None or criteria.is_valid()):
+        try:
+            call = form.save_with_criteria(request.user)
+        except ChangedMeanwhile:
+            pass
+        else:
+            if criteria is not None:
+                criteria.save()
+            messages.success(request, _("The call “%(title)s” was saved.") % {"title": call.title})
+            return redirect("grants:call-detail", pk=call.pk)
+    return render(request, "grants/call_form.html", {"form": form, "criteria": criteria, "call": call})
+
+
+# --- Applications -----------------------------------------------------------------------------------------
+
+
+@login_required
+def application_list(request):
+    user = request.user
+    _require(access.can_view_applications(user))
+    queryset = application_queryset(user).select_related("award")
+    # Like listing.filtered_page, with the call filter narrowed to the user's calls.
+    filterset = GrantApplicationFilterSet(request.GET or None, queryset=queryset, user=user)
+    style_filter_form(filterset.form)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    page.query_without_page = query.urlencode()
+    return render(request, "grants/application_list.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def application_export(request, fmt):
+    user = request.user
+    _require(access.can_view_applications(user) and access.can_export(user))
+    queryset = application_queryset(user).select_related("award")
+    filterset = GrantApplicationFilterSet(request.GET, queryset=queryset, user=user)
+    return export_response(request, application_export_spec(), filterset, fmt)
+
+
+@login_required
+def applicant_export(request, fmt):
+    """The applications with their applicants' names and contacts: personal data, admins only, logged."""
+    _require(access.can_export_personal_data(request.user))
+    queryset = application_queryset(request.user).select_related("award").prefetch_related("team")
+    filterset = GrantApplicationFilterSet(request.GET, queryset=queryset, user=request.user)
+    return export_response(request, applicant_export_spec(), filterset, fmt)
+
+
+@login_required
+def application_detail(request, pk):
+    user = request.user
+    staff = access.can_manage_grants(user)
+    queryset = (
+        application_queryset(user)
+        .select_related("lead_applicant__site")
+        .prefetch_related("team", "budget_lines", "call__sites", "call__training_sites")
+    )
+    if staff:
+        queryset = queryset.prefetch_related(
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("by"))
+        )
+    application = get_object_or_404(queryset, pk=pk)
+    checks = eligibility.check(application) if staff and application.status != ApplicationStatus.DRAFT else []
+    return render(
+        request,
+        "grants/application_detail.html",
+        {
+            "application": application,
+            "call": application.call,
+            "lines": application.budget_lines.all(),
+            "contacts": access.can_view_applicant_contacts(user),
+            "moves": workflow.moves_for(user, application),
+            "checks": checks,
+            "eligible": all(c.passed for c in checks),
+            "can_edit": access.can_edit_application(user, application),
+            "status_changes": application.status_changes.all() if staff else [],
+            "remaining": workflow.remaining_in_envelope(application.call) if staff else None,
+        },
+    )
+
+
+@login_required
+def application_create(request, call_pk, site):
+    user = request.user
+    _require(access.can_manage_grants(user))
+    call = get_object_or_404(GrantCall.objects.for_user(user), pk=call_pk)
+    site = get_object_or_404(call.sites.all(), slug=site)
+    _require(access.can_see_site(user, site))
+    if call.status not in {GrantCall.Status.OPEN, GrantCall.Status.CLOSED}:
+        messages.error(
+            request,
+            _("This call does not take applications: it is “%(status)s”.") % {"status": call.get_status_display()},
+        )
+        return redirect("grants:call-detail", pk=call.pk)
+    return _application_form(request, GrantApplication(call=call, site=site))
+
+
+@login_required
+def application_edit(request, pk):
+    application = get_object_or_404(application_queryset(request.user), pk=pk)
+    if not access.can_edit_application(request.user, application):
+        if access.can_manage_grants(request.user) and not application.is_editable:
+            messages.error(request, _("Only a draft application can be edited."))
+            return redirect("grants:application-detail", pk=application.pk)
+        raise PermissionDenied
+    return _application_form(request, application)
+
+
+def _application_form(request, application):
+    data = request.POST if request.method == "POST" else None
+    form = ApplicationForm(data, instance=application, user=request.user)
+    lines = BudgetLineFormSet(data, instance=application, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        try:
+            application = save_application(form, lines, request.user)
+        except ChangedMeanwhile:
+            pass
+        else:
+            messages.success(request, _("The application “%(title)s” was saved.") % {"title": application.title})
+            return redirect("grants:application-detail", pk=application.pk)
+    return render(
+        request,
+        "grants/application_form.html",
+        {"form": form, "lines": lines, "application": application, "call": application.call},
+    )
+
+
+@login_required
+@require_POST
+def application_transition(request, pk):
+    """A workflow button: the status it moves to, a comment, the version the page showed (and for approval,
+    the amount awarded)."""
+    application = get_object_or_404(GrantApplication.objects.for_user(request.user), pk=pk)
+    to = request.POST.get("to", "")
+    comment = request.POST.get("comment", "")
+    version = request.POST.get("version", "")
+    if to not in ApplicationStatus.values or not version.isdigit():
+        messages.error(request, _("That step is not understood. Reload the page and try again."))
+        return redirect("grants:application-detail", pk=application.pk)
+    try:
+        if to == ApplicationStatus.APPROVED:
+            workflow.approve(application, request.user, _amount(request.POST.get("amount")), comment, version=version)
+        else:
+            workflow.transition(application, to, request.user, comment, version=version)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The application is now “%(status)s”.") % {"status": ApplicationStatus(to).label})
+    return redirect("grants:application-detail", pk=application.pk)
+
+
+def _amount(value) -> Decimal:
+    """The amount typed on the approval button, read like every amount field (som only)."""
+    return SomField(label=_("Amount awarded (som)")).clean(value or "")
