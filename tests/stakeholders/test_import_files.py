@@ -188,3 +188,26 @@ def test_the_upload_page_shows_why_a_file_is_refused(client_for, staff, registry
     )
     assert response.status_code == 200 and message in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_inline_strings_as_other_tools_write_them_are_read(staff, registry):
+    batch = importing.start_import(SimpleUploadedFile("kobo.xlsx", big_xlsx(3)), "organizations", staff)
+    batch = importing.analyse_all(batch)
+    assert (batch.create_count, batch.error_count) == (3, 0)
+    assert batch.rows.order_by("number").first().data["name_ky"] == "Уюм 0"
+
+
+def test_sparse_rows_and_cells_keep_their_row_numbers_and_columns(staff, registry):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["name_ky", "type", "site", "women_led", "year_founded"])
+    sheet["A5"], sheet["B5"], sheet["C5"], sheet["E5"] = "Бир", "cso", "kyshtut", 1999
+    sheet["A9"], sheet["B9"], sheet["C9"], sheet["D9"] = "Эки", "cso", "kyshtut", True
+    stream = io.BytesIO()
+    workbook.save(stream)
+    batch = importing.analyse_all(
+        importing.start_import(SimpleUploadedFile("s.xlsx", stream.getvalue()), "organizations", staff)
+    )
+    first, second = batch.rows.order_by("number")
+    assert (first.number, first.data["year_founded"], "women_led" in first.data) == (5, 1999, False)
+    assert (second.number, second.data["women_led"]) == (9, True)
