@@ -8,3 +8,13 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         import grants.exports  # noqa: F401  (registers the exports for `manage.py export`)
+        from stakeholders.models import registry
+
+        registry.REVIEWER_SCOPES.append(_organizations_under_review)
+
+
+def _organizations_under_review(user):
+    """A reviewer reads the organizations of the applications assigned to them (not those they recused from)."""
+    from grants.models import GrantApplication
+
+    return GrantApplication.objects.for_user(user).filter(organization__isnull=False).values("organization")

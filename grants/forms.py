@@ -321,4 +321,95 @@ def save_application(form, lines, user):
     return application
 
 
+# --- Reviews ---------------------------------------------------------------------------------------------
+
+
+class AssignReviewerForm(BootstrapFormMixin, forms.Form):
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None, empty_label=_("Choose a reviewer"))
+
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from mapping_portal.models import User
+        from mapping_portal.roles import Role
+
+        taken = application.reviews.values("reviewer") if application is not None else []
+        self.fields["reviewer"].queryset = User.objects.filter(role=Role.REVIEWER, is_active=True).exclude(pk__in=taken)
+
+
+class DeclarationForm(BootstrapFormMixin, forms.Form):
+    conflict = forms.TypedChoiceField(
+        label=_("Conflict of interest"),
+        choices=[
+            ("no", _("I have no conflict of interest with the applicants, their team or their organization.")),
+            (
+                "yes",
+                _("I have a conflict of interest (family, work, money or another tie): I withdraw from this review."),
+            ),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether you have a conflict of interest.")},
+    )
+    conflict_note = forms.CharField(
+        label=_("If you have a conflict: what is it?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    confidentiality = forms.BooleanField(
+        label=_("I will keep the application, the scores and the discussion confidential."), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ScoreForm(BootstrapFormMixin, forms.Form):
+    """A score 1–5 and a comment per criterion, the recommendation and an overall comment."""
+
+    recommendation = forms.ChoiceField(label=_("Recommendation"), required=False, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Overall comment"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, criteria=(), scores=None, **kwargs):
+        from grants.models import Review
+
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        scores = scores or {}
+        self.fields["recommendation"].choices = Review.Recommendation.choices
+        for criterion in self.criteria:
+            given = scores.get(criterion.pk)
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=[("", "—")] + [(n, str(n)) for n in range(1, 6)],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=given.score if given else None,
+                error_messages={"invalid_choice": _("Choose a score from 1 to 5.")},
+                widget=forms.Select(attrs={"data-weight": criterion.weight, "class": "review-score"}),
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                max_length=2000,
+                initial=given.comment if given else "",
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+        # BootstrapFormMixin ran before these fields existed.
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"].widget.attrs["class"] = "form-select review-score"
+            self.fields[f"comment_{criterion.pk}"].widget.attrs["class"] = "form-control"
+
+    def rows(self):
+        return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def scores(self):
+        return {
+            c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}", ""))
+            for c in self.criteria
+        }
+
+
 __all__ = ["ChangedMeanwhile"]

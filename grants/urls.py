@@ -19,3 +19,10 @@ urlpatterns = [
     path("applications/<int:pk>/edit/", views.application_edit, name="application-edit"),
     path("applications/<int:pk>/status/", views.application_transition, name="application-transition"),
 ]
+
+urlpatterns += [
+    path("applications/<int:pk>/reviewers/", views.review_assign, name="review-assign"),
+    path("reviews/", views.review_list, name="review-list"),
+    path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
+    path("calls/<int:pk>/ranking/", views.call_ranking, name="call-ranking"),
+]

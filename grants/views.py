@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, StdDev
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,18 +17,22 @@ from grants.exports import applicant_export_spec, application_export_spec
 from grants.filters import GrantApplicationFilterSet, GrantCallFilterSet
 from grants.forms import (
     ApplicationForm,
+    AssignReviewerForm,
     BudgetLineFormSet,
     ChangedMeanwhile,
     CriterionFormSet,
+    DeclarationForm,
     GrantCallForm,
+    ScoreForm,
     SomField,
     save_application,
 )
-from grants.models import ApplicationStatus, GrantApplication, GrantCall, Score, StatusChange
+from grants.models import ApplicationStatus, GrantApplication, GrantCall, Review, Score, StatusChange
 from mapping_portal import access
 from mapping_portal.forms import style_filter_form
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import PAGE_SIZE, export_response, filtered_page
+from mapping_portal.roles import Role
 
 
 def _require(allowed):
@@ -169,6 +173,12 @@ def application_detail(request, pk):
         )
     application = get_object_or_404(queryset, pk=pk)
     checks = eligibility.check(application) if staff and application.status != ApplicationStatus.DRAFT else []
+    reviews = own_review = None
+    if access.can_view_review_results(user):
+        reviews = application.reviews.select_related("reviewer")
+    elif access.role_of(user) == Role.REVIEWER:
+        own_review = application.reviews.filter(reviewer=user).first()
+    can_assign = staff and application.status in {ApplicationStatus.SCREENING, ApplicationStatus.IN_REVIEW}
     return render(
         request,
         "grants/application_detail.html",
@@ -183,6 +193,9 @@ def application_detail(request, pk):
             "can_edit": access.can_edit_application(user, application),
             "status_changes": application.status_changes.all() if staff else [],
             "remaining": workflow.remaining_in_envelope(application.call) if staff else None,
+            "reviews": reviews,
+            "own_review": own_review,
+            "assign_form": AssignReviewerForm(application=application) if can_assign else None,
         },
     )
 
@@ -261,3 +274,163 @@ def application_transition(request, pk):
 def _amount(value) -> Decimal:
     """The amount typed on the approval button, read like every amount field (som only)."""
     return SomField(label=_("Amount awarded (som)")).clean(value or "")
+
+
+# --- Reviews ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def review_assign(request, pk):
+    application = get_object_or_404(GrantApplication.objects.for_user(request.user), pk=pk)
+    _require(access.can_manage_grants(request.user))
+    form = AssignReviewerForm(request.POST, application=application)
+    if form.is_valid():
+        try:
+            workflow.assign_reviewer(application, form.cleaned_data["reviewer"], request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(name)s was assigned.") % {"name": form.cleaned_data["reviewer"]})
+    else:
+        messages.error(request, _("Choose a reviewer from the list."))
+    return redirect("grants:application-detail", pk=application.pk)
+
+
+@login_required
+def review_list(request):
+    """A reviewer's assignments."""
+    user = request.user
+    _require(access.role_of(user) == Role.REVIEWER)
+    reviews = (
+        Review.objects.filter(reviewer=user)
+        .select_related("application__call", "application__site")
+        .order_by("status", "-assigned_at")
+    )
+    return render(request, "grants/review_list.html", {"reviews": reviews})
+
+
+@login_required
+def review_detail(request, pk):
+    """The reviewer's page: the declaration first, then the scores with a running total; other reviewers'
+    reviews only once their own is submitted (blind review)."""
+    user = request.user
+    review = get_object_or_404(
+        Review.objects.filter(reviewer=user).select_related(
+            "application__call", "application__site", "application__lead_applicant", "application__organization"
+        ),
+        pk=pk,
+    )
+    application = review.application
+    criteria = list(application.call.criteria.all())
+    declaration = score_form = None
+    if request.method == "POST" and review.status == Review.Status.ASSIGNED:
+        declaration = DeclarationForm(request.POST)
+        if declaration.is_valid():
+            data = declaration.cleaned_data
+            try:
+                review = workflow.declare(
+                    review,
+                    user,
+                    conflict=data["conflict"],
+                    note=data["conflict_note"],
+                    confidentiality=data["confidentiality"],
+                    version=data["version"],
+                )
+            except ValidationError as error:
+                declaration.add_error(None, error)
+            else:
+                if review.status == Review.Status.RECUSED:
+                    messages.info(
+                        request, _("Your conflict of interest is recorded; you are withdrawn from this review.")
+                    )
+                    return redirect("grants:review-list")
+                return redirect("grants:review-detail", pk=review.pk)
+    elif request.method == "POST" and review.status == Review.Status.SCORING:
+        score_form = ScoreForm(request.POST, criteria=criteria)
+        if score_form.is_valid():
+            data = score_form.cleaned_data
+            try:
+                review = workflow.score(
+                    review,
+                    user,
+                    score_form.scores(),
+                    recommendation=data["recommendation"],
+                    comment=data["comment"],
+                    submit="submit" in request.POST,
+                    version=data["version"],
+                )
+            except ValidationError as error:
+                score_form.add_error(None, error)
+            else:
+                if review.status == Review.Status.SUBMITTED:
+                    messages.success(request, _("Your review was submitted. Thank you."))
+                else:
+                    messages.success(request, _("Your scores were saved; submit when you are done."))
+                return redirect("grants:review-detail", pk=review.pk)
+    elif request.method == "POST":
+        messages.error(request, _("This review can no longer be changed."))
+        return redirect("grants:review-detail", pk=review.pk)
+    if review.status == Review.Status.ASSIGNED and declaration is None:
+        declaration = DeclarationForm(initial={"version": review.version})
+    if review.status == Review.Status.SCORING and score_form is None:
+        given = {s.criterion_id: s for s in review.scores.all()}
+        score_form = ScoreForm(
+            initial={"version": review.version, "recommendation": review.recommendation, "comment": review.comment},
+            criteria=criteria,
+            scores=given,
+        )
+    others = []
+    if review.status == Review.Status.SUBMITTED:
+        # Blind until submitted: only now the reviewer sees the others' submitted reviews.
+        others = (
+            application.reviews.filter(status=Review.Status.SUBMITTED)
+            .exclude(pk=review.pk)
+            .select_related("reviewer")
+            .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        )
+    return render(
+        request,
+        "grants/review_detail.html",
+        {
+            "review": review,
+            "application": application,
+            "criteria": criteria,
+            "declaration": declaration,
+            "form": score_form,
+            "own_scores": review.scores.select_related("criterion") if review.status == Review.Status.SUBMITTED else [],
+            "others": others,
+            "lines": application.budget_lines.all(),
+        },
+    )
+
+
+@login_required
+def call_ranking(request, pk):
+    """Staff: each application's submitted reviews — average weighted total, lowest, highest, spread, the
+    recommendations — ranked by the average; computed in SQL."""
+    user = request.user
+    _require(access.can_view_review_results(user))
+    call = get_object_or_404(GrantCall.objects.for_user(user), pk=pk)
+    submitted = Q(reviews__status=Review.Status.SUBMITTED)
+    applications = (
+        GrantApplication.objects.for_user(user)
+        .filter(call=call)
+        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+        .select_related("site")
+        .annotate(
+            reviewed=Count("reviews", filter=submitted),
+            assigned=Count("reviews", filter=~Q(reviews__status=Review.Status.RECUSED)),
+            recused=Count("reviews", filter=Q(reviews__status=Review.Status.RECUSED)),
+            average=Avg("reviews__weighted_total", filter=submitted),
+            lowest=Min("reviews__weighted_total", filter=submitted),
+            highest=Max("reviews__weighted_total", filter=submitted),
+            deviation=StdDev("reviews__weighted_total", filter=submitted),
+            yes=Count("reviews", filter=submitted & Q(reviews__recommendation="yes")),
+            maybe=Count("reviews", filter=submitted & Q(reviews__recommendation="maybe")),
+            no=Count("reviews", filter=submitted & Q(reviews__recommendation="no")),
+        )
+        .order_by(F("average").desc(nulls_last=True), "id")
+    )
+    return render(request, "grants/call_ranking.html", {"call": call, "applications": applications})

@@ -4,6 +4,9 @@
     submitted → draft (returned for corrections);  screening → rejected (not eligible);
     draft, submitted, screening, in review → withdrawn (the applicants' request)
 
+Reviews: `assign_reviewer()`, then the reviewer's `declare()` (a conflict recuses them) and `score()` (with
+`submit=True` to hand it in).
+
 `transition()` locks the application row, refuses a page opened on an older version, checks the move and
 who makes it, saves, and records who, when and why — in one transaction. Approval goes through
 `approve()`, which also creates the award within the call's envelope. Views call these functions; nothing
@@ -19,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import ApplicationStatus as S
-from grants.models import Award, GrantApplication, GrantCall, StatusChange
+from grants.models import Award, GrantApplication, GrantCall, Review, ReviewCriterion, Score, StatusChange
 from mapping_portal import access
+from mapping_portal.roles import Role
 
 
 @dataclass(frozen=True)
@@ -159,3 +163,114 @@ def approve(application, user, amount, comment="", *, version) -> Award:
 
 def _som(amount) -> str:
     return f"{amount:,.2f}".replace(",", " ")
+
+
+# --- Reviews: assigned → declared (scoring, or recused) → submitted ----------------------------------------
+
+
+@transaction.atomic
+def assign_reviewer(application, reviewer, by) -> Review:
+    """Staff assign a reviewer (a user with the reviewer role) to an application in screening or review."""
+    locked = GrantApplication.objects.select_for_update().get(pk=application.pk)
+    if not (access.can_manage_grants(by) and access.can_see_site(by, locked.site)):
+        raise PermissionDenied
+    if reviewer.role != Role.REVIEWER or not reviewer.is_active:
+        raise ValidationError(_("Only an active grant reviewer can be assigned."), code="not_a_reviewer")
+    if locked.status not in {S.SCREENING, S.IN_REVIEW}:
+        raise ValidationError(
+            _("Reviewers are assigned during screening or review, not when the application is “%(status)s”."),
+            params={"status": locked.get_status_display()},
+            code="not_in_review",
+        )
+    review, created = Review.objects.get_or_create(application=locked, reviewer=reviewer, defaults={"assigned_by": by})
+    if not created:
+        raise ValidationError(
+            _("%(name)s is already assigned to this application."), params={"name": reviewer}, code="assigned"
+        )
+    return review
+
+
+def _locked_review(review, user, version) -> Review:
+    locked = Review.objects.select_for_update().select_related("application").get(pk=review.pk)
+    if locked.reviewer_id != getattr(user, "pk", None) or access.role_of(user) != Role.REVIEWER:
+        raise PermissionDenied
+    if version is not None and locked.version != int(version):
+        raise ValidationError(
+            _("This review was changed in another window since you opened this page. Reload it."), code="stale"
+        )
+    return locked
+
+
+@transaction.atomic
+def declare(review, user, *, conflict: bool, note="", confidentiality: bool, version) -> Review:
+    """The reviewer's declaration before seeing scores: a conflict of interest recuses them (recorded with its
+    note); otherwise they must accept confidentiality before scoring."""
+    locked = _locked_review(review, user, version)
+    if locked.status != Review.Status.ASSIGNED:
+        raise ValidationError(_("The declaration was already made."), code="declared")
+    locked.declared_at = timezone.now()
+    if conflict:
+        if not (note or "").strip():
+            raise ValidationError(_("Describe the conflict of interest in a few words."), code="note_required")
+        locked.status, locked.has_conflict, locked.conflict_note = Review.Status.RECUSED, True, note.strip()
+    else:
+        if not confidentiality:
+            raise ValidationError(
+                _("Accept to keep the application and your scores confidential before scoring."),
+                code="confidentiality",
+            )
+        locked.status, locked.has_conflict, locked.confidentiality_accepted = Review.Status.SCORING, False, True
+    locked.version += 1
+    locked._history_user = user
+    locked.save()
+    return locked
+
+
+def weighted_total(pairs) -> Decimal | None:
+    """0–100 from (score 1–5, weight %) pairs: score 5 on every criterion gives 100. None without scores."""
+    pairs = list(pairs)
+    if not pairs:
+        return None
+    return (sum(Decimal(score) * weight for score, weight in pairs) / 5).quantize(Decimal("0.1"))
+
+
+@transaction.atomic
+def score(review, user, scores, *, recommendation="", comment="", submit=False, version) -> Review:
+    """Save the reviewer's scores — `scores` maps criterion id → (score 1–5, comment) — and, with `submit`,
+    hand the review in (every criterion scored, a recommendation given). Scoring needs the declaration."""
+    locked = _locked_review(review, user, version)
+    if locked.status == Review.Status.ASSIGNED:
+        raise ValidationError(_("Declare first that you have no conflict of interest."), code="not_declared")
+    if locked.status != Review.Status.SCORING:
+        raise ValidationError(_("This review can no longer be changed."), code="closed")
+    if locked.application.status != S.IN_REVIEW:
+        raise ValidationError(_("The application is not in review any more."), code="not_in_review")
+    criteria = {c.pk: c for c in ReviewCriterion.objects.filter(call_id=locked.application.call_id)}
+    for criterion_id, (value, note) in scores.items():
+        if criterion_id not in criteria:
+            raise ValidationError(_("A score was given for a criterion of another call."), code="criterion")
+        if value is None:
+            Score.objects.filter(review=locked, criterion_id=criterion_id).delete()
+            continue
+        if not (isinstance(value, int) and 1 <= value <= 5):
+            raise ValidationError(_("Scores go from 1 to 5."), code="range")
+        Score.objects.update_or_create(
+            review=locked, criterion_id=criterion_id, defaults={"score": value, "comment": (note or "").strip()}
+        )
+    given = list(Score.objects.filter(review=locked).values_list("score", "criterion__weight"))
+    locked.weighted_total = weighted_total(given)
+    locked.recommendation, locked.comment = recommendation or "", (comment or "").strip()
+    if submit:
+        if len(given) < len(criteria):
+            raise ValidationError(
+                _("Score every criterion before submitting (%(missing)s missing)."),
+                params={"missing": len(criteria) - len(given)},
+                code="incomplete",
+            )
+        if not locked.recommendation:
+            raise ValidationError(_("Give your recommendation before submitting."), code="no_recommendation")
+        locked.status, locked.submitted_at = Review.Status.SUBMITTED, timezone.now()
+    locked.version += 1
+    locked._history_user = user
+    locked.save()
+    return locked

@@ -62,12 +62,17 @@ class TargetGroup(TranslatedNames):
         verbose_name_plural = _("target groups")
 
 
+# What a reviewer may read of the registry is decided by a later app (grants: the organizations of the applications
+# assigned to them), which registers a function `scope(user) -> queryset of organization ids` here.
+REVIEWER_SCOPES = []
+
+
 class OrganizationQuerySet(access.SiteScopedQuerySet):
     def for_user(self, user):
         """What a user may see of the registry (DESIGN.md §4).
 
         Staff, admins, local authorities and viewers: the organizations of their sites. Reviewers:
-        only those whose applications they review (none until small grants exist). The public:
+        only those whose applications they review (REVIEWER_SCOPES, registered by grants). The public:
         active organizations with recorded consent, and of those working on a sensitive thematic
         area only the ones whose consent explicitly covers it.
         """
@@ -75,7 +80,12 @@ class OrganizationQuerySet(access.SiteScopedQuerySet):
         if role is None:
             return self.public()
         if role == Role.REVIEWER:
-            return self.none()
+            if not REVIEWER_SCOPES:
+                return self.none()
+            allowed = Q()
+            for scope in REVIEWER_SCOPES:
+                allowed |= Q(pk__in=scope(user))
+            return self.filter(allowed, merged_into__isnull=True)
         return super().for_user(user).filter(merged_into__isnull=True)
 
     def public(self):
