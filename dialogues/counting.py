@@ -74,12 +74,14 @@ _WG_UNANSWERED = " AND ".join(f"c.{name} = ''" for name, _label in WASHINGTON_GR
 PEOPLE_SQL = f"""
 WITH ev AS ({{events}}),
 att AS (
-    SELECT coalesce(p.merged_into_id, p.id) AS person_id,
+    SELECT coalesce(m.merged_into_id, a.person_id) AS person_id,
            min(ev.start_date) AS first_day,
            bool_or(ev.kind = %s AND cardinality(a.days) >= ev.end_date - ev.start_date + 1) AS completed
     FROM dialogues_attendance a
     JOIN ev ON ev.id = a.event_id
-    JOIN stakeholders_person p ON p.id = a.person_id
+    -- Only merged records are looked up (few): a merged person's rows count for the survivor.
+    LEFT JOIN (SELECT id, merged_into_id FROM stakeholders_person WHERE merged_into_id IS NOT NULL) AS m
+           ON m.id = a.person_id
     WHERE a.role = 'participant'
     GROUP BY 1
 ),

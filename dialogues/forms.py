@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import (
@@ -361,9 +361,16 @@ class FollowUpActionForm(BootstrapFormMixin, forms.ModelForm):
         fields = ["what", "owner", "owner_organization", "due", "status"]
         widgets = {"due": DATE_INPUT}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, event=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_organization"].queryset = Organization.objects.for_user(user).filter(is_active=True)
+        # The organizations involved (its organizers, its centre's host), not the whole registry: a short list.
+        involved = Q(organized_events=event)
+        if event is not None and event.platform_id:
+            involved |= Q(hosted_platforms=event.platform_id)
+        self.fields["owner_organization"].queryset = (
+            Organization.objects.for_user(user).filter(is_active=True).filter(involved).distinct()
+        )
+        self.fields["owner_organization"].help_text = _("One of the organizers; otherwise name the body above.")
         self.fields["status"].required = False
 
     def clean_status(self):

@@ -120,7 +120,7 @@ def event_detail(request, pk):
             "by_sex": by_sex,
             "is_training": event.kind == EventKind.TRAINING,
             "can_edit": can_edit,
-            "action_form": FollowUpActionForm(user=user) if can_edit else None,
+            "action_form": FollowUpActionForm(user=user, event=event) if can_edit else None,
             "photo_form": PhotoForm() if can_edit else None,
             "status_choices": FollowUpAction.Status.choices,
             "history": recent_changes(event) if access.can_manage_registry(user) else [],
@@ -336,7 +336,7 @@ def attendance_blank_sheet(request, pk):
 @require_POST
 def action_add(request, pk):
     event = _editable_event(request, pk)
-    form = FollowUpActionForm(request.POST, instance=FollowUpAction(event=event), user=request.user)
+    form = FollowUpActionForm(request.POST, instance=FollowUpAction(event=event), user=request.user, event=event)
     if form.is_valid():
         form.save()
         messages.success(request, _("The follow-up action was added."))

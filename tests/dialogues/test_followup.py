@@ -23,6 +23,7 @@ def url(name, *args):
 def test_staff_add_a_follow_up_action_and_change_its_status(client_for, staff, make_event, make_organization):
     event = make_event()
     owner = make_organization(name_ky="Кыштут айыл өкмөтү")
+    event.organizers.add(owner)
     client = client_for(staff)
     response = client.post(
         url("action-add", event.pk),
@@ -35,6 +36,19 @@ def test_staff_add_a_follow_up_action_and_change_its_status(client_for, staff, m
     action.refresh_from_db()
     assert action.status == "done"
     assert action.history.count() == 2
+
+
+def test_the_responsible_organization_is_one_of_those_involved(client_for, staff, make_event, make_organization):
+    event = make_event()
+    stranger = make_organization(name_ky="Башка уюм")
+    with translation.override("en"):
+        response = client_for(staff).post(
+            url("action-add", event.pk),
+            {"what": "Иш", "owner": "Айгүл", "owner_organization": stranger.pk},
+            follow=True,
+        )
+        assert "Select a valid choice." in response.content.decode()
+    assert not FollowUpAction.objects.exists()
 
 
 def test_a_bad_due_date_is_explained(client_for, staff, make_event):
