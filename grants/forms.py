@@ -412,4 +412,26 @@ class ScoreForm(BootstrapFormMixin, forms.Form):
         }
 
 
+# --- Tranches ------------------------------------------------------------------------------------------------
+
+
+class TrancheForm(BootstrapFormMixin, forms.Form):
+    planned_date = forms.DateField(label=_("Planned date"), widget=DATE_WIDGET)
+    planned_amount = SomField(label=_("Planned amount (som)"))
+
+
+class PaymentForm(BootstrapFormMixin, forms.Form):
+    paid_date = forms.DateField(label=_("Paid on"), widget=DATE_WIDGET)
+    paid_amount = SomField(label=_("Amount paid (som)"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_paid_date(self):
+        from django.utils import timezone
+
+        paid = self.cleaned_data["paid_date"]
+        if paid > timezone.localdate():
+            raise ValidationError(_("A payment cannot be recorded for a future date."))
+        return paid
+
+
 __all__ = ["ChangedMeanwhile"]

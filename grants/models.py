@@ -520,6 +520,33 @@ class Award(models.Model):
     def __str__(self):
         return f"{self.application} — {self.amount}"
 
+    def plan_tranche(self, user, planned_date, amount) -> "Tranche":
+        """Add the next tranche. The award row is locked first (as the trigger does), so two staff planning at
+        once are served in turn and the planned tranches never add up to more than the award."""
+        from django.core.exceptions import ValidationError
+        from django.db import transaction
+
+        with transaction.atomic():
+            award = Award.objects.select_for_update().get(pk=self.pk)
+            planned = award.tranches.aggregate(total=Sum("planned_amount"))["total"] or ZERO
+            if amount <= 0:
+                raise ValidationError(_("The amount of a tranche must be more than zero."), code="amount")
+            if planned + amount > award.amount:
+                raise ValidationError(
+                    _("Only %(left)s som of the award are not planned yet."),
+                    params={"left": _som(award.amount - planned)},
+                    code="over_award",
+                )
+            number = (award.tranches.aggregate(n=models.Max("number"))["n"] or 0) + 1
+            return Tranche.objects.create(
+                award=award, number=number, planned_date=planned_date, planned_amount=amount, created_by=user
+            )
+
+    def totals(self) -> dict:
+        """Planned and paid so far, summed in SQL."""
+        sums = self.tranches.aggregate(planned=Sum("planned_amount"), paid=Sum("paid_amount"))
+        return {"planned": sums["planned"] or ZERO, "paid": sums["paid"] or ZERO}
+
 
 class Tranche(models.Model):
     """A planned payment of an award, and when and how much was actually paid. A database trigger
@@ -553,3 +580,35 @@ class Tranche(models.Model):
 
     def __str__(self):
         return f"{self.award.application} — {self.number}"
+
+    def record_payment(self, user, paid_date, amount, *, version) -> "Tranche":
+        """Record what was paid and when; the paid tranches never add up to more than the award. `version` is
+        the one the page showed: a payment recorded meanwhile by someone else is not overwritten."""
+        from django.core.exceptions import ValidationError
+        from django.db import transaction
+
+        with transaction.atomic():
+            award = Award.objects.select_for_update().get(pk=self.award_id)
+            tranche = Tranche.objects.select_for_update().get(pk=self.pk)
+            if tranche.version != int(version):
+                raise ValidationError(
+                    _("This tranche was changed by someone else since you opened the page. Check it."), code="stale"
+                )
+            if amount <= 0:
+                raise ValidationError(_("The amount paid must be more than zero."), code="amount")
+            paid_elsewhere = award.tranches.exclude(pk=tranche.pk).aggregate(total=Sum("paid_amount"))["total"] or ZERO
+            if paid_elsewhere + amount > award.amount:
+                raise ValidationError(
+                    _("Only %(left)s som of the award are left to pay."),
+                    params={"left": _som(award.amount - paid_elsewhere)},
+                    code="over_award",
+                )
+            tranche.paid_date, tranche.paid_amount = paid_date, amount
+            tranche.version += 1
+            tranche._history_user = user
+            tranche.save()
+            return tranche
+
+
+def _som(amount) -> str:
+    return f"{amount:,.2f}".replace(",", " ")

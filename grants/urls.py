@@ -26,3 +26,8 @@ urlpatterns += [
     path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
     path("calls/<int:pk>/ranking/", views.call_ranking, name="call-ranking"),
 ]
+
+urlpatterns += [
+    path("applications/<int:pk>/tranches/", views.tranche_add, name="tranche-add"),
+    path("applications/<int:pk>/tranches/<int:tranche_pk>/pay/", views.tranche_pay, name="tranche-pay"),
+]

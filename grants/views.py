@@ -23,11 +23,13 @@ from grants.forms import (
     CriterionFormSet,
     DeclarationForm,
     GrantCallForm,
+    PaymentForm,
     ScoreForm,
     SomField,
+    TrancheForm,
     save_application,
 )
-from grants.models import ApplicationStatus, GrantApplication, GrantCall, Review, Score, StatusChange
+from grants.models import ApplicationStatus, Award, GrantApplication, GrantCall, Review, Score, StatusChange
 from mapping_portal import access
 from mapping_portal.forms import style_filter_form
 from mapping_portal.history import recent_changes
@@ -179,6 +181,15 @@ def application_detail(request, pk):
     elif access.role_of(user) == Role.REVIEWER:
         own_review = application.reviews.filter(reviewer=user).first()
     can_assign = staff and application.status in {ApplicationStatus.SCREENING, ApplicationStatus.IN_REVIEW}
+    award = tranches = award_totals = None
+    if application.status == ApplicationStatus.APPROVED:
+        award = Award.objects.filter(application=application).select_related("decided_by").first()
+        if award is not None:
+            tranches = list(award.tranches.all())
+            award_totals = {
+                "planned": sum((t.planned_amount for t in tranches), Decimal("0")),
+                "paid": sum((t.paid_amount or 0 for t in tranches), Decimal("0")),
+            }
     return render(
         request,
         "grants/application_detail.html",
@@ -196,6 +207,10 @@ def application_detail(request, pk):
             "reviews": reviews,
             "own_review": own_review,
             "assign_form": AssignReviewerForm(application=application) if can_assign else None,
+            "award": award,
+            "tranches": tranches,
+            "award_totals": award_totals,
+            "tranche_form": TrancheForm() if award and staff else None,
         },
     )
 
@@ -434,3 +449,56 @@ def call_ranking(request, pk):
         .order_by(F("average").desc(nulls_last=True), "id")
     )
     return render(request, "grants/call_ranking.html", {"call": call, "applications": applications})
+
+
+# --- Awards: tranches -------------------------------------------------------------------------------------
+
+
+def _award_of(request, pk):
+    application = get_object_or_404(GrantApplication.objects.for_user(request.user).select_related("site"), pk=pk)
+    _require(access.can_manage_grants(request.user) and access.can_see_site(request.user, application.site))
+    return application, get_object_or_404(Award, application=application)
+
+
+@login_required
+@require_POST
+def tranche_add(request, pk):
+    application, award = _award_of(request, pk)
+    form = TrancheForm(request.POST)
+    if form.is_valid():
+        try:
+            tranche = award.plan_tranche(
+                request.user, form.cleaned_data["planned_date"], form.cleaned_data["planned_amount"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Tranche %(number)s was planned.") % {"number": tranche.number})
+    else:
+        _form_errors(request, form)
+    return redirect("grants:application-detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def tranche_pay(request, pk, tranche_pk):
+    application, award = _award_of(request, pk)
+    tranche = get_object_or_404(award.tranches, pk=tranche_pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            tranche.record_payment(request.user, data["paid_date"], data["paid_amount"], version=data["version"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The payment of tranche %(number)s was recorded.") % {"number": tranche.number})
+    else:
+        _form_errors(request, form)
+    return redirect("grants:application-detail", pk=application.pk)
+
+
+def _form_errors(request, form):
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
