@@ -29,8 +29,13 @@ class EventFilterSet(django_filters.FilterSet):
     )
     date_from = django_filters.DateFilter(label=_("From"), field_name="end_date", lookup_expr="gte", widget=DATE_WIDGET)
     date_to = django_filters.DateFilter(label=_("To"), field_name="start_date", lookup_expr="lte", widget=DATE_WIDGET)
-    platform = django_filters.NumberFilter(label=_("Dialogue and resource centre"), field_name="platform_id")
-    organization = django_filters.NumberFilter(label=_("Organizer"), method="filter_organization")
+    # Reached from a centre's or an organization's page (links), not typed: hidden in the panel.
+    platform = django_filters.NumberFilter(
+        label=_("Dialogue and resource centre"), field_name="platform_id", widget=forms.HiddenInput
+    )
+    organization = django_filters.NumberFilter(
+        label=_("Organizer"), method="filter_organization", widget=forms.HiddenInput
+    )
     overdue = BooleanChoiceFilter(label=_("Has overdue follow-up actions"), method="filter_overdue")
     order = django_filters.OrderingFilter(
         label=_("Sort by"),

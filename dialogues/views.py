@@ -487,7 +487,10 @@ def results(request):
     events = Event.objects.for_user(user) if access.can_view_events(user) else _events_for_aggregates(user)
     filterset = EventFilterSet(request.GET or None, queryset=events)
     style_filter_form(filterset.form)
-    hidden = ["order"] if access.can_view_events(user) else ["order", "q", "platform", "organization", "overdue"]
+    # Only held events count: status and overdue actions say nothing here.
+    hidden = ["order", "status", "overdue"]
+    if not access.can_view_events(user):
+        hidden += ["q", "platform", "organization"]
     for name in hidden:  # viewers filter aggregates by site, kind, direction and dates, never by one event
         del filterset.form.fields[name]
     counts = counting.count_people(filterset.qs)
