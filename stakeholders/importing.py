@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from xml.etree.ElementTree import iterparse
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -628,6 +629,7 @@ class Lookup:
 
     def __init__(self, items):
         self.values = {}
+        self.seen = {}
         for value, aliases in items:
             for alias in aliases:
                 key = match_key(str(alias)) if alias not in (None, "") else ""
@@ -637,7 +639,10 @@ class Lookup:
                 self.values[key] = value if known in (None, value) else self.AMBIGUOUS
 
     def get(self, text):
-        return self.values.get(match_key(text))
+        # Files repeat the same few values (a site, a type) thousands of times: remember each spelling.
+        if text not in self.seen:
+            self.seen[text] = self.values.get(match_key(text))
+        return self.seen[text]
 
 
 def _choice_items(choices):
@@ -682,6 +687,7 @@ class References:
         self.group_by_id = {g.pk: g for g in groups}
         self.group_lookup = Lookup(_named_items(groups, "code"))
         self.choice_lookups = {}
+        self.role_lookup = Lookup(_choice_items(MembershipRole.choices))
         self.scope = access.site_scope_ids(user) if user is not None else None
 
     def choices(self, column: Column) -> Lookup:
@@ -954,7 +960,7 @@ class Analysis:
 
     def parse_memberships(self, text):
         pairs, bad = [], []
-        role_lookup = Lookup(_choice_items(MembershipRole.choices))
+        role_lookup = self.refs.role_lookup
         for piece in _SPLIT_LIST.split(text):
             piece = piece.strip()
             if not piece:
@@ -1344,7 +1350,7 @@ class Analysis:
             if row.action != ImportRow.Action.CREATE or row.site is None:
                 continue
             if self.kind == ImportBatch.Kind.ORGANIZATIONS:
-                own = {name_key(row.values.get(name, "")) for name in ("name_ky", "name_ru")}
+                own = set(self.keys_of(row))
             else:
                 own = {match_key(row.values.get("full_name", ""))}
             for key in own:
@@ -1688,7 +1694,13 @@ def commit(batch_id: int, user) -> ImportBatch:
 
 
 class Writer:
-    """Saves staged rows as records, one object at a time so that each keeps its history."""
+    """Saves staged rows as records. Changed records are saved one by one (each change in its history).
+    New records are saved one by one too (their own save() works out their keys), but their history is
+    written per chunk: one "created" entry each, with its thematic directions and target groups, instead
+    of the three entries and some twenty queries that a save and two m2m sets cost (measured: 10,000
+    organizations took 11 minutes that way on a shared database server)."""
+
+    M2M = ("thematic_areas", "target_groups")
 
     def __init__(self, batch, user):
         self.batch = batch
@@ -1712,20 +1724,72 @@ class Writer:
                     _("The registry has changed since this preview was made. Check the file again before importing."),
                     stale=True,
                 )
-            obj = self.save(row, obj)
-            if row.target_id is None:
+            if obj is None:
+                created.append((row, self.create(row)))
+            else:
+                self.save(row, obj)
+        if created:
+            self.record_created(created)
+            for row, (obj, _many) in created:
                 row.target_id = obj.pk
-                created.append(row)
-        ImportRow.objects.bulk_update(created, ["target_id"])
+            ImportRow.objects.bulk_update([row for row, _created in created], ["target_id"])
 
-    def save(self, row, obj):
+    def create(self, row):
+        """A new record saved without a history entry (`record_created` writes it); its m2m values."""
         data = dict(row.data)
         data.pop("id", None)
-        new = obj is None
-        if new:
-            obj = self.model()
-        many = {name: data.pop(name) for name in ("thematic_areas", "target_groups", "memberships") if name in data}
-        fields_changed = new or any(name in row.changes for name in data)
+        many = {name: data.pop(name) for name in (*self.M2M, "memberships") if name in data}
+        obj = self.model()
+        self.apply(obj, data, new=True, changes=row.changes)
+        obj.skip_history_when_saving = True
+        try:
+            obj.save()
+        finally:
+            del obj.skip_history_when_saving
+        return obj, many
+
+    def record_created(self, created):
+        history_model = self.model.history.model
+        history = {
+            entry.id: entry
+            for entry in self.model.history.bulk_history_create(
+                [obj for _row, (obj, _many) in created], default_user=self.user, default_change_reason=self.reason
+            )
+        }
+        for name in self.M2M:
+            if self.kind != ImportBatch.Kind.ORGANIZATIONS:
+                break
+            through = getattr(self.model, name).through
+            source = next(f for f in through._meta.fields if f.is_relation and f.related_model is self.model)
+            target = next(f for f in through._meta.fields if f.is_relation and f.related_model is not self.model)
+            links = through.objects.bulk_create(
+                [
+                    through(**{source.attname: obj.pk, target.attname: pk})
+                    for _row, (obj, many) in created
+                    for pk in many.get(name, [])
+                ]
+            )
+            # The history entry of each new record lists its links, as simple-history would.
+            m2m_history = apps.get_model(history_model._meta.app_label, f"{history_model.__name__}_{name}")
+            m2m_history.objects.bulk_create(
+                [
+                    m2m_history(
+                        history=history[getattr(link, source.attname)],
+                        **{"id": link.pk, source.attname: getattr(link, source.attname)},
+                        **{target.attname: getattr(link, target.attname)},
+                    )
+                    for link in links
+                ]
+            )
+        for _row, (obj, many) in created:
+            for organization_id, role in many.get("memberships", []):
+                membership = Membership(person=obj, organization_id=organization_id, role=role)
+                membership._change_reason = self.reason
+                if self.user is not None:
+                    membership._history_user = self.user
+                membership.save()
+
+    def apply(self, obj, data, new, changes):
         for name, value in data.items():
             if name in ("type", "site", "settlement"):
                 setattr(obj, f"{name}_id", value)
@@ -1738,20 +1802,27 @@ class Writer:
             obj.record_consent(self.user, obj.public_listing_consent)
         if new and self.kind == ImportBatch.Kind.ORGANIZATIONS:
             obj.created_by = self.user
-        if self.kind == ImportBatch.Kind.PEOPLE and ({"consent_date", "consent_purpose"} & set(row.changes) or new):
+        if self.kind == ImportBatch.Kind.PEOPLE and ({"consent_date", "consent_purpose"} & set(changes) or new):
             obj.consent_recorded_by = self.user
-        if fields_changed:
-            if not new:
-                obj.version += 1
-            obj._change_reason = self.reason
-            if self.user is not None:
-                obj._history_user = self.user
+
+    def save(self, row, obj):
+        """An existing record: the changed fields saved, with a history entry naming the import."""
+        data = dict(row.data)
+        data.pop("id", None)
+        many = {name: data.pop(name) for name in (*self.M2M, "memberships") if name in data}
+        self.apply(obj, data, new=False, changes=row.changes)
+        # Also for a change of thematic directions alone: simple-history records it from the m2m signal.
+        obj._change_reason = self.reason
+        if self.user is not None:
+            obj._history_user = self.user
+        if any(name in row.changes for name in data):
+            obj.version += 1
             obj.save()
-        for name in ("thematic_areas", "target_groups"):
-            if name in many and (new or name in row.changes):
+        for name in self.M2M:
+            if name in many and name in row.changes:
                 getattr(obj, name).set(many[name])
         if "memberships" in many:
-            existing = set() if new else set(obj.memberships.values_list("organization_id", "role"))
+            existing = set(obj.memberships.values_list("organization_id", "role"))
             for organization_id, role in many["memberships"]:
                 if (organization_id, role) not in existing:
                     membership = Membership(person=obj, organization_id=organization_id, role=role)

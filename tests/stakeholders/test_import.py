@@ -276,9 +276,14 @@ def test_dry_run_writes_nothing_to_the_registry_and_commit_creates_with_history(
     organization = Organization.objects.get()
     assert (organization.name_ky, organization.year_founded, organization.created_by) == ("Жаңы уюм", 2015, staff)
     assert [a.code for a in organization.thematic_areas.all()] == ["peace-security"]
-    # The record, then its thematic directions: each change in the history, naming the import and who.
-    records = organization.history.all()
-    assert {(r.history_user, r.history_change_reason) for r in records} == {(staff, f"Import #{batch.pk}: file.csv")}
+    # One "created" entry in its history, naming the import and who, with its thematic directions.
+    record = organization.history.get()
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "+",
+        staff,
+        f"Import #{batch.pk}: file.csv",
+    )
+    assert [link.thematicarea.code for link in record.thematic_areas.all()] == ["peace-security"]
     batch.refresh_from_db()
     assert batch.status == "committed" and batch.rows.get().target_id == organization.pk
 
@@ -297,6 +302,9 @@ def test_an_update_changes_only_what_the_file_says_and_blank_cells_keep_values(s
     importing.commit(batch.pk, staff)
     organization.refresh_from_db()
     assert (organization.year_founded, organization.phone, organization.version) == (2003, "+996 555 111 222", 2)
+    latest = organization.history.first()
+    assert (latest.history_type, latest.history_user, latest.year_founded) == ("~", staff, 2003)
+    assert latest.history_change_reason == f"Import #{batch.pk}: file.csv"
 
 
 def test_records_are_matched_by_name_key_in_the_same_site_without_an_id(staff, make_organization):
@@ -402,16 +410,16 @@ def test_one_bad_row_and_nothing_is_imported(staff, registry):
 def test_a_failure_half_way_through_the_commit_leaves_nothing(staff, registry, monkeypatch):
     content = csv_bytes([ORG_HEADER] + [[f"Уюм {n}", "", "cso", "kyshtut", "", "", "", ""] for n in range(5)])
     batch = analysed(content, staff)
-    original = importing.Writer.save
+    original = importing.Writer.create
     calls = []
 
-    def failing(self, row, obj):
+    def failing(self, row):
         calls.append(row.number)
         if len(calls) == 4:
             raise RuntimeError("disk full")
-        return original(self, row, obj)
+        return original(self, row)
 
-    monkeypatch.setattr(importing.Writer, "save", failing)
+    monkeypatch.setattr(importing.Writer, "create", failing)
     with pytest.raises(RuntimeError):
         importing.commit(batch.pk, staff)
     assert not Organization.objects.exists() and Organization.history.count() == 0
