@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from dialogues import counting
 from dialogues.counting import SUPPRESSED, suppress
@@ -217,3 +218,16 @@ def test_viewers_cannot_narrow_the_figures_down_to_one_event(client_for, viewer,
     assert response.context["summary"]["reached"] == "<5"
     assert "q" not in response.context["filter"].form.fields
     assert counting.count_people(response.context["filter"].qs).total() == 2  # the title filter was not applied
+
+
+def test_a_planned_events_page_says_why_its_attendance_is_not_counted_yet(
+    client_for, staff, make_event, make_person, attend
+):
+    from django.urls import reverse
+
+    event = make_event(status="planned")
+    attend(event, make_person())
+    with translation.override("en"):
+        response = client_for(staff).get(reverse("dialogues:event-detail", args=[event.pk]))
+    assert response.context["summary"]["reached"] == 0
+    assert "People are counted once the event is marked as held." in response.content.decode()
