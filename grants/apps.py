@@ -8,9 +8,12 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         import grants.exports  # noqa: F401  (registers the exports for `manage.py export`)
+        from grants import timeline
+        from stakeholders import timeline as stakeholder_timeline
         from stakeholders.models import registry
 
         registry.REVIEWER_SCOPES.append(_organizations_under_review)
+        stakeholder_timeline.register(timeline.applications)
 
 
 def _organizations_under_review(user):

@@ -31,3 +31,7 @@ urlpatterns += [
     path("applications/<int:pk>/tranches/", views.tranche_add, name="tranche-add"),
     path("applications/<int:pk>/tranches/<int:tranche_pk>/pay/", views.tranche_pay, name="tranche-pay"),
 ]
+
+urlpatterns += [
+    path("applications/<int:pk>/decision-<str:language>.pdf", views.decision_letter, name="decision-letter"),
+]

@@ -8,11 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, StdDev
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grants import eligibility, workflow
+from grants import eligibility, letters, workflow
 from grants.exports import applicant_export_spec, application_export_spec
 from grants.filters import GrantApplicationFilterSet, GrantCallFilterSet
 from grants.forms import (
@@ -211,6 +213,9 @@ def application_detail(request, pk):
             "tranches": tranches,
             "award_totals": award_totals,
             "tranche_form": TrancheForm() if award and staff else None,
+            "letters": [("ky", "кыргызча"), ("ru", "по-русски")]
+            if staff and application.status in {ApplicationStatus.APPROVED, ApplicationStatus.REJECTED}
+            else [],
         },
     )
 
@@ -502,3 +507,32 @@ def _form_errors(request, form):
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+
+
+# --- Decision letter ------------------------------------------------------------------------------------------
+
+
+@login_required
+def decision_letter(request, pk, language):
+    """The decision on an approved or rejected application as a PDF in Kyrgyz or Russian, for signing."""
+    application = get_object_or_404(
+        GrantApplication.objects.for_user(request.user).select_related("call", "lead_applicant"), pk=pk
+    )
+    _require(access.can_manage_grants(request.user))
+    if language not in letters.LANGUAGES or application.status not in {
+        ApplicationStatus.APPROVED,
+        ApplicationStatus.REJECTED,
+    }:
+        raise Http404
+    try:
+        pdf = letters.decision_letter(application, language)
+    except letters.FontMissing:
+        return HttpResponse(
+            _("The letter needs the DejaVu fonts on the server (Debian package fonts-dejavu-core)."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"decision-{application.pk}-{language}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
