@@ -9,10 +9,13 @@ class GrantsConfig(AppConfig):
     def ready(self):
         import grants.exports  # noqa: F401  (registers the exports for `manage.py export`)
         from grants import timeline
+        from mapping_portal import media
         from stakeholders import timeline as stakeholder_timeline
         from stakeholders.models import registry
 
         registry.REVIEWER_SCOPES.append(_organizations_under_review)
+        # Report photos show people: staff and admins, for applications in their scope.
+        media.register("grant-photos", _may_see_report_photo)
         stakeholder_timeline.register(timeline.applications)
 
 
@@ -21,3 +24,18 @@ def _organizations_under_review(user):
     from grants.models import GrantApplication
 
     return GrantApplication.objects.for_user(user).filter(organization__isnull=False).values("organization")
+
+
+def _may_see_report_photo(user, path):
+    from django.db.models import Q
+
+    from grants.models import GrantApplication, ReportPhoto
+    from mapping_portal import access
+
+    if not access.can_manage_grants(user):
+        return False
+    return (
+        ReportPhoto.objects.filter(report__award__application__in=GrantApplication.objects.for_user(user))
+        .filter(Q(image=path) | Q(thumbnail=path))
+        .exists()
+    )

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import BudgetLine, GrantApplication, GrantCall, ProjectKind, ReviewCriterion
+from grants.models import BudgetLine, GrantApplication, GrantCall, GrantReport, ProjectKind, ReviewCriterion
 from mapping_portal.forms import BootstrapFormMixin
+from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite
 from stakeholders.forms import ChangedMeanwhile, VersionCheckedForm
 from stakeholders.models import Organization, Person
@@ -432,6 +433,69 @@ class PaymentForm(BootstrapFormMixin, forms.Form):
         if paid > timezone.localdate():
             raise ValidationError(_("A payment cannot be recorded for a future date."))
         return paid
+
+
+# --- Reports -------------------------------------------------------------------------------------------------
+
+
+class ReportForm(BootstrapFormMixin, forms.ModelForm):
+    """A progress or final report with what was spent per budget line (a field per line) and, optionally, a photo."""
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        help_text=_("JPEG, PNG, WebP or GIF, up to 8 MB. It is re-saved without its metadata (no GPS position)."),
+    )
+    caption = forms.CharField(label=_("Caption of the photo"), required=False, max_length=300)
+
+    class Meta:
+        model = GrantReport
+        fields = ["kind", "period_end", "text"]
+        widgets = {"period_end": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, award=None, lines=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.award, self.lines = award, list(lines)
+        for line in self.lines:
+            field = SomField(label=line.item, required=False, min_value=Decimal("0"))
+            field.widget.attrs["class"] = "form-control"
+            self.fields[f"spent_{line.pk}"] = field
+
+    def spending_fields(self):
+        return [(line, self[f"spent_{line.pk}"]) for line in self.lines]
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        if kind == "final" and self.award.reports.filter(kind="final").exists():
+            raise ValidationError(_("The final report of this grant is already recorded."))
+        return kind
+
+    def clean_photo(self):
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        self.cleaned_photo = clean_image(upload, max_bytes=8 * 1024 * 1024, max_side=2000, thumb_side=320)
+        return self.cleaned_photo.full
+
+    def save_report(self, user):
+        from grants.models import ReportPhoto, ReportSpending
+
+        with transaction.atomic():
+            report = self.save(commit=False)
+            report.award, report.created_by = self.award, user
+            report._history_user = user
+            report.save()
+            for line in self.lines:
+                spent = self.cleaned_data.get(f"spent_{line.pk}")
+                if spent is not None:
+                    ReportSpending.objects.create(report=report, budget_line=line, spent=spent)
+            if self.cleaned_data.get("photo"):
+                photo = ReportPhoto(report=report, caption=self.cleaned_data.get("caption", ""), uploaded_by=user)
+                photo.image.save(self.cleaned_photo.full.name, self.cleaned_photo.full, save=False)
+                photo.thumbnail.save(self.cleaned_photo.thumbnail.name, self.cleaned_photo.thumbnail, save=False)
+                photo.save()
+        return report
 
 
 __all__ = ["ChangedMeanwhile"]

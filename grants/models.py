@@ -612,3 +612,80 @@ class Tranche(models.Model):
 
 def _som(amount) -> str:
     return f"{amount:,.2f}".replace(",", " ")
+
+
+# --- Progress and final reports -------------------------------------------------------------------------------
+
+
+class GrantReport(models.Model):
+    """What the grantees report: a progress report (any number) or the final one, with spending per budget line
+    and photos."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("progress report")
+        FINAL = "final", _("final report")
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="reports", verbose_name=_("award"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PROGRESS)
+    period_end = models.DateField(_("reporting up to"))
+    text = models.TextField(_("what was done, results, difficulties"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["award", "period_end", "id"]
+        verbose_name = _("grant report")
+        verbose_name_plural = _("grant reports")
+        constraints = [
+            models.UniqueConstraint(fields=["award"], condition=Q(kind="final"), name="one_final_report_per_award")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.period_end:%d.%m.%Y}"
+
+
+class ReportSpending(models.Model):
+    """What a report says was spent on one budget line during its period, in som."""
+
+    report = models.ForeignKey(GrantReport, on_delete=models.CASCADE, related_name="spending", verbose_name=_("report"))
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="spending", verbose_name=_("budget line")
+    )
+    spent = models.DecimalField(_("spent (som)"), **MONEY)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "budget_line__order", "budget_line_id"]
+        verbose_name = _("spending")
+        verbose_name_plural = _("spending")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "budget_line"], name="spending_once_per_line"),
+            models.CheckConstraint(name="spending_not_negative", condition=Q(spent__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"{self.budget_line}: {self.spent}"
+
+
+class ReportPhoto(models.Model):
+    """A photo of the project's work, checked and re-encoded without metadata; shown to staff only (faces)."""
+
+    report = models.ForeignKey(GrantReport, on_delete=models.CASCADE, related_name="photos", verbose_name=_("report"))
+    image = models.ImageField(_("photo"), upload_to="grant-photos/")
+    thumbnail = models.ImageField(upload_to="grant-photos/", editable=False)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("report photo")
+        verbose_name_plural = _("report photos")
+
+    def __str__(self):
+        return self.caption or self.image.name

@@ -35,3 +35,8 @@ urlpatterns += [
 urlpatterns += [
     path("applications/<int:pk>/decision-<str:language>.pdf", views.decision_letter, name="decision-letter"),
 ]
+
+urlpatterns += [
+    path("applications/<int:pk>/reports/new/", views.report_create, name="report-create"),
+    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+]

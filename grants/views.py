@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, StdDev
+from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, StdDev, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -26,12 +26,23 @@ from grants.forms import (
     DeclarationForm,
     GrantCallForm,
     PaymentForm,
+    ReportForm,
     ScoreForm,
     SomField,
     TrancheForm,
     save_application,
 )
-from grants.models import ApplicationStatus, Award, GrantApplication, GrantCall, Review, Score, StatusChange
+from grants.models import (
+    ApplicationStatus,
+    Award,
+    GrantApplication,
+    GrantCall,
+    GrantReport,
+    ReportSpending,
+    Review,
+    Score,
+    StatusChange,
+)
 from mapping_portal import access
 from mapping_portal.forms import style_filter_form
 from mapping_portal.history import recent_changes
@@ -183,11 +194,12 @@ def application_detail(request, pk):
     elif access.role_of(user) == Role.REVIEWER:
         own_review = application.reviews.filter(reviewer=user).first()
     can_assign = staff and application.status in {ApplicationStatus.SCREENING, ApplicationStatus.IN_REVIEW}
-    award = tranches = award_totals = None
+    award = tranches = award_totals = reports = None
     if application.status == ApplicationStatus.APPROVED:
         award = Award.objects.filter(application=application).select_related("decided_by").first()
         if award is not None:
             tranches = list(award.tranches.all())
+            reports = list(award.reports.all())
             award_totals = {
                 "planned": sum((t.planned_amount for t in tranches), Decimal("0")),
                 "paid": sum((t.paid_amount or 0 for t in tranches), Decimal("0")),
@@ -211,6 +223,7 @@ def application_detail(request, pk):
             "assign_form": AssignReviewerForm(application=application) if can_assign else None,
             "award": award,
             "tranches": tranches,
+            "reports": reports,
             "award_totals": award_totals,
             "tranche_form": TrancheForm() if award and staff else None,
             "letters": [("ky", "кыргызча"), ("ru", "по-русски")]
@@ -536,3 +549,58 @@ def decision_letter(request, pk, language):
     response["Content-Disposition"] = content_disposition_header(True, f"decision-{application.pk}-{language}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Progress and final reports -----------------------------------------------------------------------------
+
+
+@login_required
+def report_create(request, pk):
+    application, award = _award_of(request, pk)
+    lines = list(application.budget_lines.all())
+    form = ReportForm(request.POST or None, request.FILES or None, award=award, lines=lines)
+    if request.method == "POST" and form.is_valid():
+        report = form.save_report(request.user)
+        messages.success(request, _("The report was saved."))
+        return redirect("grants:report-detail", pk=report.pk)
+    return render(request, "grants/report_form.html", {"form": form, "application": application})
+
+
+@login_required
+def report_detail(request, pk):
+    """A report with its spending against the budget, line by line (this report, all reports so far)."""
+    user = request.user
+    report = get_object_or_404(
+        GrantReport.objects.filter(award__application__in=GrantApplication.objects.for_user(user)).select_related(
+            "award__application__call", "created_by"
+        ),
+        pk=pk,
+    )
+    application = report.award.application
+    spent_here = {s.budget_line_id: s.spent for s in report.spending.all()}
+    spent_so_far = dict(
+        ReportSpending.objects.filter(report__award=report.award, report__period_end__lte=report.period_end)
+        .order_by()
+        .values_list("budget_line")
+        .annotate(total=Sum("spent"))
+    )
+    rows = [
+        {
+            "line": line,
+            "here": spent_here.get(line.pk),
+            "so_far": spent_so_far.get(line.pk, Decimal("0")),
+            "over": spent_so_far.get(line.pk, Decimal("0")) > line.total,
+        }
+        for line in application.budget_lines.all()
+    ]
+    totals = {
+        "budget": sum((row["line"].total for row in rows), Decimal("0")),
+        "here": sum((row["here"] or 0 for row in rows), Decimal("0")),
+        "so_far": sum((row["so_far"] for row in rows), Decimal("0")),
+    }
+    photos = report.photos.all() if access.can_manage_grants(user) else []
+    return render(
+        request,
+        "grants/report_detail.html",
+        {"report": report, "application": application, "rows": rows, "totals": totals, "photos": photos},
+    )

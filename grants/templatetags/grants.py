@@ -17,3 +17,9 @@ def som(amount):
     amount = Decimal(amount)
     text = f"{amount:,.2f}" if amount != amount.to_integral_value() else f"{amount:,.0f}"
     return text.replace(",", NBSP) + NBSP + _("som")
+
+
+@register.filter
+def subtract(value, other):
+    """value − other, for amounts (what is left of a budget line)."""
+    return Decimal(value or 0) - Decimal(other or 0)
