@@ -1064,7 +1064,9 @@ class Analysis:
         candidates = []
         if keys:
             with connection.cursor() as cursor:
-                cursor.execute(CANDIDATES_SQL.format(table=self.model._meta.db_table), [sites, keys])
+                cursor.execute(
+                    CANDIDATES_SQL.format(table=self.model._meta.db_table), [sorted(set(sites)), sorted(set(keys))]
+                )
                 candidate_ids = [pk for (pk,) in cursor.fetchall()]
             candidates = list(scoped.filter(pk__in=candidate_ids)) if candidate_ids else []
         by_key: dict[tuple, list] = {}
@@ -1418,14 +1420,13 @@ class Analysis:
         return data
 
 
-# (site, key) → records of that site whose stored name key holds the key.
+# Records of the given sites that have one of the given keys among the words of their stored name key
+# (an organization's is its names' keys joined by spaces; a person's is one word). A plain scan of the
+# sites' rows: one pass for a whole step, where a trigram-index lookup per key cost 0.7 ms each.
 CANDIDATES_SQL = """
-SELECT DISTINCT r.id
-FROM unnest(%s::bigint[], %s::text[]) AS v(site_id, key)
-CROSS JOIN LATERAL (
-    SELECT r.id FROM {table} r
-    WHERE r.site_id = v.site_id AND r.merged_into_id IS NULL AND r.name_key LIKE '%%' || v.key || '%%'
-) r
+SELECT r.id FROM {table} r
+WHERE r.merged_into_id IS NULL AND r.site_id = ANY(%s::bigint[])
+  AND string_to_array(r.name_key, ' ') && %s::text[]
 """
 SIMILAR_LIMIT = 3
 # (row number, site, key) → the organizations of that site whose search key holds the key or has a word
