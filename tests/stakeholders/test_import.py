@@ -89,8 +89,8 @@ def test_kobo_id_is_never_taken_for_our_id(registry):
 
 
 def test_export_only_columns_are_ignored_with_a_reason(registry):
-    _columns, ignored = importing.match_header("organizations", ["name_ky", "type", "site", "updated_at", "colour"])
     with translation.override("en"):
+        _columns, ignored = importing.match_header("organizations", ["name_ky", "type", "site", "updated_at", "colour"])
         reasons = {column["column"]: str(column["reason"]) for column in ignored}
     assert reasons == {"D “updated_at”": "set by the portal", "E “colour”": "not a column the portal knows"}
 
