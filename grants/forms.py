@@ -91,8 +91,12 @@ class GrantCallForm(VersionCheckedForm):
             "envelope",
             "max_per_grant",
             "status",
+            "requires_training",
+            "training_days",
+            "training_sites",
         ]
         widgets = {
+            "training_sites": forms.CheckboxSelectMultiple,
             "opens_on": DATE_WIDGET,
             "closes_on": DATE_WIDGET,
             "description_ky": forms.Textarea(attrs={"rows": 3}),
@@ -103,6 +107,8 @@ class GrantCallForm(VersionCheckedForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sites"].queryset = PilotSite.objects.for_user(user)
+        self.fields["training_sites"].queryset = PilotSite.objects.all()
+        self.fields["training_days"].required = False
         self.fields["title_ky"].help_text = _("At least one of the Kyrgyz and Russian titles.")
 
     def clean(self):
@@ -124,6 +130,9 @@ class GrantCallForm(VersionCheckedForm):
                     % {"awarded": f"{awarded:,.2f}".replace(",", " ")},
                 )
         return cleaned
+
+    def clean_training_days(self):
+        return self.cleaned_data.get("training_days") or 3
 
     def save_with_criteria(self, user):
         """Save the call; a new call gets the default review criteria."""
