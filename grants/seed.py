@@ -1,0 +1,154 @@
+"""Demo data of the small grants, loaded by `manage.py seed_demo` after the dialogues (idempotent): one call for
+the three pilot sites that requires the three-day training, and in each site applications by people who completed
+it — one approved with an award, a tranche planned and paid and a progress report, one in review, one submitted.
+
+Status changes and awards need a user: they are recorded as the demo user `staff`, so the demo users are created
+here already (seed_demo's own step, same password), and seed_demo then finds them in place."""
+
+import datetime
+import os
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from dialogues.models import Attendance, EventKind
+from grants import workflow
+from grants.models import ApplicationStatus, BudgetLine, GrantApplication, GrantCall, GrantReport, ReportSpending
+from mapping_portal.models import PilotSite, User
+
+D = datetime.date
+CALL_TITLE = "Үч күндүк тренингден кийинки чакан гранттар, 2026"
+
+# title, kind, budget lines (item, unit, quantity, unit cost, co-funding), where it ends up
+PROJECTS = [
+    (
+        "Жаштар үчүн диалог клубу",
+        "social",
+        [("Жолугушууларга чай-суу", "жолугушуу", 12, "2500", "0"), ("Проектор", "даана", 1, "38000", "5000")],
+        "approved",
+    ),
+    (
+        "Аялдардын тигүү цехи",
+        "business",
+        [("Тигүүчү машина", "даана", 3, "21000", "10000"), ("Кездеме", "метр", 200, "180", "0")],
+        "in_review",
+    ),
+    (
+        "Чек ара айылдарындагы спорт мелдеши",
+        "social",
+        [("Спорттук буюмдар", "топтом", 4, "6500", "0"), ("Сыйлыктар", "даана", 10, "900", "2000")],
+        "submitted",
+    ),
+]
+
+
+def load_reference() -> dict:
+    """The default review criteria are created with each call; there is no other reference list."""
+    return {}
+
+
+def _demo_staff():
+    from mapping_portal.management.commands.seed_demo import Command
+
+    Command().create_demo_users(os.environ.get("DEMO_PASSWORD") or "demo")
+    return User.objects.get(username="staff")
+
+
+@transaction.atomic
+def load_demo(scale: str = "pilot") -> dict:
+    created = {"grant calls": 0, "grant applications": 0, "awards": 0}
+    sites = list(PilotSite.objects.all())
+    if not sites:
+        return created
+    call, new = GrantCall.objects.get_or_create(
+        title_ky=CALL_TITLE,
+        defaults={
+            "title_ru": "Малые гранты после трёхдневного тренинга, 2026",
+            "title_en": "Small grants after the three-day training, 2026",
+            "description_ky": "Демо жазуу. Социалдык жана бизнес долбоорлорго чакан гранттар.",
+            "description_ru": "Демонстрационная запись. Малые гранты на социальные и бизнес-проекты.",
+            "kinds": ["social", "business"],
+            "opens_on": D(2026, 4, 1),
+            "closes_on": D(2026, 5, 31),
+            "envelope": Decimal("1500000"),
+            "max_per_grant": Decimal("150000"),
+            "status": GrantCall.Status.CLOSED,
+            "requires_training": True,
+            "training_days": 3,
+        },
+    )
+    if not new:
+        return created
+    created["grant calls"] += 1
+    call.sites.set(sites)
+    call.add_default_criteria()
+    user = _demo_staff()
+    for site in sites:
+        trained = [
+            attendance.person
+            for attendance in Attendance.objects.filter(
+                event__site=site, event__kind=EventKind.TRAINING, role="participant"
+            )
+            .select_related("event", "person")
+            .order_by("person_id")
+            if attendance.attended_all_days and attendance.person.site_id == site.pk
+        ]
+        for (title, kind, lines, status), lead in zip(PROJECTS, trained, strict=False):
+            application = GrantApplication.objects.create(
+                call=call,
+                site=site,
+                lead_applicant=lead,
+                kind=kind,
+                title=title,
+                problem="Демо жазуу. / Демонстрационная запись.",
+                objectives="Жамааттын биримдигин бекемдөө.",
+                activities="01.06–30.06: даярдоо\n01.07–30.09: иш-чаралар",
+                young_women=12,
+                young_men=10,
+                women=6,
+                men=4,
+                created_by=user,
+            )
+            for order, (item, unit, quantity, unit_cost, co_funding) in enumerate(lines):
+                BudgetLine.objects.create(
+                    application=application,
+                    item=item,
+                    unit=unit,
+                    quantity=quantity,
+                    unit_cost=Decimal(unit_cost),
+                    co_funding=Decimal(co_funding),
+                    order=order,
+                )
+            application.requested_amount, application.co_funding_amount = application.totals_from_lines()
+            application.save()
+            created["grant applications"] += 1
+            _advance(application, status, user)
+            if status == ApplicationStatus.APPROVED:
+                created["awards"] += 1
+    return created
+
+
+def _advance(application, status, user):
+    path = {
+        "submitted": ["submitted"],
+        "in_review": ["submitted", "screening", "in_review"],
+        "approved": ["submitted", "screening", "in_review"],
+    }[status]
+    for step in path:
+        application = workflow.transition(application, step, user, "", version=application.version)
+        if step == "submitted":
+            # Demo data tells of a call already held: handed in on paper before its closing date.
+            application.submitted_at = timezone.make_aware(datetime.datetime(2026, 5, 20, 10, 0))
+            GrantApplication.objects.filter(pk=application.pk).update(submitted_at=application.submitted_at)
+    if status != ApplicationStatus.APPROVED:
+        return
+    award = workflow.approve(application, user, application.requested_amount, "Демо чечим", version=application.version)
+    first = award.plan_tranche(user, D(2026, 6, 15), (award.amount * Decimal("0.6")).quantize(Decimal("1")))
+    award.plan_tranche(user, D(2026, 9, 15), award.amount - first.planned_amount)
+    first.record_payment(user, D(2026, 6, 16), first.planned_amount, version=first.version)
+    report = GrantReport.objects.create(
+        award=award, period_end=D(2026, 8, 31), text="Демо отчёт: биринчи жолугушуулар өттү.", created_by=user
+    )
+    for line in application.budget_lines.all():
+        ReportSpending.objects.create(report=report, budget_line=line, spent=(line.total / 2).quantize(Decimal("1")))

@@ -1,0 +1,40 @@
+"""Demo data of the small grants: made from the dialogues' demo trainings, idempotent, within every limit."""
+
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from grants import eligibility, seed
+from grants.models import Award, GrantApplication, GrantCall
+
+
+def load_all():
+    from dialogues import seed as dialogue_seed
+    from stakeholders import seed as stakeholder_seed
+
+    stakeholder_seed.load_reference()
+    stakeholder_seed.load_demo()
+    dialogue_seed.load_demo()
+    return seed.load_demo()
+
+
+def test_demo_grants_follow_the_workflow_and_the_limits(sites):
+    created = load_all()
+    assert created["grant calls"] == 1 and created["grant applications"] >= 3 and created["awards"] >= 1
+    call = GrantCall.objects.get()
+    assert call.criteria.count() == 6
+    awarded = Award.objects.filter(call=call).aggregate(total=Sum("amount"))["total"]
+    assert Decimal("0") < awarded <= call.envelope
+    for application in GrantApplication.objects.all():
+        assert application.requested_amount <= call.max_per_grant
+        assert application.status_changes.exists()
+    approved = GrantApplication.objects.filter(status="approved").first()
+    assert eligibility.is_eligible(approved)  # its lead applicant completed the three-day training
+    assert approved.award.tranches.filter(paid_amount__isnull=False).exists() and approved.award.reports.exists()
+
+
+def test_demo_grants_are_loaded_once(sites):
+    load_all()
+    again = seed.load_demo()
+    assert again == {"grant calls": 0, "grant applications": 0, "awards": 0}
+    assert GrantCall.objects.count() == 1
