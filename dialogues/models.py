@@ -314,6 +314,14 @@ class Attendance(models.Model):
         self.days = sorted(set(self.days))
         super().save(*args, **kwargs)
 
+    def absorb_into_repeat(self, field_name, kept, user, reason):
+        """Two records of one person merged, both at this event: the kept row gets this row's days too
+        (so a person who attended day 1 under one spelling and days 2–3 under another completes)."""
+        existing = Attendance.objects.get(event_id=self.event_id, person=kept)
+        existing.days = [*existing.days, *self.days]
+        existing._history_user, existing._change_reason = user, reason
+        existing.save()
+
     @property
     def attended_all_days(self) -> bool:
         return len(set(self.days)) >= self.event.day_count

@@ -7,7 +7,9 @@ with `save()` so that django-simple-history records each move (it does not see `
 
 A link the survivor already has breaks a uniqueness rule when moved. For a pure link — a model that
 says `merge_drops_repeats = True` (the same membership twice, a relationship between the two records,
-the same person's attendance twice) — the repeat is removed and listed in the merge record. For
+the same person's attendance twice) — the repeat is removed and listed in the merge record; a model
+whose repeat carries something of its own defines `absorb_into_repeat(field_name, kept, user, reason)`
+to hand it to the survivor's row first (attendance: the days). For
 anything else (two assessments of one kind on one date) the merge is refused with the reason: data is
 never dropped silently.
 
@@ -219,7 +221,10 @@ def _move_links(kept, merged, user, reason):
             except IntegrityError as clash:
                 # The survivor already has this link, or it would now tie the survivor to itself.
                 setattr(obj, field.attname, merged.pk)
-                if not getattr(related_model, "merge_drops_repeats", False):
+                absorb = getattr(obj, "absorb_into_repeat", None)
+                if absorb is not None:  # the survivor's own row takes what this one adds (e.g. days attended)
+                    absorb(field.name, kept, user, reason)
+                elif not getattr(related_model, "merge_drops_repeats", False):
                     raise MergeRefused(
                         _("Both records have a %(what)s that cannot be held twice: “%(item)s”. Resolve it first.")
                         % {"what": related_model._meta.verbose_name, "item": obj}

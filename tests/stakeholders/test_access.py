@@ -205,5 +205,6 @@ def test_a_local_authority_exports_only_its_own_site(client_for, users, records,
 def test_a_local_authority_sees_counts_of_its_sites_people_not_names(client_for, users, records):
     response = client_for(users["la_kyshtut"]).get("/en/sites/kyshtut/")
     figures = {figure.label: figure.value for figure in response.context["figures"]}
-    assert figures == {"Organizations": 4, "of them listed publicly": 3, "People in the registry": 1}
+    registry_figures = {"Organizations": 4, "of them listed publicly": 3, "People in the registry": 1}
+    assert {label: figures[label] for label in registry_figures} == registry_figures
     assert "Айгүл Токтосунова" not in response.content.decode()
