@@ -16,6 +16,7 @@ class GrantsConfig(AppConfig):
         registry.REVIEWER_SCOPES.append(_organizations_under_review)
         # Report photos show people: staff and admins, for applications in their scope.
         media.register("grant-photos", _may_see_report_photo)
+        media.register("grant-attachments", _may_see_attachment)
         stakeholder_timeline.register(timeline.applications)
 
 
@@ -39,3 +40,14 @@ def _may_see_report_photo(user, path):
         .filter(Q(image=path) | Q(thumbnail=path))
         .exists()
     )
+
+
+def _may_see_attachment(user, path):
+    from grants.models import ApplicationAttachment, GrantApplication
+    from mapping_portal import access
+
+    if not access.can_manage_grants(user):
+        return False
+    return ApplicationAttachment.objects.filter(
+        application__in=GrantApplication.objects.for_user(user), file=path
+    ).exists()

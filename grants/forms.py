@@ -507,4 +507,20 @@ class ReportForm(BootstrapFormMixin, forms.ModelForm):
         return report
 
 
+class AttachmentForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Document"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}),
+        help_text=_("PDF, JPEG, PNG, Word (.docx) or Excel (.xlsx), up to 10 MB."),
+    )
+    name = forms.CharField(label=_("What it is"), max_length=200, required=False)
+
+    def clean_file(self):
+        from grants.attachments import check_attachment
+
+        upload = self.cleaned_data["file"]
+        self.kind = check_attachment(upload)
+        return upload
+
+
 __all__ = ["ChangedMeanwhile"]

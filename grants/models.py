@@ -689,3 +689,28 @@ class ReportPhoto(models.Model):
 
     def __str__(self):
         return self.caption or self.image.name
+
+
+class ApplicationAttachment(models.Model):
+    """A document handed in with an application (a scanned form, a quote, a letter of support): checked by its
+    content (PDF, JPEG, PNG, Word or Excel; never a program) and size; served to staff only."""
+
+    application = models.ForeignKey(
+        GrantApplication, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("application")
+    )
+    file = models.FileField(_("file"), upload_to="grant-attachments/")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=10, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name

@@ -40,3 +40,5 @@ urlpatterns += [
     path("applications/<int:pk>/reports/new/", views.report_create, name="report-create"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
 ]
+
+urlpatterns += [path("applications/<int:pk>/attachments/", views.attachment_add, name="attachment-add")]

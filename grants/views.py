@@ -20,6 +20,7 @@ from grants.filters import GrantApplicationFilterSet, GrantCallFilterSet
 from grants.forms import (
     ApplicationForm,
     AssignReviewerForm,
+    AttachmentForm,
     BudgetLineFormSet,
     ChangedMeanwhile,
     CriterionFormSet,
@@ -220,6 +221,8 @@ def application_detail(request, pk):
             "remaining": workflow.remaining_in_envelope(application.call) if staff else None,
             "reviews": reviews,
             "own_review": own_review,
+            "attachments": application.attachments.all() if staff else None,
+            "attachment_form": AttachmentForm() if staff and access.can_see_site(user, application.site) else None,
             "assign_form": AssignReviewerForm(application=application) if can_assign else None,
             "award": award,
             "tranches": tranches,
@@ -604,3 +607,33 @@ def report_detail(request, pk):
         "grants/report_detail.html",
         {"report": report, "application": application, "rows": rows, "totals": totals, "photos": photos},
     )
+
+
+# --- Attachments -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    """A document handed in with the application, checked by its content (never a program)."""
+    application = get_object_or_404(GrantApplication.objects.for_user(request.user).select_related("site"), pk=pk)
+    _require(access.can_manage_grants(request.user) and access.can_see_site(request.user, application.site))
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        from grants.attachments import stored_name
+        from grants.models import ApplicationAttachment
+
+        upload = form.cleaned_data["file"]
+        attachment = ApplicationAttachment(
+            application=application,
+            name=form.cleaned_data["name"] or upload.name[:200],
+            kind=form.kind,
+            size=upload.size,
+            uploaded_by=request.user,
+        )
+        attachment.file.save(stored_name(upload.name, form.kind), upload, save=False)
+        attachment.save()
+        messages.success(request, _("The document was attached."))
+    else:
+        _form_errors(request, form)
+    return redirect("grants:application-detail", pk=application.pk)

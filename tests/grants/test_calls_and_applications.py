@@ -408,6 +408,6 @@ def test_application_list_and_page_queries_do_not_grow_with_rows(
     many = (_queries(client, url("application-list")), _queries(client, url("application-detail", application.pk)))
     assert few == many
     # page: session, user, the user's sites, the application with call, site, people, organization; its team,
-    # budget lines, call sites, training sites, status changes; its reviews; the envelope's remainder; the
-    # navigation's sites; session save (3)
-    assert many[1] == 15
+    # budget lines, call sites, training sites, attachments, status changes; its reviews; the envelope's
+    # remainder; the navigation's sites; session save (3)
+    assert many[1] == 16
