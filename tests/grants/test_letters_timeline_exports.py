@@ -122,3 +122,14 @@ def test_local_authority_exports_its_sites_awards_only(client_for, users, approv
     assert "Жаңы күн" in content and "Долбоор-долбоор" not in content
     empty = client_for(users["la_kerben"]).get(url("application-export", "csv"))
     assert "Жаңы күн" not in b"".join(empty.streaming_content).decode("utf-8-sig")
+
+
+def test_the_export_command_writes_the_applicants_and_logs_it(approved, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "applicants.csv"
+    call_command("export", "grant-applicants", "--format", "csv", "--out", str(out))
+    content = out.read_text(encoding="utf-8-sig")
+    assert "Гүлнара Өмүрбекова" in content and "85000" in content
+    log = ExportLog.objects.get(export="grant-applicants")
+    assert log.personal_data and log.channel != "web"

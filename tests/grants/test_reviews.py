@@ -336,3 +336,25 @@ def test_object_predicates_of_grants(users, staff, reviewer, second_reviewer, in
     assert not access.can_edit_application(staff, in_review)  # no longer a draft
     assert not access.can_edit_application(users["la_kyshtut"], draft)
     assert not access.can_edit_application(make_user("kerben-officer", "staff", ["kerben"]), draft)
+
+
+def test_my_reviews_page_has_constant_queries(client_for, staff, reviewer, make_call, make_application):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = make_call()
+    workflow.assign_reviewer(make_application(call=call, status="in_review"), reviewer, staff)
+    client = client_for(reviewer)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url("review-list"))
+        assert response.status_code == 200
+        return len(captured), response.content.decode().count("/grants/reviews/")
+
+    few, _links = count()
+    for _n in range(4):
+        workflow.assign_reviewer(make_application(call=call, status="in_review"), reviewer, staff)
+    many, links = count()
+    assert few == many and links >= 5
+    assert client_for(staff).get(url("review-list")).status_code == 403
