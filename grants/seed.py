@@ -7,6 +7,7 @@ here already (seed_demo's own step, same password), and seed_demo then finds the
 
 import datetime
 import os
+import random
 from decimal import Decimal
 
 from django.db import transaction
@@ -14,8 +15,17 @@ from django.utils import timezone
 
 from dialogues.models import Attendance, EventKind
 from grants import workflow
-from grants.models import ApplicationStatus, BudgetLine, GrantApplication, GrantCall, GrantReport, ReportSpending
+from grants.models import (
+    ApplicationStatus,
+    Award,
+    BudgetLine,
+    GrantApplication,
+    GrantCall,
+    GrantReport,
+    ReportSpending,
+)
 from mapping_portal.models import PilotSite, User
+from stakeholders.models import Person
 
 D = datetime.date
 CALL_TITLE = "Үч күндүк тренингден кийинки чакан гранттар, 2026"
@@ -78,9 +88,15 @@ def load_demo(scale: str = "pilot") -> dict:
             "training_days": 3,
         },
     )
-    if not new:
-        return created
-    created["grant calls"] += 1
+    if new:
+        created["grant calls"] += 1
+        _load_pilot(call, sites, created)
+    if scale == "national":
+        created |= _load_national_volumes()
+    return created
+
+
+def _load_pilot(call, sites, created):
     call.sites.set(sites)
     call.add_default_criteria()
     user = _demo_staff()
@@ -126,7 +142,6 @@ def load_demo(scale: str = "pilot") -> dict:
             _advance(application, status, user)
             if status == ApplicationStatus.APPROVED:
                 created["awards"] += 1
-    return created
 
 
 def _advance(application, status, user):
@@ -152,3 +167,76 @@ def _advance(application, status, user):
     )
     for line in application.budget_lines.all():
         ReportSpending.objects.create(report=report, budget_line=line, spent=(line.total / 2).quantize(Decimal("1")))
+
+
+BENCHMARK = "benchmark-volume"  # the registry's marker of its benchmark people
+
+
+def _load_national_volumes(applications=5_000, per_call=500, batch=1_000) -> dict:
+    """Benchmark volumes (DESIGN.md §8): `applications` applications in calls of `per_call`, by the registry's
+    benchmark people, two budget lines each, one in ten approved with an award (the envelope holds them all: the
+    triggers check every row). Idempotent by the calls' marker; built in batches."""
+    people = list(Person.objects.filter(consent_purpose=BENCHMARK).values_list("id", "site_id")[:applications])
+    existing = GrantApplication.objects.filter(call__description_en=BENCHMARK).count()
+    if not people or existing >= applications:
+        return {"benchmark grant applications": 0}
+    user = _demo_staff()
+    sites = {site.pk: site for site in PilotSite.objects.all()}
+    rng = random.Random(9)
+    made = 0
+    for start in range(existing, applications, per_call):
+        number = start // per_call + 1
+        call = GrantCall.objects.create(
+            title_ky=f"Benchmark чакырыгы {number}",
+            description_en=BENCHMARK,
+            kinds=["social", "business"],
+            opens_on=D(2025, 1, 1),
+            closes_on=D(2025, 3, 31),
+            envelope=Decimal("100000") * per_call,
+            max_per_grant=Decimal("100000"),
+            status=GrantCall.Status.DECIDED,
+        )
+        call.sites.set(sites.values())
+        call.add_default_criteria()
+        chunk = people[start : min(start + per_call, applications)] or people[:per_call]
+        for offset in range(0, len(chunk), batch):
+            with transaction.atomic():
+                rows = [
+                    GrantApplication(
+                        call=call,
+                        site_id=site_id,
+                        lead_applicant_id=person_id,
+                        kind=rng.choice(["social", "business"]),
+                        title=f"Долбоор {start + offset + n + 1}",
+                        status=rng.choice(["submitted", "in_review", "rejected", "approved"]),
+                        young_women=rng.randint(0, 30),
+                        young_men=rng.randint(0, 30),
+                        created_by=user,
+                    )
+                    for n, (person_id, site_id) in enumerate(chunk[offset : offset + batch])
+                ]
+                GrantApplication.objects.bulk_create(rows)
+                lines = []
+                for application in rows:
+                    for item in ("Жабдуулар", "Иш-чаралар"):
+                        lines.append(
+                            BudgetLine(
+                                application=application,
+                                item=item,
+                                unit="даана",
+                                quantity=rng.randint(1, 10),
+                                unit_cost=Decimal(rng.randint(5, 45) * 100),
+                            )
+                        )
+                BudgetLine.objects.bulk_create(lines)
+                for application in rows:
+                    mine = [line for line in lines if line.application_id == application.pk]
+                    application.requested_amount = sum((line.quantity * line.unit_cost for line in mine), Decimal("0"))
+                GrantApplication.objects.bulk_update(rows, ["requested_amount"])
+                Award.objects.bulk_create(
+                    Award(application=a, call=call, amount=a.requested_amount, decided_by=user)
+                    for a in rows
+                    if a.status == "approved"
+                )
+            made += len(rows)
+    return {"benchmark grant applications": made}

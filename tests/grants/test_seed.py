@@ -38,3 +38,18 @@ def test_demo_grants_are_loaded_once(sites):
     again = seed.load_demo()
     assert again == {"grant calls": 0, "grant applications": 0, "awards": 0}
     assert GrantCall.objects.count() == 1
+
+
+def test_national_volumes_in_batches_and_only_once(sites, make_person):
+    for n in range(30):
+        make_person(site=["kyshtut", "kerben", "akturpak"][n % 3], consent_purpose=seed.BENCHMARK)
+    made = seed._load_national_volumes(applications=25, per_call=10, batch=4)
+    assert made == {"benchmark grant applications": 25}
+    benchmark = GrantApplication.objects.filter(call__description_en=seed.BENCHMARK)
+    assert benchmark.count() == 25 and GrantCall.objects.filter(description_en=seed.BENCHMARK).count() == 3
+    for application in benchmark:
+        assert application.requested_amount == application.totals_from_lines()[0] > 0
+    assert (
+        Award.objects.filter(call__description_en=seed.BENCHMARK).count() == benchmark.filter(status="approved").count()
+    )
+    assert seed._load_national_volumes(applications=25, per_call=10, batch=4) == {"benchmark grant applications": 0}
