@@ -1552,8 +1552,17 @@ def advance(batch_id: int, max_rows: int | None = None, to_the_end: bool = False
             batch.status = ImportBatch.Status.FAILED
             batch.message = error.message
             _zero_counts(batch)
+            _forget_file(batch)
             batch.save()
     return batch
+
+
+def _forget_file(batch):
+    """A refused file is of no more use: it goes (it may hold personal data), once the refusal is saved."""
+    name = batch.file.name
+    batch.file = ""
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
 
 
 def _zero_counts(batch):
@@ -1623,6 +1632,7 @@ def _finish(batch):
     if batch.row_count == 0:
         batch.status = ImportBatch.Status.FAILED
         batch.message = _("The file has a header row but no data rows.")
+        _forget_file(batch)
     else:
         batch.status = ImportBatch.Status.READY
     batch.save()
@@ -1639,7 +1649,7 @@ def restart(batch: ImportBatch) -> ImportBatch:
     """Analyse again from the start (after the registry changed since the preview)."""
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.status == ImportBatch.Status.COMMITTED:
+        if batch.status in (ImportBatch.Status.COMMITTED, ImportBatch.Status.FAILED):
             return batch
         batch.rows.all().delete()
         batch.status = ImportBatch.Status.ANALYSING

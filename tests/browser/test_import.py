@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from stakeholders.models import Organization
 from tests.conftest import PASSWORD
-from tests.stakeholders.test_import import csv_bytes
+from tests.stakeholders.test_import import csv_bytes, private_media  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.browser
 

@@ -15,6 +15,13 @@ from stakeholders.duplicates import similar_organizations, similar_people
 from stakeholders.models import ImportBatch, Membership, Organization, Person
 from tests.stakeholders.test_duplicates import DIFFERENT, SAME
 
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploaded files go to a temporary folder, not the checkout's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 ORG_HEADER = ["name_ky", "name_ru", "type", "site", "settlement", "thematic_areas", "year_founded", "phone"]
 
 

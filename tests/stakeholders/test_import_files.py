@@ -7,12 +7,13 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from stakeholders import importing
 from stakeholders.models import ImportBatch, ImportRow, Organization
-from tests.stakeholders.test_import import csv_bytes, xlsx_bytes
+from tests.stakeholders.test_import import csv_bytes, private_media, xlsx_bytes  # noqa: F401 (autouse)
 
 GOOD_XLSX_ROWS = [["name_ky", "type", "site"], ["Бир", "cso", "kyshtut"]]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
@@ -136,13 +137,14 @@ def test_an_xlsx_that_does_not_say_its_size_is_counted_while_reading(staff, regi
     assert not ImportRow.objects.exists() and not Organization.objects.exists()
 
 
-def test_header_only_is_explained(staff, registry):
-    with translation.override("en"):
+def test_header_only_is_explained(staff, registry, django_capture_on_commit_callbacks):
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         batch = importing.start_import(
             SimpleUploadedFile("h.csv", csv_bytes([["name_ky", "type", "site"]])), "organizations", staff
         )
         batch = importing.analyse_all(batch)
     assert batch.status == "failed" and batch.message == "The file has a header row but no data rows."
+    assert batch.file.name == "" and not default_storage.listdir("imports")[1]  # the refused file is gone
 
 
 def test_formula_cells_of_an_xlsx_are_errors_naming_row_and_column(staff, registry):

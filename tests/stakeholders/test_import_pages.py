@@ -14,7 +14,7 @@ from django.utils import translation
 
 from stakeholders import importing
 from stakeholders.models import ImportBatch, Organization, Person
-from tests.stakeholders.test_import import csv_bytes
+from tests.stakeholders.test_import import csv_bytes, private_media  # noqa: F401 (autouse)
 
 ROLES = ["admin", "staff", "la_kyshtut", "la_kerben", "reviewer", "viewer", "anonymous"]
 ALLOWED = {"admin", "staff"}
