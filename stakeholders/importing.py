@@ -48,7 +48,7 @@ from django.utils.translation import gettext_lazy
 from mapping_portal import access
 from mapping_portal.models import PilotSite, Settlement, ThematicArea
 from mapping_portal.text import match_key
-from stakeholders.duplicates import name_key
+from stakeholders.duplicates import name_key, recheck_from
 from stakeholders.models import (
     WASHINGTON_GROUP_QUESTIONS,
     Difficulty,
@@ -528,6 +528,7 @@ PERSON_COLUMNS = _columns_for(
 
 COLUMNS = {ImportBatch.Kind.ORGANIZATIONS: ORGANIZATION_COLUMNS, ImportBatch.Kind.PEOPLE: PERSON_COLUMNS}
 MODELS = {ImportBatch.Kind.ORGANIZATIONS: Organization, ImportBatch.Kind.PEOPLE: Person}
+RECORD_KINDS = {ImportBatch.Kind.ORGANIZATIONS: "organization", ImportBatch.Kind.PEOPLE: "person"}
 # Columns of our own exports that the portal sets itself: recognised, and left alone.
 SET_BY_THE_PORTAL = {"updatedat", "createdat", "version"}
 # Extra header spellings seen in field files.
@@ -1665,9 +1666,7 @@ def discard(batch: ImportBatch):
     """Remove a batch that will not be imported, and its file."""
     name = batch.file.name
     batch.delete()
-    if name:
-        with contextlib.suppress(OSError):
-            default_storage.delete(name)
+    _delete_file(name)
 
 
 # --- Commit -------------------------------------------------------------------------------------
@@ -1675,6 +1674,7 @@ def discard(batch: ImportBatch):
 
 def commit(batch_id: int, user) -> ImportBatch:
     """Apply every staged row in one transaction, or nothing (ImportRefused says why)."""
+    started = timezone.now()
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
         if batch.status == ImportBatch.Status.COMMITTED:
@@ -1698,10 +1698,23 @@ def commit(batch_id: int, user) -> ImportBatch:
                 chunk = []
         if chunk:
             writer.write(chunk)
+        # A scan of possible duplicates running meanwhile could not see these rows: compare them again.
+        recheck_from(RECORD_KINDS[batch.kind], PilotSite.objects.all(), started)
         batch.status = ImportBatch.Status.COMMITTED
         batch.committed_at = timezone.now()
         batch.save()
+        # Data responsibility: once imported, the uploaded file and the rows' raw values are not kept (the
+        # records and their history hold what was imported); each row keeps its label, action and changes.
+        batch.rows.update(data={}, matches=[])
+        file_name = batch.file.name
+        transaction.on_commit(lambda: _delete_file(file_name))
     return batch
+
+
+def _delete_file(name):
+    if name:
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)
 
 
 class Writer:
