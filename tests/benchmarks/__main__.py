@@ -35,6 +35,10 @@ PAGES = [
     ("people list (staff)", "/ky/stakeholders/people/", "staff"),
     ("possible duplicates, organizations (staff)", "/ky/stakeholders/duplicates/?site=kyshtut", "staff"),
     ("possible duplicates, people (staff)", "/ky/stakeholders/duplicates/?kind=people&site=kyshtut", "staff"),
+    ("events list (staff)", "/ky/dialogues/", "staff"),
+    ("events list (local authority)", "/ky/dialogues/", "la-kerben"),
+    ("dialogue results (viewer)", "/ky/dialogues/results/", "viewer"),
+    ("centres list (staff)", "/ky/dialogues/centres/", "staff"),
     ("stakeholders GeoJSON (staff)", "/api/stakeholders.geojson", "staff"),
     ("stakeholders GeoJSON (public)", "/api/stakeholders.geojson", None),
 ]
