@@ -39,6 +39,7 @@ def test_from_call_to_first_tranche(page, users, registry, make_person, sign_in)
     page.fill("#id_lines-0-unit", "даана")
     page.fill("#id_lines-0-quantity", "4")
     page.fill("#id_lines-0-unit_cost", "12 500")
+    expect(page.get_by_test_id("budget-total")).to_have_text("50\u00a0000")  # 4 × 12 500, while typing
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("requested")).to_contain_text("50")
     application = GrantApplication.objects.get()
