@@ -76,7 +76,12 @@ def export_rows(request, name, header, rows, fmt, personal_data=False, channel="
     """Rows computed by a page (a table of figures rather than a queryset), as a logged download."""
     if fmt not in FORMATS:
         raise Http404
-    filters = {key: request.GET.getlist(key) for key in request.GET if key != "page"}
+    # As typed (so the log says what was asked), minus NUL characters, which PostgreSQL text cannot hold.
+    filters = {
+        key.replace("\x00", ""): [value.replace("\x00", "") for value in request.GET.getlist(key)]
+        for key in request.GET
+        if key != "page"
+    }
     # Every export is logged (who, when, filters, rows); the ones with personal data are flagged.
     entry = ExportLog.objects.create(
         user=request.user if request.user.is_authenticated else None,

@@ -101,3 +101,12 @@ def test_the_export_command_writes_and_logs(tmp_path, make_organization, make_pe
         ("people", "command", 1),
         ("organizations", "command", 1),
     ]
+
+
+def test_a_nul_character_in_the_query_is_logged_without_it(client_for, users, make_organization):
+    from mapping_portal.models import ExportLog
+
+    make_organization()
+    response = client_for(users["staff"]).get("/en/stakeholders/export.csv?q=a%00b&site%00=kyshtut")
+    assert response.status_code == 200
+    assert ExportLog.objects.get().filters == {"q": ["ab"], "site": ["kyshtut"]}
