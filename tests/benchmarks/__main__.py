@@ -39,6 +39,8 @@ PAGES = [
     ("events list (local authority)", "/ky/dialogues/", "la-kerben"),
     ("dialogue results (viewer)", "/ky/dialogues/results/", "viewer"),
     ("centres list (staff)", "/ky/dialogues/centres/", "staff"),
+    ("grant calls list (staff)", "/ky/grants/", "staff"),
+    ("grant applications list (staff)", "/ky/grants/applications/", "staff"),
     ("stakeholders GeoJSON (staff)", "/api/stakeholders.geojson", "staff"),
     ("stakeholders GeoJSON (public)", "/api/stakeholders.geojson", None),
 ]
