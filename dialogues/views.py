@@ -528,22 +528,26 @@ def _events_for_aggregates(user):
 
 
 def site_figures(user, site):
-    """Counts for a pilot site's page: events held and people reached and trained at them (small counts
-    suppressed outside admins and staff)."""
+    """Counts for a pilot site's page: events and trainings held, in one query. The unique people reached
+    and trained are on the results page (linked): counting them takes seconds at national scale (1,000,000
+    attendance rows), too slow for a page every signed-in user opens first."""
+    from django.db.models import Count, Q
+
     from mapping_portal.hooks import Figure
 
     if not access.can_view_dialogue_results(user):
         return []
-    events = _events_for_aggregates(user).filter(site=site)
-    counts = counting.count_people(events, with_tallies=False)
-    suppressing = not access.can_view_small_counts(user)
-    summary = counting.summary(counts, suppressing)
-    held = events.filter(status=Event.Status.HELD).count()
-    url = reverse("dialogues:event-list") + f"?site={site.slug}" if access.can_view_events(user) else ""
+    held = Q(status=Event.Status.HELD)
+    figures = (
+        _events_for_aggregates(user)
+        .filter(site=site)
+        .aggregate(events=Count("pk", filter=held), trainings=Count("pk", filter=held & Q(kind=EventKind.TRAINING)))
+    )
+    events_url = reverse("dialogues:event-list") + f"?site={site.slug}" if access.can_view_events(user) else ""
+    results_url = reverse("dialogues:results") + f"?site={site.slug}"
     return [
-        Figure(_("Events held"), held, url),
-        Figure(_("People reached (unique, named)"), summary["reached"]),
-        Figure(_("People who completed a training"), summary["trained"]),
+        Figure(_("Events held"), figures["events"], events_url),
+        Figure(_("Trainings held (people reached and trained: results)"), figures["trainings"], results_url),
     ]
 
 
