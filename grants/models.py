@@ -266,6 +266,19 @@ class GrantApplicationQuerySet(access.SiteScopedQuerySet):
             return self.filter(Exists(assigned))
         return self.none()
 
+    def awarded_on_map(self, user):
+        """The awarded applications the grants map layer shows the user: approved, with their award, within
+        `for_user`. Only for those who see awards one by one (`shows_awards_on_map`)."""
+        if not shows_awards_on_map(user):
+            return self.none()
+        return self.for_user(user).filter(status=ApplicationStatus.APPROVED, award__isnull=False)
+
+
+def shows_awards_on_map(user) -> bool:
+    """Awards one by one on the map: admins and staff (their sites) and local authorities (their sites' awards).
+    Viewers read aggregates only, reviewers score their assignments, the public sees no grants (DESIGN.md §4)."""
+    return access.role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY}
+
 
 class GrantApplication(models.Model):
     """A project proposal to a call: who, what, for whom, at what cost. Status changes only through

@@ -8,11 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, StdDev, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from grants import eligibility, letters, workflow
 from grants.exports import applicant_export_spec, application_export_spec
@@ -43,12 +44,14 @@ from grants.models import (
     Review,
     Score,
     StatusChange,
+    shows_awards_on_map,
 )
 from mapping_portal import access
 from mapping_portal.forms import style_filter_form
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import PAGE_SIZE, export_response, filtered_page
 from mapping_portal.roles import Role
+from stakeholders.models import Organization
 
 
 def _require(allowed):
@@ -637,3 +640,74 @@ def attachment_add(request, pk):
     else:
         _form_errors(request, form)
     return redirect("grants:application-detail", pk=application.pk)
+
+
+# --- The map layer ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def awards_geojson(request):
+    """The awarded grants the user may see one by one, as points at the applicant organization's point
+    (an application without an organization, or whose organization has no point, is left out), filtered like
+    the applications list. Admins and staff: their sites; local authorities: their sites' awards; everyone else
+    an empty layer (viewers read the aggregates on the calls' pages). The link to the application only for those
+    who may open it."""
+    user = request.user
+    features = []
+    if shows_awards_on_map(user):
+        filterset = GrantApplicationFilterSet(
+            request.GET, queryset=GrantApplication.objects.awarded_on_map(user), user=user
+        )
+        rows = (
+            filterset.qs.filter(
+                organization__in=Organization.objects.for_user(user),
+                organization__lat__isnull=False,
+                organization__lon__isnull=False,
+            )
+            .order_by("id")
+            .values(
+                "id",
+                "title",
+                "call_id",
+                "call__title_ky",
+                "call__title_ru",
+                "call__title_en",
+                "award__amount",
+                "site__slug",
+                "site__name_ky",
+                "site__name_ru",
+                "site__name_en",
+                "organization__lat",
+                "organization__lon",
+            )
+        )
+        may_open = access.can_view_applications(user)
+        features = [_award_feature(row, may_open) for row in rows]
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Type"] = "application/geo+json"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _award_feature(row, may_open) -> dict:
+    properties = {
+        "id": row["id"],
+        "title": row["title"],
+        "call_id": row["call_id"],
+        "call": {language: row[f"call__title_{language}"] for language in ("ky", "ru", "en")},
+        "amount": row["award__amount"],
+        "site": row["site__slug"],
+        "site_names": {language: row[f"site__name_{language}"] for language in ("ky", "ru", "en")},
+    }
+    if may_open:
+        properties["url"] = reverse("grants:application-detail", args=[row["id"]])
+    return {
+        "type": "Feature",
+        "geometry": {
+            "type": "Point",
+            "coordinates": [round(row["organization__lon"], 5), round(row["organization__lat"], 5)],
+        },
+        "properties": properties,
+    }

@@ -90,3 +90,28 @@ def test_reviewer_declares_scores_with_a_running_total_and_submits(page, users, 
     page.get_by_test_id("submit-review").click()
     expect(page.get_by_test_id("review-status")).to_have_text("submitted")
     expect(page.get_by_test_id("other-reviews")).to_contain_text("No other review is submitted yet.")
+
+
+def test_staff_see_the_awarded_grants_on_the_map(page, users, registry, make_application, make_organization, sign_in):  # noqa: F811
+    from decimal import Decimal
+
+    from grants import workflow
+
+    site = registry["kyshtut"]  # near the site's centre: within the map's first view
+    organization = make_organization(site="kyshtut", lat=site.centre_lat - 0.05, lon=site.centre_lon)
+    application = make_application(status="in_review", title="Спорт аянтчасы", organization=organization)
+    workflow.approve(application, users["staff"], Decimal("40000"), version=application.version)
+    make_application(status="in_review", title="Каралууда", organization=organization)  # not awarded: not shown
+    sign_in("staff", PASSWORD)
+    page.goto("/en/map/")
+    page.wait_for_selector("#sites-map[data-grants-ready=true]")
+    expect(page.locator("#sites-map")).to_have_attribute("data-grants-count", "1")
+    toggle = page.get_by_label("Small grant awarded (at the organization's location)")
+    toggle.uncheck()
+    expect(page.locator(".grant-marker")).to_have_count(0)
+    toggle.check()
+    page.locator(".grant-marker").click()
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("40\u00a0000")
+    popup.get_by_role("link", name="Спорт аянтчасы").click()
+    page.wait_for_url(f"**/en/grants/applications/{application.pk}/")
