@@ -79,7 +79,7 @@ att AS (
            bool_or(ev.kind = %s AND cardinality(a.days) >= ev.end_date - ev.start_date + 1) AS completed
     FROM dialogues_attendance a
     JOIN ev ON ev.id = a.event_id
-    -- Only merged records are looked up (few): a merged person's rows count for the survivor.
+    -- Only merged records are looked up (few): a merged person's rows count for the record kept.
     LEFT JOIN (SELECT id, merged_into_id FROM stakeholders_person WHERE merged_into_id IS NOT NULL) AS m
            ON m.id = a.person_id
     WHERE a.role = 'participant'

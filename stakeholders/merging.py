@@ -1,20 +1,20 @@
 """Merging two records found to be the same organization or person — the one module that does it.
 
-The record kept (the survivor) takes over every link of the merged one: whatever points at it, in any
+The record kept takes over every link of the merged one: whatever points at it, in any
 app, now or later (memberships, relationships, assessments, attendance, applications…), found through
 the model's reverse relations, so a new app needs nothing here. Links are moved one object at a time
 with `save()` so that django-simple-history records each move (it does not see `QuerySet.update`).
 
-A link the survivor already has breaks a uniqueness rule when moved. For a pure link — a model that
+A link the kept record already has breaks a uniqueness rule when moved. For a pure link — a model that
 says `merge_drops_repeats = True` (the same membership twice, a relationship between the two records,
 the same person's attendance twice) — the repeat is removed and listed in the merge record; a model
 whose repeat carries something of its own defines `absorb_into_repeat(field_name, kept, user, reason)`
-to hand it to the survivor's row first (attendance: the days). For
+to hand it to the kept record's row first (attendance: the days). For
 anything else (two assessments of one kind on one date) the merge is refused with the reason: data is
 never dropped silently.
 
-The merged record is not deleted: it is deactivated and points at the survivor (`merged_into`), so
-both histories stay, old links to it lead to the survivor, and the merge record says who merged what,
+The merged record is not deleted: it is deactivated and points at the record kept (`merged_into`), so
+both histories stay, old links to it lead to the record kept, and the merge record says who merged what,
 why, and exactly what moved.
 """
 
@@ -147,7 +147,7 @@ def differing_groups(kept, merged):
 
 
 def default_choice(kept, merged, group) -> str:
-    """Keep the survivor's value, unless it has none and the merged record has one."""
+    """Keep the kept record's value, unless it has none and the merged record has one."""
     return "merged" if not display(kept, group) and display(merged, group) else "kept"
 
 
@@ -219,10 +219,10 @@ def _move_links(kept, merged, user, reason):
                 with transaction.atomic():
                     obj.save()
             except IntegrityError as clash:
-                # The survivor already has this link, or it would now tie the survivor to itself.
+                # The kept record already has this link, or it would now tie it to itself.
                 setattr(obj, field.attname, merged.pk)
                 absorb = getattr(obj, "absorb_into_repeat", None)
-                if absorb is not None:  # the survivor's own row takes what this one adds (e.g. days attended)
+                if absorb is not None:  # the kept record's own row takes what this one adds (e.g. days attended)
                     absorb(field.name, kept, user, reason)
                 elif not getattr(related_model, "merge_drops_repeats", False):
                     raise MergeRefused(
@@ -284,7 +284,7 @@ def merge(kept, merged, user, reason: str, take=(), versions=None):
     kept._history_user, kept._change_reason = user, note
     kept.save()
     return MERGE_MODELS[model].objects.create(
-        survivor=kept,
+        kept=kept,
         merged=merged,
         merged_by=user,
         reason=reason.strip(),

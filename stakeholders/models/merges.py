@@ -30,7 +30,7 @@ class MergeRecord(models.Model):
         ordering = ["-merged_at", "-id"]
 
     def __str__(self):
-        return f"{self.merged} → {self.survivor}"
+        return f"{self.merged} → {self.kept}"
 
     @property
     def moved(self) -> dict:
@@ -46,7 +46,7 @@ class MergeRecord(models.Model):
 
 
 class OrganizationMerge(MergeRecord):
-    survivor = models.ForeignKey(
+    kept = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="merges", verbose_name=_("record kept")
     )
     merged = models.OneToOneField(
@@ -56,13 +56,11 @@ class OrganizationMerge(MergeRecord):
     class Meta(MergeRecord.Meta):
         verbose_name = _("organization merge")
         verbose_name_plural = _("organization merges")
-        constraints = [
-            models.CheckConstraint(name="organization_merge_two_records", condition=~Q(survivor=F("merged")))
-        ]
+        constraints = [models.CheckConstraint(name="organization_merge_two_records", condition=~Q(kept=F("merged")))]
 
 
 class PersonMerge(MergeRecord):
-    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges", verbose_name=_("record kept"))
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges", verbose_name=_("record kept"))
     merged = models.OneToOneField(
         Person, on_delete=models.PROTECT, related_name="merge", verbose_name=_("record merged into it")
     )
@@ -70,7 +68,7 @@ class PersonMerge(MergeRecord):
     class Meta(MergeRecord.Meta):
         verbose_name = _("person merge")
         verbose_name_plural = _("person merges")
-        constraints = [models.CheckConstraint(name="person_merge_two_records", condition=~Q(survivor=F("merged")))]
+        constraints = [models.CheckConstraint(name="person_merge_two_records", condition=~Q(kept=F("merged")))]
 
 
 class DistinctPair(models.Model):

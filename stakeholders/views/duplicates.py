@@ -173,7 +173,7 @@ def _merge_page(request, model, pk, other_pk):
             messages.error(request, str(refusal))
             return redirect(MERGE_URLS[model], pk=kept.pk, other_pk=merged.pk)
         messages.success(request, _("Merged. Every link now points at the record kept; the merge is recorded."))
-        return redirect(DETAIL_URLS[model], pk=record.survivor_id)
+        return redirect(DETAIL_URLS[model], pk=record.kept_id)
     links = {record.pk: merging.summarise(merging.link_counts(record)) for record in (kept, merged)}
     return render(
         request,
@@ -205,10 +205,10 @@ def person_merge(request, pk, other_pk):
 
 def _merge_record(request, merge_model, pk):
     _require_merge_rights(request.user)
-    model = merge_model._meta.get_field("survivor").related_model
+    model = merge_model._meta.get_field("kept").related_model
     visible = model.objects.for_user(request.user)
     record = get_object_or_404(
-        merge_model.objects.select_related("survivor", "merged", "merged_by").filter(survivor__in=visible), pk=pk
+        merge_model.objects.select_related("kept", "merged", "merged_by").filter(kept__in=visible), pk=pk
     )
     moved = merging.summarise(record.moved)
     dropped = [(merging.moved_label(item["model"]), item["what"]) for item in record.dropped]
@@ -256,7 +256,7 @@ def person_similar(request):
 
 
 def merged_redirect(model, user, pk):
-    """Where an address of a merged record now leads: its survivor, if the user may see it."""
+    """Where an address of a merged record now leads: the record kept, if the user may see it."""
     merged = model._base_manager.filter(pk=pk, merged_into__isnull=False).only("merged_into").first()
     if merged is None or not model.objects.for_user(user).filter(pk=merged.merged_into_id).exists():
         return None

@@ -110,7 +110,7 @@ def test_chosen_values_come_from_the_merged_record(pair, staff):
     assert record.fields_taken[1]["was"] == "" and record.fields_taken[1]["now"] == "+996 555 1"
 
 
-def test_records_merged_earlier_follow_to_the_new_survivor(make_organization, staff):
+def test_records_merged_earlier_follow_to_the_new_record_kept(make_organization, staff):
     first, second, third = (make_organization(name_ky=name) for name in ("Ак-Дөбө", "Акдобо", "Ак Добо"))
     merging.merge(second, first, staff, "Same.")
     merging.merge(third, second, staff, "Same.")
@@ -214,7 +214,7 @@ def test_merging_through_the_page(pair, make_person, staff, client_for):
     assert response.status_code == 302
     assert response["Location"] == url("organization-detail", kept.pk)
     record = OrganizationMerge.objects.get()
-    assert (record.survivor, record.merged) == (kept, merged)
+    assert (record.kept, record.merged) == (kept, merged)
     assert kept.memberships.count() == 1
     kept.refresh_from_db()
     assert (kept.name_ky, kept.name_ru, kept.phone) == ("«Мээрим» коомдук фонду", "ОФ «Мээрим»", "+996 555 1")
@@ -288,7 +288,7 @@ def test_person_merge_page(make_person, staff, client_for):
         {"reason": "Same person.", "kept_version": kept.version, "merged_version": merged.version},
     )
     assert response.status_code == 302
-    assert PersonMerge.objects.get().survivor == kept
+    assert PersonMerge.objects.get().kept == kept
     assert client.get(url("person-detail", merged.pk))["Location"] == url("person-detail", kept.pk)
 
 
