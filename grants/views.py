@@ -448,7 +448,8 @@ def review_detail(request, pk):
 @login_required
 def call_ranking(request, pk):
     """Staff: each application's submitted reviews — average weighted total, lowest, highest, spread, the
-    recommendations — ranked by the average; computed in SQL."""
+    recommendations, and per criterion the average score and its lowest–highest — ranked by the average, 25 to a
+    page; computed in SQL (recused reviewers and reviews not yet submitted do not count)."""
     user = request.user
     _require(access.can_view_review_results(user))
     call = get_object_or_404(GrantCall.objects.for_user(user), pk=pk)
@@ -470,9 +471,30 @@ def call_ranking(request, pk):
             maybe=Count("reviews", filter=submitted & Q(reviews__recommendation="maybe")),
             no=Count("reviews", filter=submitted & Q(reviews__recommendation="no")),
         )
+        # The id breaks ties, so the order is the same from one page to the next.
         .order_by(F("average").desc(nulls_last=True), "id")
     )
-    return render(request, "grants/call_ranking.html", {"call": call, "applications": applications})
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    criteria = list(call.criteria.all())
+    rows = list(page.object_list)
+    # Per criterion, for the page's applications only: one grouped query over the submitted reviews' scores.
+    per_criterion = {
+        (row["review__application"], row["criterion"]): row
+        for row in Score.objects.filter(
+            review__application__in=[application.pk for application in rows],
+            review__status=Review.Status.SUBMITTED,
+        )
+        .order_by()
+        .values("review__application", "criterion")
+        .annotate(average=Avg("score"), lowest=Min("score"), highest=Max("score"))
+    }
+    for application in rows:
+        application.criterion_scores = [per_criterion.get((application.pk, c.pk)) for c in criteria]
+    return render(
+        request,
+        "grants/call_ranking.html",
+        {"call": call, "applications": rows, "page": page, "criteria": criteria},
+    )
 
 
 # --- Awards: tranches -------------------------------------------------------------------------------------
