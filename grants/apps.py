@@ -8,8 +8,9 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         import grants.exports  # noqa: F401  (registers the exports for `manage.py export`)
-        from grants import timeline
+        from grants import profiles, timeline
         from mapping_portal import media
+        from stakeholders import profiles as stakeholder_profiles
         from stakeholders import timeline as stakeholder_timeline
         from stakeholders.models import registry
 
@@ -18,6 +19,7 @@ class GrantsConfig(AppConfig):
         media.register("grant-photos", _may_see_report_photo)
         media.register("grant-attachments", _may_see_attachment)
         stakeholder_timeline.register(timeline.applications)
+        stakeholder_profiles.register_person_section(profiles.applications)
 
 
 def _organizations_under_review(user):

@@ -23,6 +23,7 @@ from stakeholders.exports import organization_export_spec, person_export_spec
 from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
 from stakeholders.forms import ChangedMeanwhile, MembershipForm, OrganizationForm, PersonForm, RelationshipForm
 from stakeholders.models import Membership, Organization, OrganizationRelationship, Person
+from stakeholders.profiles import sections_for
 from stakeholders.timeline import timeline_for
 
 LIST_RELATED = ["type", "site", "settlement"]
@@ -398,6 +399,8 @@ def person_detail(request, pk):
             "membership_form": form,
             "history": recent_changes(person),
             "merges": person.merges.select_related("merged"),
+            # What other apps show about the person (grant applications, …), each under its own title.
+            "sections": sections_for(request.user, person),
         },
     )
 
