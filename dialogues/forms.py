@@ -23,6 +23,7 @@ from dialogues.models import (
 from mapping_portal.forms import BootstrapFormMixin
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite, Settlement
+from mapping_portal.widgets import RecordMultiPicker, RecordPicker
 from stakeholders.forms import SettlementSelect, VersionCheckedForm
 from stakeholders.models import Organization, Person
 
@@ -47,6 +48,9 @@ class PlatformForm(VersionCheckedForm):
         ]
         widgets = {
             "settlement": SettlementSelect,
+            # Searchable pickers: a select of the whole registry would be megabytes at national scale.
+            "host_organization": RecordPicker(site_select="id_site"),
+            "coordinators": RecordMultiPicker(search="people", site_select="id_site"),
             "opened_on": DATE_INPUT,
             "description": forms.Textarea(attrs={"rows": 3}),
             "lat": forms.NumberInput(attrs={"step": "any"}),
@@ -92,6 +96,7 @@ class EventForm(VersionCheckedForm):
             "start_date": DATE_INPUT,
             "end_date": DATE_INPUT,
             "thematic_areas": forms.CheckboxSelectMultiple,
+            "organizers": RecordMultiPicker(),
             "agenda": forms.Textarea(attrs={"rows": 3}),
             "outcomes": forms.Textarea(attrs={"rows": 3}),
             "lat": forms.NumberInput(attrs={"step": "any"}),
@@ -105,7 +110,6 @@ class EventForm(VersionCheckedForm):
         self.fields["settlement"].queryset = Settlement.objects.for_user(user).select_related("site")
         self.fields["settlement"].widget.attrs["data-site-filter"] = "id_site"
         self.fields["organizers"].queryset = Organization.objects.for_user(user).filter(is_active=True)
-        self.fields["organizers"].help_text = _("Hold Ctrl (or ⌘) to choose several.")
         self.fields["outcomes"].help_text = _(
             "The portal records prevention work only: no incidents, cases or names of survivors of violence."
         )

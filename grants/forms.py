@@ -13,6 +13,7 @@ from grants.models import BudgetLine, GrantApplication, GrantCall, GrantReport, 
 from mapping_portal.forms import BootstrapFormMixin
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite
+from mapping_portal.widgets import RecordMultiPicker, RecordPicker
 from stakeholders.forms import ChangedMeanwhile, VersionCheckedForm
 from stakeholders.models import Organization, Person
 
@@ -223,7 +224,10 @@ class ApplicationForm(VersionCheckedForm):
             "activities": forms.Textarea(
                 attrs={"rows": 4, "placeholder": _("One activity per line, with its dates: 01.05–15.05 …")}
             ),
-            "team": forms.SelectMultiple(attrs={"size": 6}),
+            # Searchable pickers, narrowed to the application's pilot site in __init__.
+            "lead_applicant": RecordPicker(search="people"),
+            "team": RecordMultiPicker(search="people"),
+            "organization": RecordPicker(),
         }
 
     def __init__(self, *args, user=None, **kwargs):
@@ -236,6 +240,8 @@ class ApplicationForm(VersionCheckedForm):
         self.fields["organization"].queryset = Organization.objects.for_user(user).filter(
             site=application.site, is_active=True
         )
+        for name in ("lead_applicant", "team", "organization"):
+            self.fields[name].widget.site = application.site_id
         self.fields["kind"].choices = [(k, label) for k, label in ProjectKind.choices if k in application.call.kinds]
         for name in ("girls", "boys", "young_women", "young_men", "women", "men"):
             self.fields[name].min_value = 0

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from mapping_portal.forms import BootstrapFormMixin
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite, Settlement
+from mapping_portal.widgets import RecordPicker
 from stakeholders.models import (
     CapacityAssessment,
     DevelopmentAction,
@@ -252,6 +253,7 @@ class MembershipForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["organization", "role", "since"]
+        widgets = {"organization": RecordPicker()}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -394,6 +396,7 @@ class RelationshipForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = OrganizationRelationship
         fields = ["kind", "target", "since", "note"]
+        widgets = {"target": RecordPicker()}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from stakeholders.views import assessments, duplicates, registry
+from stakeholders.views import assessments, duplicates, pickers, registry
 
 app_name = "stakeholders"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("export.<str:fmt>", registry.organization_export, name="organization-export"),
     path("new/", registry.organization_create, name="organization-create"),
     path("similar/", registry.organization_similar, name="organization-similar"),
+    path("pick/organizations/", pickers.pick_organizations, name="pick-organizations"),
+    path("pick/people/", pickers.pick_people, name="pick-people"),
     path("<int:pk>/", registry.organization_detail, name="organization-detail"),
     path("<int:pk>/edit/", registry.organization_edit, name="organization-edit"),
     path("<int:pk>/timeline/", registry.organization_timeline, name="organization-timeline"),
