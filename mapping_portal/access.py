@@ -270,11 +270,7 @@ def can_view_applicant_contacts(user) -> bool:
 @predicate
 def can_score_review(user, review) -> bool:
     """Declare and score a review: only the reviewer it is assigned to, until it is submitted or recused."""
-    return (
-        role_of(user) == Role.REVIEWER
-        and review.reviewer_id == user.pk
-        and review.status in {"assigned", "scoring"}
-    )
+    return role_of(user) == Role.REVIEWER and review.reviewer_id == user.pk and review.status in {"assigned", "scoring"}
 
 
 @predicate
