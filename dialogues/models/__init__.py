@@ -1,0 +1,20 @@
+"""Models of dialogues: platforms, events and attendance; the reach summary the counts read."""
+
+from dialogues.models.events import (  # noqa: F401
+    INITIATIVE_GROUP_TYPE,
+    MAX_EVENT_DAYS,
+    Attendance,
+    AttendanceRole,
+    AttendanceTally,
+    DialoguePlatform,
+    DialogueQuerySet,
+    Event,
+    EventKind,
+    EventPhoto,
+    EventQuerySet,
+    FollowUpAction,
+    InitiativeGroup,
+    InitiativeGroupQuerySet,
+    TallyBand,
+    validate_days,
+)
