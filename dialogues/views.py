@@ -493,7 +493,7 @@ def results(request):
         hidden += ["q", "platform", "organization"]
     for name in hidden:  # viewers filter aggregates by site, kind, direction and dates, never by one event
         del filterset.form.fields[name]
-    counts = counting.count_people(filterset.qs)
+    counts = _count_results(user, filterset)
     suppressing = not access.can_view_small_counts(user)
     sites = [(site.pk, site.name) for site in PilotSite.objects.for_user(user)]
     tables = counting.breakdowns(counts, sites, suppressing)
@@ -520,6 +520,22 @@ def results(request):
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _count_results(user, filterset):
+    """The counts of the results page. Whole sites (no filter but the site) are read from the reach
+    summary the database keeps — the page as it opens, 200 ms rather than seconds at national scale; any
+    other filter (dates, kinds, directions, one centre) counts the chosen events live."""
+    if not filterset.is_bound or filterset.is_valid():
+        cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
+        chosen = {name: value for name, value in cleaned.items() if value not in (None, "", [])}
+        site = chosen.pop("site", None)
+        if not chosen:
+            scope = access.site_scope_ids(user)
+            if site is not None:
+                scope = {site.pk} if scope is None or site.pk in scope else set()
+            return counting.count_people_at_sites(scope, filterset.qs)
+    return counting.count_people(filterset.qs)
 
 
 def _events_for_aggregates(user):

@@ -18,3 +18,4 @@ from dialogues.models.events import (  # noqa: F401
     TallyBand,
     validate_days,
 )
+from dialogues.models.reach import PersonReach  # noqa: F401

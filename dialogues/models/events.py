@@ -305,7 +305,6 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["event", "person"], name="attendance_once_per_event"),
             models.CheckConstraint(name="attendance_at_least_one_day", condition=Q(days__len__gte=1)),
         ]
-        indexes = [models.Index(fields=["person"], name="attendance_person")]
 
     def __str__(self):
         return f"{self.person} — {self.event}"
