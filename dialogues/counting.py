@@ -192,6 +192,16 @@ def count_people_at_sites(site_ids, events) -> Counts:
     return counts
 
 
+def reach_totals(site) -> tuple[int, int]:
+    """Unique named people reached and trained at the events of one site, from the reach summary."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE completed) FROM dialogues_personreach WHERE site_id = %s",
+            [site.pk],
+        )
+        return cursor.fetchone()
+
+
 def _count_tallies(events) -> list[Cell]:
     try:
         sql, params = _events_sql(events, "id", "site_id", "kind")

@@ -544,9 +544,9 @@ def _events_for_aggregates(user):
 
 
 def site_figures(user, site):
-    """Counts for a pilot site's page: events and trainings held, in one query. The unique people reached
-    and trained are on the results page (linked): counting them takes seconds at national scale (1,000,000
-    attendance rows), too slow for a page every signed-in user opens first."""
+    """Counts for a pilot site's page: events and trainings held (one query), and the unique people reached
+    and trained at its events, read from the reach summary (one query; the breakdowns are on the results
+    page, linked)."""
     from django.db.models import Count, Q
 
     from mapping_portal.hooks import Figure
@@ -561,9 +561,13 @@ def site_figures(user, site):
     )
     events_url = reverse("dialogues:event-list") + f"?site={site.slug}" if access.can_view_events(user) else ""
     results_url = reverse("dialogues:results") + f"?site={site.slug}"
+    reached, trained = counting.reach_totals(site)
+    suppressing = not access.can_view_small_counts(user)
     return [
         Figure(_("Events held"), figures["events"], events_url),
-        Figure(_("Trainings held (people reached and trained: results)"), figures["trainings"], results_url),
+        Figure(_("Trainings held"), figures["trainings"], events_url),
+        Figure(_("People reached (unique, named)"), counting.shown_total(reached, suppressing), results_url),
+        Figure(_("People who completed a training"), counting.shown_total(trained, suppressing), results_url),
     ]
 
 

@@ -2,6 +2,7 @@
 organization timeline, the site page's figures and the map."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from dialogues.counting import SUPPRESSED
 from mapping_portal.models import ExportLog
 
 
@@ -126,10 +128,27 @@ def test_the_site_page_shows_the_dialogue_figures(client_for, users, events, mak
         for role in ("staff", "la_kyshtut", "viewer"):
             figures = client_for(users[role]).get(url("site-detail", "kyshtut")).context["figures"]
             by_label = {f.label: f for f in figures}
-            assert by_label["Events held"].value == 1
-            trainings = by_label["Trainings held (people reached and trained: results)"]
-            assert (trainings.value, trainings.url) == (1, "/en/dialogues/results/?site=kyshtut")
+            assert (by_label["Events held"].value, by_label["Trainings held"].value) == (1, 1)
             assert bool(by_label["Events held"].url) is (role != "viewer")  # viewers read aggregates only
+            # Two people at the training (one of them all three days), from the reach summary; under 5 is
+            # suppressed for everyone but staff.
+            reached = by_label["People reached (unique, named)"]
+            trained = by_label["People who completed a training"]
+            shown = (2, 1) if role == "staff" else (SUPPRESSED, SUPPRESSED)
+            assert (reached.value, trained.value) == shown
+            assert reached.url == trained.url == "/en/dialogues/results/?site=kyshtut"
+
+
+def test_the_site_page_counts_people_once_across_events(client_for, staff, make_event, make_person, attend):
+    people = [make_person() for _ in range(6)]
+    for start in (datetime.date(2026, 3, 2), datetime.date(2026, 4, 6)):
+        training = make_event(days=2, start=start)
+        for number, person in enumerate(people):
+            attend(training, person, days=[1, 2] if number == 0 and start.month == 4 else [1])
+    with translation.override("en"):
+        figures = client_for(staff).get(url("site-detail", "kyshtut")).context["figures"]
+    by_label = {f.label: f.value for f in figures}
+    assert (by_label["People reached (unique, named)"], by_label["People who completed a training"]) == (6, 1)
 
 
 @pytest.mark.parametrize(
