@@ -28,6 +28,8 @@ class DialoguesConfig(AppConfig):
         )
         hooks.register_site_figures(site_figures)
         stakeholder_timeline.register(timeline.events)
+        stakeholder_timeline.register(timeline.plan_actions)
+        stakeholder_timeline.register_person(timeline.attended)
 
 
 def _events(user):

@@ -58,3 +58,65 @@ def events(user, organization):
                 )
             )
     return items
+
+
+def attended(user, person):
+    """A person's timeline (stakeholders.timeline.register_person): the events they attended, with their role and
+    the days attended (a training all of whose days they attended is marked completed). Who attended is personal
+    data: admins and staff, for events in their scope."""
+    from dialogues.models import Attendance, Event, EventKind
+
+    if not access.can_view_attendee_names(user):
+        return []
+    rows = (
+        Attendance.objects.filter(person=person, event__in=Event.objects.for_user(user))
+        .select_related("event")
+        .order_by("event__start_date", "pk")
+    )
+    items = []
+    for attendance in rows:
+        event = attendance.event
+        detail = [attendance.get_role_display()]
+        if event.day_count > 1:
+            detail.append(
+                _("%(attended)s of %(days)s days") % {"attended": len(set(attendance.days)), "days": event.day_count}
+            )
+        if event.kind == EventKind.TRAINING and attendance.attended_all_days:
+            detail.append(_("completed"))
+        items.append(
+            TimelineItem(
+                event.start_date,
+                "event",
+                f"{event.get_kind_display().capitalize()}: {event.title}",
+                " · ".join(str(part) for part in detail),
+                reverse("dialogues:event-detail", args=[event.pk]),
+            )
+        )
+    return items
+
+
+def plan_actions(user, organization):
+    """Actions of conflict-prevention plans the organization is responsible for, in the latest version of each plan
+    the user may see."""
+    from dialogues.models import ConflictPreventionPlan, PlanAction
+
+    if not access.can_view_plans(user):
+        return []
+    visible = ConflictPreventionPlan.objects.for_user(user)
+    actions = (
+        PlanAction.objects.filter(
+            plan__in=visible.exclude(next_version__in=visible), responsible_organizations=organization
+        )
+        .select_related("plan")
+        .order_by("start_date", "id")
+    )
+    return [
+        TimelineItem(
+            action.start_date,
+            "plan-action",
+            _("Conflict-prevention plan action: %(title)s") % {"title": action.title},
+            f"{action.plan.title} · {action.start_date:%d.%m.%Y}–{action.end_date:%d.%m.%Y} · {action.shown_status}",
+            reverse("plans:plan-detail", args=[action.plan_id]) + f"#action-{action.pk}",
+        )
+        for action in actions
+    ]

@@ -4,7 +4,17 @@ still obey the database's limits (awards within the envelope, tranches within th
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from grants.models import Award, BudgetLine, GrantApplication, GrantCall, Review, ReviewCriterion, Score, Tranche
+from grants.models import (
+    ApplicantAccount,
+    Award,
+    BudgetLine,
+    GrantApplication,
+    GrantCall,
+    Review,
+    ReviewCriterion,
+    Score,
+    Tranche,
+)
 
 
 class CriterionInline(admin.TabularInline):
@@ -14,8 +24,16 @@ class CriterionInline(admin.TabularInline):
 
 @admin.register(GrantCall)
 class GrantCallAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "opens_on", "closes_on", "envelope", "max_per_grant", "status"]
-    list_filter = ["status", "sites"]
+    list_display = [
+        "__str__",
+        "opens_on",
+        "closes_on",
+        "envelope",
+        "max_per_grant",
+        "status",
+        "accepts_online_applications",
+    ]
+    list_filter = ["status", "sites", "accepts_online_applications"]
     inlines = [CriterionInline]
 
 
@@ -57,3 +75,13 @@ class AwardAdmin(SimpleHistoryAdmin):
     list_display = ["application", "call", "amount", "decided_by", "decided_at"]
     list_filter = ["call"]
     inlines = [TrancheInline]
+
+
+@admin.register(ApplicantAccount)
+class ApplicantAccountAdmin(SimpleHistoryAdmin):
+    """Accounts of applicants' teams: a user with the role "grant applicant" linked to their person in the registry
+    (the model's clean() refuses any other role). Create the user first, with that role and no pilot site."""
+
+    list_display = ["user", "person", "created_at"]
+    search_fields = ["user__username", "person__full_name"]
+    raw_id_fields = ["person"]

@@ -19,6 +19,7 @@ class GrantsConfig(AppConfig):
         media.register("grant-photos", _may_see_report_photo)
         media.register("grant-attachments", _may_see_attachment)
         stakeholder_timeline.register(timeline.applications)
+        stakeholder_timeline.register_person(timeline.person_grants)
         stakeholder_profiles.register_person_section(profiles.applications)
 
 
@@ -48,7 +49,7 @@ def _may_see_attachment(user, path):
     from grants.models import ApplicationAttachment, GrantApplication
     from mapping_portal import access
 
-    if not access.can_manage_grants(user):
+    if not access.can_view_application_documents(user):
         return False
     return ApplicationAttachment.objects.filter(
         application__in=GrantApplication.objects.for_user(user), file=path

@@ -92,6 +92,7 @@ class GrantCallForm(VersionCheckedForm):
             "envelope",
             "max_per_grant",
             "status",
+            "accepts_online_applications",
             "requires_training",
             "training_days",
             "training_sites",
@@ -211,6 +212,7 @@ class ApplicationForm(VersionCheckedForm):
             "problem",
             "objectives",
             "activities",
+            "team_note",
             "girls",
             "boys",
             "young_women",
@@ -219,6 +221,7 @@ class ApplicationForm(VersionCheckedForm):
             "men",
         ]
         widgets = {
+            "team_note": forms.Textarea(attrs={"rows": 3}),
             "problem": forms.Textarea(attrs={"rows": 3}),
             "objectives": forms.Textarea(attrs={"rows": 3}),
             "activities": forms.Textarea(
@@ -233,6 +236,15 @@ class ApplicationForm(VersionCheckedForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         application = self.instance
+        self.set_record_choices(user, application)
+        self.fields["kind"].choices = [(k, label) for k, label in ProjectKind.choices if k in application.call.kinds]
+        for name in ("girls", "boys", "young_women", "young_men", "women", "men"):
+            self.fields[name].min_value = 0
+            self.fields[name].widget.attrs["min"] = 0
+            self.fields[name].error_messages["invalid"] = _("Give the number of people as a whole number.")
+
+    def set_record_choices(self, user, application):
+        """Staff pick the lead applicant, the team and the organization from the registry (their sites)."""
         people = Person.objects.for_user(user).filter(site=application.site, is_active=True)
         self.fields["lead_applicant"].queryset = people
         self.fields["team"].queryset = people
@@ -242,11 +254,6 @@ class ApplicationForm(VersionCheckedForm):
         )
         for name in ("lead_applicant", "team", "organization"):
             self.fields[name].widget.site = application.site_id
-        self.fields["kind"].choices = [(k, label) for k, label in ProjectKind.choices if k in application.call.kinds]
-        for name in ("girls", "boys", "young_women", "young_men", "women", "men"):
-            self.fields[name].min_value = 0
-            self.fields[name].widget.attrs["min"] = 0
-            self.fields[name].error_messages["invalid"] = _("Give the number of people as a whole number.")
 
     def clean(self):
         cleaned = super().clean()
@@ -254,6 +261,29 @@ class ApplicationForm(VersionCheckedForm):
         if lead and team is not None:
             cleaned["team"] = [person for person in team if person.pk != lead.pk]
         return cleaned
+
+
+class ApplicantApplicationForm(ApplicationForm):
+    """The same application written online by the lead applicant's account. The registry is not theirs to search:
+    the lead applicant is their own person (set by the page), the team is named in words (staff link the people),
+    and the organization is one their person is a member of."""
+
+    class Meta(ApplicationForm.Meta):
+        fields = [name for name in ApplicationForm.Meta.fields if name not in {"lead_applicant", "team"}]
+        widgets = {
+            name: widget
+            for name, widget in ApplicationForm.Meta.widgets.items()
+            if name not in {"lead_applicant", "team", "organization"}
+        }
+
+    def set_record_choices(self, user, application):
+        self.fields["organization"].queryset = Organization.objects.filter(
+            memberships__person=application.lead_applicant_id,
+            site=application.site_id,
+            is_active=True,
+            merged_into__isnull=True,
+        ).distinct()
+        self.fields["organization"].empty_label = _("None: we apply as a group of people")
 
 
 class BudgetLineForm(BootstrapFormMixin, forms.ModelForm):

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -49,12 +50,32 @@ class GrantCallQuerySet(models.QuerySet):
             return self.none()
         if role == Role.REVIEWER:
             return self.filter(Exists(GrantApplication.objects.for_user(user).filter(call=OuterRef("pk"))))
+        if role == Role.APPLICANT:
+            return self.open_online_for(access.applicant_person_id(user))
         ids = access.site_scope_ids(user)
         if ids is None:
             return self
         if not ids:
             return self.none()
         return self.filter(Exists(GrantCall.sites.through.objects.filter(grantcall=OuterRef("pk"), pilotsite__in=ids)))
+
+    def open_online_for(self, person_id):
+        """Applicants: the calls that take applications online now, at their person's pilot site — and the calls
+        of their own applications (lead or team), so that those stay readable after the call closes."""
+        if person_id is None:
+            return self.none()
+        today = timezone.localdate()
+        person_site = Person.objects.filter(pk=person_id).values("site")[:1]
+        at_their_site = GrantCall.sites.through.objects.filter(grantcall=OuterRef("pk"), pilotsite=person_site)
+        taking = Q(
+            Exists(at_their_site),
+            accepts_online_applications=True,
+            status=GrantCall.Status.OPEN,
+            opens_on__lte=today,
+            closes_on__gte=today,
+        )
+        theirs = GrantApplication.objects.of_person(person_id).filter(call=OuterRef("pk"))
+        return self.filter(taking | Q(Exists(theirs)))
 
     def with_totals(self):
         """Each call with what was awarded and paid, as correlated subqueries (for the rows fetched only)."""
@@ -96,6 +117,14 @@ class GrantCall(models.Model):
     envelope = models.DecimalField(_("envelope (som)"), **MONEY, help_text=_("All awards of the call together."))
     max_per_grant = models.DecimalField(_("maximum per grant (som)"), **MONEY)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    accepts_online_applications = models.BooleanField(
+        _("applicants' teams may also apply online"),
+        default=False,
+        help_text=_(
+            "Off: paper applications only, entered by staff. On: applicants with an account may also write, submit "
+            "and withdraw their own applications while the call is open."
+        ),
+    )
     # Eligibility read from the records (grants.eligibility), never typed on the application.
     requires_training = models.BooleanField(
         _("only for those who completed the training"),
@@ -145,6 +174,16 @@ class GrantCall(models.Model):
     @property
     def description(self) -> str:
         return _pick(self, "description")
+
+    def takes_online_applications(self, today=None) -> bool:
+        """Applicants may start, edit and submit online now: the call accepts online applications, is open, and
+        today is within its dates."""
+        today = today or timezone.localdate()
+        return (
+            self.accepts_online_applications
+            and self.status == self.Status.OPEN
+            and self.opens_on <= today <= self.closes_on
+        )
 
     def get_kinds_display(self) -> list:
         labels = dict(ProjectKind.choices)
@@ -264,20 +303,23 @@ class GrantApplicationQuerySet(access.SiteScopedQuerySet):
                 status=Review.Status.RECUSED
             )
             return self.filter(Exists(assigned))
+        if role == Role.APPLICANT:
+            return self.of_person(access.applicant_person_id(user))
         return self.none()
+
+    def of_person(self, person_id):
+        """The applications a person leads or is in the team of (none for None)."""
+        if person_id is None:
+            return self.none()
+        in_team = GrantApplication.team.through.objects.filter(grantapplication=OuterRef("pk"), person=person_id)
+        return self.filter(Q(lead_applicant=person_id) | Exists(in_team))
 
     def awarded_on_map(self, user):
         """The awarded applications the grants map layer shows the user: approved, with their award, within
-        `for_user`. Only for those who see awards one by one (`shows_awards_on_map`)."""
-        if not shows_awards_on_map(user):
+        `for_user`. Only for those who see awards one by one (`access.can_view_awards_on_map`)."""
+        if not access.can_view_awards_on_map(user):
             return self.none()
         return self.for_user(user).filter(status=ApplicationStatus.APPROVED, award__isnull=False)
-
-
-def shows_awards_on_map(user) -> bool:
-    """Awards one by one on the map: admins and staff (their sites) and local authorities (their sites' awards).
-    Viewers read aggregates only, reviewers score their assignments, the public sees no grants (DESIGN.md §4)."""
-    return access.role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY}
 
 
 class GrantApplication(models.Model):
@@ -305,6 +347,13 @@ class GrantApplication(models.Model):
     problem = models.TextField(_("problem"), blank=True)
     objectives = models.TextField(_("objectives"), blank=True)
     activities = models.TextField(_("activities with dates"), blank=True)
+    # Applicants cannot search the registry (people are personal data): they name their team here, and staff link
+    # the people of the registry to the application.
+    team_note = models.TextField(
+        _("team members as the applicants name them"),
+        blank=True,
+        help_text=_("Name, village and role in the project of each team member, one per line."),
+    )
     girls = models.PositiveIntegerField(_("girls (under 14)"), default=0)
     boys = models.PositiveIntegerField(_("boys (under 14)"), default=0)
     young_women = models.PositiveIntegerField(_("young women (14–35)"), default=0)
@@ -354,6 +403,43 @@ class GrantApplication(models.Model):
         """(requested, co-funding) summed in SQL from the stored budget lines."""
         sums = self.budget_lines.aggregate(requested=Sum("total"), co_funding=Sum("co_funding"))
         return sums["requested"] or ZERO, sums["co_funding"] or ZERO
+
+
+class ApplicantAccount(models.Model):
+    """The link between a user with the applicant role and the registry person they are (DESIGN.md §3 "Small
+    grants": applications entered by staff, or by the applicant's team with an account). Admins create it in the
+    Django admin; the person is the lead applicant of the applications the account starts."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="applicant_account",
+        verbose_name=_("user"),
+        limit_choices_to={"role": Role.APPLICANT},
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="applicant_accounts", verbose_name=_("person in the registry")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("applicant account")
+        verbose_name_plural = _("applicant accounts")
+
+    def __str__(self):
+        return f"{self.user} → {self.person}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.user_id and self.user.role != Role.APPLICANT:
+            errors["user"] = _("Only a user with the role “grant applicant” can be linked to a person.")
+        if self.person_id and (not self.person.is_active or self.person.merged_into_id):
+            errors["person"] = _("Choose an active person of the registry (not a merged or deactivated record).")
+        if errors:
+            raise ValidationError(errors)
 
 
 class BudgetLine(models.Model):

@@ -19,6 +19,7 @@ from grants import eligibility, letters, workflow
 from grants.exports import applicant_export_spec, application_export_spec
 from grants.filters import GrantApplicationFilterSet, GrantCallFilterSet
 from grants.forms import (
+    ApplicantApplicationForm,
     ApplicationForm,
     AssignReviewerForm,
     AttachmentForm,
@@ -44,14 +45,13 @@ from grants.models import (
     Review,
     Score,
     StatusChange,
-    shows_awards_on_map,
 )
 from mapping_portal import access
 from mapping_portal.forms import style_filter_form
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import PAGE_SIZE, export_response, filtered_page
 from mapping_portal.roles import Role
-from stakeholders.models import Organization
+from stakeholders.models import Organization, Person
 
 
 def _require(allowed):
@@ -96,12 +96,15 @@ def call_detail(request, pk):
     apply_sites = []
     if access.can_manage_grants(user) and call.status in {GrantCall.Status.OPEN, GrantCall.Status.CLOSED}:
         apply_sites = [site for site in call.sites.all() if access.can_see_site(user, site)]
+    elif access.can_apply_online(user, call):
+        apply_sites = [site for site in call.sites.all() if site.pk == _applicant_person(user).site_id]
     return render(
         request,
         "grants/call_detail.html",
         {
             "call": call,
             "remaining": call.envelope - call.awarded_total,
+            "figures": access.can_view_grant_figures(user),
             "status_counts": status_counts,
             "apply_sites": apply_sites,
             "history": recent_changes(call) if access.can_manage_grants(user) else [],
@@ -224,8 +227,8 @@ def application_detail(request, pk):
             "remaining": workflow.remaining_in_envelope(application.call) if staff else None,
             "reviews": reviews,
             "own_review": own_review,
-            "attachments": application.attachments.all() if staff else None,
-            "attachment_form": AttachmentForm() if staff and access.can_see_site(user, application.site) else None,
+            "attachments": application.attachments.all() if access.can_view_application_documents(user) else None,
+            "attachment_form": AttachmentForm() if access.can_attach_documents(user, application) else None,
             "assign_form": AssignReviewerForm(application=application) if can_assign else None,
             "award": award,
             "tranches": tranches,
@@ -239,9 +242,18 @@ def application_detail(request, pk):
     )
 
 
+def _applicant_person(user) -> Person:
+    """The registry person an applicant's account speaks for (the lead applicant of what it starts)."""
+    if not hasattr(user, "_applicant_person"):
+        user._applicant_person = Person.objects.filter(pk=access.applicant_person_id(user)).first()
+    return user._applicant_person
+
+
 @login_required
 def application_create(request, call_pk, site):
     user = request.user
+    if access.is_applicant(user):
+        return _applicant_create(request, call_pk, site)
     _require(access.can_manage_grants(user))
     call = get_object_or_404(GrantCall.objects.for_user(user), pk=call_pk)
     site = get_object_or_404(call.sites.all(), slug=site)
@@ -255,20 +267,39 @@ def application_create(request, call_pk, site):
     return _application_form(request, GrantApplication(call=call, site=site))
 
 
+def _applicant_create(request, call_pk, slug):
+    """An applicant's account starts an application, with its own person as the lead applicant, at that person's
+    pilot site, to a call that takes applications online now (other calls and sites answer 404)."""
+    user = request.user
+    call = get_object_or_404(GrantCall.objects.for_user(user), pk=call_pk)
+    person = _applicant_person(user)
+    site = get_object_or_404(call.sites.all(), slug=slug, pk=person.site_id)
+    if not access.can_apply_online(user, call):
+        messages.error(request, _("This call does not take applications online now."))
+        return redirect("grants:call-detail", pk=call.pk)
+    return _application_form(request, GrantApplication(call=call, site=site, lead_applicant=person))
+
+
 @login_required
 def application_edit(request, pk):
-    application = get_object_or_404(application_queryset(request.user), pk=pk)
-    if not access.can_edit_application(request.user, application):
-        if access.can_manage_grants(request.user) and not application.is_editable:
+    user = request.user
+    application = get_object_or_404(application_queryset(user), pk=pk)
+    if not access.can_edit_application(user, application):
+        may_edit_drafts = access.can_manage_grants(user) or access.is_own_application(user, application)
+        if not may_edit_drafts:
+            raise PermissionDenied
+        if application.is_editable:  # the lead applicant's draft, but the call no longer takes it online
+            messages.error(request, _("The call does not take applications online any more: ask the project staff."))
+        else:
             messages.error(request, _("Only a draft application can be edited."))
-            return redirect("grants:application-detail", pk=application.pk)
-        raise PermissionDenied
+        return redirect("grants:application-detail", pk=application.pk)
     return _application_form(request, application)
 
 
 def _application_form(request, application):
     data = request.POST if request.method == "POST" else None
-    form = ApplicationForm(data, instance=application, user=request.user)
+    form_class = ApplicantApplicationForm if access.is_applicant(request.user) else ApplicationForm
+    form = form_class(data, instance=application, user=request.user)
     lines = BudgetLineFormSet(data, instance=application, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         try:
@@ -641,8 +672,10 @@ def report_detail(request, pk):
 @require_POST
 def attachment_add(request, pk):
     """A document handed in with the application, checked by its content (never a program)."""
-    application = get_object_or_404(GrantApplication.objects.for_user(request.user).select_related("site"), pk=pk)
-    _require(access.can_manage_grants(request.user) and access.can_see_site(request.user, application.site))
+    application = get_object_or_404(
+        GrantApplication.objects.for_user(request.user).select_related("site", "call"), pk=pk
+    )
+    _require(access.can_attach_documents(request.user, application))
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         from grants.attachments import stored_name
@@ -676,7 +709,7 @@ def awards_geojson(request):
     who may open it."""
     user = request.user
     features = []
-    if shows_awards_on_map(user):
+    if access.can_view_awards_on_map(user):
         filterset = GrantApplicationFilterSet(
             request.GET, queryset=GrantApplication.objects.awarded_on_map(user), user=user
         )

@@ -4,6 +4,9 @@
     submitted → draft (returned for corrections);  screening → rejected (not eligible);
     draft, submitted, screening, in review → withdrawn (the applicants' request)
 
+Staff make every move within their sites. An applicant's account (the lead applicant's) submits and withdraws its
+own application, when the call takes applications online (`Move.applicant_may`).
+
 Reviews: `assign_reviewer()`, then the reviewer's `declare()` (a conflict recuses them) and `score()` (with
 `submit=True` to hand it in).
 
@@ -30,13 +33,17 @@ from mapping_portal.roles import Role
 @dataclass(frozen=True)
 class Move:
     label: str
-    may: object  # a predicate of mapping_portal.access: who may make this move
+    may: object  # a predicate of mapping_portal.access: who may make this move (within their sites)
     comment_required: bool = False
     style: str = "primary"
+    # A predicate (user, application) for the applicants' own accounts, where they may make this move too.
+    applicant_may: object = None
 
 
 TRANSITIONS = {
-    (S.DRAFT, S.SUBMITTED): Move(_("Submit"), access.can_manage_grants),
+    (S.DRAFT, S.SUBMITTED): Move(
+        _("Submit"), access.can_manage_grants, applicant_may=access.can_submit_own_application
+    ),
     (S.SUBMITTED, S.DRAFT): Move(_("Return for corrections"), access.can_manage_grants, True, "outline-secondary"),
     (S.SUBMITTED, S.SCREENING): Move(_("Start eligibility screening"), access.can_manage_grants),
     (S.SCREENING, S.IN_REVIEW): Move(_("Eligible: send to review"), access.can_manage_grants),
@@ -44,17 +51,31 @@ TRANSITIONS = {
     (S.IN_REVIEW, S.APPROVED): Move(_("Approve and award"), access.can_manage_grants, False, "success"),
     (S.IN_REVIEW, S.REJECTED): Move(_("Reject"), access.can_manage_grants, True, "outline-danger"),
     **{
-        (state, S.WITHDRAWN): Move(_("Withdraw"), access.can_manage_grants, True, "outline-secondary")
+        (state, S.WITHDRAWN): Move(
+            _("Withdraw"),
+            access.can_manage_grants,
+            True,
+            "outline-secondary",
+            applicant_may=access.can_withdraw_own_application,
+        )
         for state in (S.DRAFT, S.SUBMITTED, S.SCREENING, S.IN_REVIEW)
     },
 }
 
 
+def _may_move(move, user, application) -> bool:
+    if move.may(user) and access.can_see_site(user, application.site):
+        return True
+    return move.applicant_may is not None and move.applicant_may(user, application)
+
+
 def moves_for(user, application) -> list[tuple[str, Move]]:
     """The moves this user may make from the application's current status (for the page's buttons)."""
-    if not access.can_see_site(user, application.site):
-        return []
-    return [(to, move) for (frm, to), move in TRANSITIONS.items() if frm == application.status and move.may(user)]
+    return [
+        (to, move)
+        for (frm, to), move in TRANSITIONS.items()
+        if frm == application.status and _may_move(move, user, application)
+    ]
 
 
 def _locked(application, version) -> GrantApplication:
@@ -75,7 +96,7 @@ def _check_move(locked, to, user, comment) -> Move:
             params={"status": locked.get_status_display(), "to": S(to).label},
             code="not_allowed",
         )
-    if not (move.may(user) and access.can_see_site(user, locked.site)):
+    if not _may_move(move, user, locked):
         raise PermissionDenied
     if move.comment_required and not (comment or "").strip():
         raise ValidationError(_("Say why, in the comment."), code="comment_required")

@@ -40,18 +40,39 @@ def is_project_staff(user) -> bool:
     return role_of(user) in {Role.ADMIN, Role.STAFF}
 
 
+def is_applicant(user) -> bool:
+    """A grant applicant's team with an account: outside the project, it sees its own applications and nothing
+    else a signed-in role sees (no site scope, no registry, no contacts)."""
+    return role_of(user) == Role.APPLICANT
+
+
+def applicant_person_id(user) -> int | None:
+    """The registry person an applicant's account speaks for, or None (any other user, or no link yet).
+
+    The link is `grants.ApplicantAccount` (`user.applicant_account`), read through the relation so that the core
+    does not import grants; cached on the user object (one query per request).
+    """
+    if not is_applicant(user):
+        return None
+    if not hasattr(user, "_applicant_person_id"):
+        account = getattr(user, "applicant_account", None)
+        user._applicant_person_id = account.person_id if account is not None else None
+    return user._applicant_person_id
+
+
 # --- Site scope -------------------------------------------------------------------------------
 
 
 def site_scope_ids(user) -> set[int] | None:
     """The ids of the pilot sites a user works in; None means every site.
 
-    Local authorities are bound to their own sites (none assigned = none seen). The other roles
-    with no sites assigned see all sites; with sites assigned, only those. The public has no
-    site scope at all (an empty set): what it may see is decided per model.
+    Local authorities are bound to their own sites (none assigned = none seen). The other project
+    roles with no sites assigned see all sites; with sites assigned, only those. The public and
+    applicants have no site scope at all (an empty set): what they may see is decided per model
+    (applicants: their own applications, and the calls of their person's site).
     """
     role = role_of(user)
-    if role is None:
+    if role is None or role == Role.APPLICANT:
         return set()
     ids = _assigned_site_ids(user)
     if role == Role.LOCAL_AUTHORITY:
@@ -154,8 +175,16 @@ def can_view_funding_sources(user) -> bool:
 
 @predicate
 def can_view_contacts(user) -> bool:
-    """An organization's phone, email and address: signed-in roles, never the public."""
-    return role_of(user) is not None
+    """An organization's phone, email and address: the project's signed-in roles, never the public nor
+    applicants."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.REVIEWER, Role.VIEWER}
+
+
+@predicate
+def can_browse_registry(user) -> bool:
+    """The organization list (and the menu's link to it): the public (organizations that consented) and the
+    project's roles. Not applicants: their account opens their own applications only."""
+    return not is_applicant(user)
 
 
 @predicate
@@ -236,9 +265,16 @@ def can_view_small_counts(user) -> bool:
 
 @predicate
 def can_view_grants(user) -> bool:
-    """The grants pages: calls and their figures for every signed-in role (viewers read aggregates,
-    reviewers their assignments); never the public."""
+    """The grants pages: calls for every signed-in role (viewers read aggregates, reviewers their assignments,
+    applicants the open calls of their site that take applications online); never the public."""
     return role_of(user) is not None
+
+
+@predicate
+def can_view_grant_figures(user) -> bool:
+    """A call's envelope, awarded, paid and remaining: every role that reads grants but applicants (the other
+    applicants' awards are not theirs to see)."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.REVIEWER, Role.VIEWER}
 
 
 @predicate
@@ -251,14 +287,61 @@ def can_manage_grants(user) -> bool:
 @predicate
 def can_view_applications(user) -> bool:
     """The applications list: staff and admins (their sites), local authorities (their site's approved
-    ones), reviewers (the ones assigned to them)."""
-    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.REVIEWER}
+    ones), reviewers (the ones assigned to them), applicants (their own: lead applicant or team member)."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.REVIEWER, Role.APPLICANT}
+
+
+def is_own_application(user, application) -> bool:
+    """The application's lead applicant is the person the applicant's account speaks for. (Team members with an
+    account read the application; the lead applicant acts for the team.)"""
+    person_id = applicant_person_id(user)
+    return person_id is not None and application.lead_applicant_id == person_id
+
+
+@predicate
+def can_apply_online(user, call) -> bool:
+    """Start an application online: applicants, to a call that takes applications online now (the call's site is
+    their person's: `GrantCall.objects.for_user`)."""
+    return is_applicant(user) and applicant_person_id(user) is not None and call.takes_online_applications()
 
 
 @predicate
 def can_edit_application(user, application) -> bool:
-    """Edit an application's texts and budget: admins and staff within their sites, while it is a draft."""
-    return can_manage_grants(user) and can_see_site(user, application.site) and application.is_editable
+    """Edit an application's texts and budget while it is a draft: admins and staff within their sites; the lead
+    applicant's account, while the call takes applications online."""
+    if not application.is_editable:
+        return False
+    if can_manage_grants(user):
+        return can_see_site(user, application.site)
+    return is_own_application(user, application) and application.call.takes_online_applications()
+
+
+@predicate
+def can_submit_own_application(user, application) -> bool:
+    """The lead applicant's account submits its draft while the call takes applications online."""
+    return is_own_application(user, application) and application.call.takes_online_applications()
+
+
+@predicate
+def can_withdraw_own_application(user, application) -> bool:
+    """The lead applicant's account withdraws its application, if the call takes applications online (a paper
+    application is withdrawn through staff)."""
+    return is_own_application(user, application) and application.call.accepts_online_applications
+
+
+@predicate
+def can_attach_documents(user, application) -> bool:
+    """Attach a document: admins and staff within their sites (at any step), the lead applicant's account while
+    it may edit the draft."""
+    if can_manage_grants(user):
+        return can_see_site(user, application.site)
+    return can_edit_application(user, application)
+
+
+@predicate
+def can_view_application_documents(user) -> bool:
+    """The attachments of the applications in a user's scope: admins and staff, and applicants (their own)."""
+    return is_project_staff(user) or is_applicant(user)
 
 
 @predicate
@@ -271,6 +354,14 @@ def can_view_applicant_contacts(user) -> bool:
 def can_score_review(user, review) -> bool:
     """Declare and score a review: only the reviewer it is assigned to, until it is submitted or recused."""
     return role_of(user) == Role.REVIEWER and review.reviewer_id == user.pk and review.status in {"assigned", "scoring"}
+
+
+@predicate
+def can_view_awards_on_map(user) -> bool:
+    """Awards one by one on the map: admins and staff (their sites) and local authorities (their sites' awards).
+    Viewers read aggregates only, reviewers score their assignments, applicants and the public see no grants there
+    (DESIGN.md §4)."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY}
 
 
 @predicate

@@ -10,3 +10,5 @@ class Role(models.TextChoices):
     LOCAL_AUTHORITY = "local_authority", _("local authority")
     REVIEWER = "reviewer", _("grant reviewer")
     VIEWER = "viewer", _("viewer")
+    # A grant applicant's team with an account: their own applications to calls that take them online, nothing else.
+    APPLICANT = "applicant", _("grant applicant")

@@ -53,7 +53,6 @@ def home(request):
 
 def map_page(request):
     # The organizations layer is filtered with the organization list's own FilterSet (a few of its fields).
-    from grants.models import shows_awards_on_map
     from stakeholders.filters import OrganizationFilterSet
     from stakeholders.models import OrganizationType
 
@@ -69,7 +68,7 @@ def map_page(request):
             "map_filters": map_filters,
             "organization_types": types,
             "type_colors": {t.code: t.color for t in types},
-            "grants_layer": shows_awards_on_map(request.user),
+            "grants_layer": access.can_view_awards_on_map(request.user),
             **map_context(),
         },
     )

@@ -1,9 +1,11 @@
-"""An organization's timeline: one date-ordered list of what happened to it, from every app.
+"""Timelines of organizations and people: one date-ordered list of what happened to each, from every app.
 
 Each app that has something to show registers a provider — `provider(user, organization)` returning
-`TimelineItem`s the user may see — through `register`, in its AppConfig.ready. The registry and its
-own items (created, assessed, development actions) live here; dialogues and grants add theirs
-without this module knowing them.
+`TimelineItem`s the user may see — through `register`, in its AppConfig.ready; a person's timeline has
+its own providers, `provider(user, person)`, registered through `register_person`. The registry and its
+own items (created, assessed, development actions, memberships, merges) live here; dialogues and grants
+add theirs without this module knowing them. A provider fetches its items in a fixed number of queries,
+whatever the record's history: the timeline pages' query counts stay constant.
 """
 
 import datetime
@@ -26,6 +28,7 @@ class TimelineItem:
 
 
 PROVIDERS = []
+PERSON_PROVIDERS = []
 
 
 def register(provider):
@@ -37,6 +40,15 @@ def unregister(provider):
     PROVIDERS.remove(provider)
 
 
+def register_person(provider):
+    PERSON_PROVIDERS.append(provider)
+    return provider
+
+
+def unregister_person(provider):
+    PERSON_PROVIDERS.remove(provider)
+
+
 def _as_date(value):
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
@@ -46,6 +58,13 @@ def _as_date(value):
 def timeline_for(user, organization) -> list[TimelineItem]:
     """Every provider's items for this organization, newest first."""
     items = [item for provider in PROVIDERS for item in provider(user, organization)]
+    return sorted(items, key=lambda item: _as_date(item.when), reverse=True)
+
+
+def person_timeline_for(user, person) -> list[TimelineItem]:
+    """Every person provider's items for this person, newest first. The page is for admins and staff (personal
+    data); each provider still applies its own app's rules."""
+    items = [item for provider in PERSON_PROVIDERS for item in provider(user, person)]
     return sorted(items, key=lambda item: _as_date(item.when), reverse=True)
 
 
@@ -100,4 +119,60 @@ def merges(user, organization):
             reverse("stakeholders:organization-merge-detail", args=[merge.pk]),
         )
         for merge in organization.merges.select_related("merged")
+    ]
+
+
+# --- A person's own items --------------------------------------------------------------------------------------
+
+
+@register_person
+def person_created(user, person):
+    return [TimelineItem(person.created_at, "created", _("Entered in the registry"))]
+
+
+@register_person
+def person_memberships(user, person):
+    """Each membership on the day it was recorded (its history), with the year it started where known."""
+    from stakeholders.models import Membership, Organization
+
+    if not access.can_view_personal_data(user):
+        return []
+    memberships = list(
+        person.memberships.filter(organization__in=Organization.objects.for_user(user)).select_related("organization")
+    )
+    recorded = dict(
+        Membership.history.filter(id__in=[m.pk for m in memberships], history_type="+")
+        .order_by()
+        .values_list("id", "history_date")
+    )
+    items = []
+    for membership in memberships:
+        detail = membership.get_role_display()
+        if membership.since:
+            detail = _("%(role)s since %(year)s") % {"role": detail, "year": membership.since}
+        items.append(
+            TimelineItem(
+                recorded.get(membership.pk, person.created_at),
+                "membership",
+                _("Member of “%(name)s”") % {"name": membership.organization.name},
+                detail,
+                reverse("stakeholders:organization-detail", args=[membership.organization_id]),
+            )
+        )
+    return items
+
+
+@register_person
+def person_merges(user, person):
+    if not access.can_merge_records(user):
+        return []
+    return [
+        TimelineItem(
+            merge.merged_at,
+            "merge",
+            _("Merged with “%(name)s”") % {"name": merge.merged},
+            merge.reason,
+            reverse("stakeholders:person-merge-detail", args=[merge.pk]),
+        )
+        for merge in person.merges.select_related("merged")
     ]

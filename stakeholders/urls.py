@@ -36,6 +36,7 @@ urlpatterns = [
     path("people/new/", registry.person_create, name="person-create"),
     path("people/<int:pk>/", registry.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", registry.person_edit, name="person-edit"),
+    path("people/<int:pk>/timeline/", registry.person_timeline, name="person-timeline"),
     path("people/<int:pk>/memberships/", registry.membership_add, name="membership-add"),
     path(
         "people/<int:pk>/memberships/<int:membership_pk>/remove/", registry.membership_remove, name="membership-remove"

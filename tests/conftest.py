@@ -1,8 +1,8 @@
 """The cast every test uses: the three real pilot sites and one user per role and site.
 
 admin, staff (all sites), la_akturpak / la_kyshtut / la_kerben (local authority of one site),
-reviewer, viewer — and `anonymous` for the public. `users` maps those names to users for
-parametrized access tables.
+reviewer, viewer, applicant (a grant applicant's team; tests/grants links it to a person) — and
+`anonymous` for the public. `users` maps those names to users for parametrized access tables.
 """
 
 import pytest
@@ -19,6 +19,8 @@ CAST = {
     "la_kerben": (Role.LOCAL_AUTHORITY, ["kerben"]),
     "reviewer": (Role.REVIEWER, []),
     "viewer": (Role.VIEWER, []),
+    # A grant applicant's account; tests/grants links it to a person of the registry (ApplicantAccount).
+    "applicant": (Role.APPLICANT, []),
 }
 PASSWORD = "a-long-test-password-17"
 

@@ -24,7 +24,7 @@ from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
 from stakeholders.forms import ChangedMeanwhile, MembershipForm, OrganizationForm, PersonForm, RelationshipForm
 from stakeholders.models import Membership, Organization, OrganizationRelationship, Person
 from stakeholders.profiles import sections_for
-from stakeholders.timeline import timeline_for
+from stakeholders.timeline import person_timeline_for, timeline_for
 
 LIST_RELATED = ["type", "site", "settlement"]
 
@@ -35,6 +35,8 @@ def organization_queryset(user):
 
 
 def organization_list(request):
+    if not access.can_browse_registry(request.user):
+        raise PermissionDenied
     filterset, page = filtered_page(request, OrganizationFilterSet, organization_queryset(request.user))
     return render(
         request,
@@ -402,6 +404,18 @@ def person_detail(request, pk):
             # What other apps show about the person (grant applications, …), each under its own title.
             "sections": sections_for(request.user, person),
         },
+    )
+
+
+@login_required
+def person_timeline(request, pk):
+    """What happened to the person, from every app, newest first: personal data, so admins and staff only (for
+    everyone else the person is out of scope: 404)."""
+    person = get_object_or_404(person_queryset(request.user), pk=pk)
+    return render(
+        request,
+        "stakeholders/person_timeline.html",
+        {"person": person, "items": person_timeline_for(request.user, person)},
     )
 
 

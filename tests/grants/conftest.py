@@ -62,3 +62,40 @@ def make_application(make_call, make_person):
         return application
 
     return make
+
+
+@pytest.fixture
+def today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@pytest.fixture
+def online_call(make_call, today):
+    """`online_call(sites=("kyshtut",), **fields)` — a call open today that also takes applications online."""
+
+    def make(sites=("kyshtut",), **fields):
+        defaults = {
+            "opens_on": today - datetime.timedelta(days=10),
+            "closes_on": today + datetime.timedelta(days=20),
+            "accepts_online_applications": True,
+        }
+        return make_call(sites=sites, **(defaults | fields))
+
+    return make
+
+
+@pytest.fixture
+def aigerim(make_person):
+    """The applicant's person in the registry (Kyshtut)."""
+    return make_person(full_name="Айгерим Токтосунова", site="kyshtut", phone="+996 700 111 222")
+
+
+@pytest.fixture
+def applicant(users, aigerim):
+    """The cast's applicant user, linked to Aigerim (grants.ApplicantAccount), as an admin would in the admin."""
+    from grants.models import ApplicantAccount
+
+    ApplicantAccount.objects.create(user=users["applicant"], person=aigerim)
+    return users["applicant"]

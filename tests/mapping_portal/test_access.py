@@ -7,7 +7,7 @@ from mapping_portal import access
 from mapping_portal.models import PilotSite, Settlement
 from tests.conftest import make_user
 
-ROLES = ["admin", "staff", "la_akturpak", "la_kyshtut", "la_kerben", "reviewer", "viewer", "anonymous"]
+ROLES = ["admin", "staff", "la_akturpak", "la_kyshtut", "la_kerben", "reviewer", "viewer", "applicant", "anonymous"]
 
 # role → the pilot sites it may see (slugs)
 SITE_SCOPE = {
@@ -18,6 +18,7 @@ SITE_SCOPE = {
     "la_kerben": {"kerben"},
     "reviewer": {"akturpak", "kyshtut", "kerben"},
     "viewer": {"akturpak", "kyshtut", "kerben"},
+    "applicant": set(),  # no site scope: their own applications only (tests/grants/test_applicants.py)
     "anonymous": set(),
 }
 
@@ -76,6 +77,10 @@ ALLOWED = {
         "view_applications",
         "view_applicant_contacts",
         "view_review_results",
+        "browse_registry",
+        "view_grant_figures",
+        "view_awards_on_map",
+        "view_application_documents",
     },
     "staff": {
         "manage_registry",
@@ -97,6 +102,10 @@ ALLOWED = {
         "view_applications",
         "view_applicant_contacts",
         "view_review_results",
+        "browse_registry",
+        "view_grant_figures",
+        "view_awards_on_map",
+        "view_application_documents",
     },
     "la_kyshtut": {
         "export",
@@ -107,10 +116,23 @@ ALLOWED = {
         "view_dialogue_results",
         "view_grants",
         "view_applications",
+        "browse_registry",
+        "view_grant_figures",
+        "view_awards_on_map",
     },
-    "reviewer": {"view_contacts", "view_grants", "view_applications"},
-    "viewer": {"view_contacts", "view_assessments", "view_network", "view_dialogue_results", "view_grants"},
-    "anonymous": set(),
+    "reviewer": {"view_contacts", "view_grants", "view_applications", "browse_registry", "view_grant_figures"},
+    "viewer": {
+        "view_contacts",
+        "view_assessments",
+        "view_network",
+        "view_dialogue_results",
+        "view_grants",
+        "browse_registry",
+        "view_grant_figures",
+    },
+    # Their own applications and the calls that take them online; nothing of the registry, contacts or figures.
+    "applicant": {"view_grants", "view_applications", "view_application_documents"},
+    "anonymous": {"browse_registry"},  # the organizations that consented to be listed
 }
 SITE_INDEPENDENT = [
     "use_admin",
@@ -136,6 +158,10 @@ SITE_INDEPENDENT = [
     "view_applications",
     "view_applicant_contacts",
     "view_review_results",
+    "browse_registry",
+    "view_grant_figures",
+    "view_awards_on_map",
+    "view_application_documents",
 ]
 
 
@@ -152,6 +178,10 @@ def test_every_registered_predicate_is_covered_by_this_table():
         "edit_record",
         "edit_application",  # tests/grants
         "score_review",  # tests/grants
+        "apply_online",  # tests/grants/test_applicants.py
+        "submit_own_application",  # tests/grants/test_applicants.py
+        "withdraw_own_application",  # tests/grants/test_applicants.py
+        "attach_documents",  # tests/grants/test_applicants.py
     }
 
 
@@ -166,6 +196,7 @@ SITE_PAGE = [
     ("la_kerben", "kyshtut", 404),
     ("reviewer", "akturpak", 200),
     ("viewer", "kerben", 200),
+    ("applicant", "kyshtut", 404),
     ("anonymous", "kyshtut", 302),
 ]
 
@@ -192,6 +223,7 @@ SITE_LOCATION_PAGE = [
     ("la_kyshtut", "kerben", 404),
     ("viewer", "kerben", 403),
     ("reviewer", "kerben", 403),
+    ("applicant", "kerben", 404),
     ("anonymous", "kerben", 302),
 ]
 
@@ -202,7 +234,9 @@ def test_site_location_page_access(users, client_for, role, slug, status):
     assert response.status_code == status
 
 
-@pytest.mark.parametrize(("role", "status"), [("admin", 200), ("staff", 302), ("la_kerben", 302), ("viewer", 302)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("admin", 200), ("staff", 302), ("la_kerben", 302), ("viewer", 302), ("applicant", 302)]
+)
 def test_django_admin_is_for_admins_only(users, client_for, role, status):
     response = client_for(users[role]).get("/admin/")
     assert response.status_code == status
