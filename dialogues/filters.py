@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.models import DialoguePlatform, Event, EventKind, FollowUpAction
+from dialogues.models import ConflictPreventionPlan, DialoguePlatform, Event, EventKind, FollowUpAction, PlanStatus
 from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.text import match_key
 from stakeholders.filters import BooleanChoiceFilter
@@ -91,3 +91,32 @@ class AttendanceOfEvents:
     @property
     def qs(self):
         return self.queryset.filter(event__in=self.events.qs.values("pk"))
+
+
+class PlanFilterSet(django_filters.FilterSet):
+    """The conflict-prevention plans list: by site, status and the period a plan covers."""
+
+    q = django_filters.CharFilter(label=_("Title"), method="filter_q")
+    site = django_filters.ModelChoiceFilter(
+        label=_("Pilot site"), queryset=PilotSite.objects.all(), to_field_name="slug", empty_label=_("All sites")
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PlanStatus.choices, empty_label=_("Any"))
+    # A plan is in the period when the two overlap: it ends after "from" and starts before "to".
+    period_from = django_filters.DateFilter(
+        label=_("Covers from"), field_name="period_end", lookup_expr="gte", widget=DATE_WIDGET
+    )
+    period_to = django_filters.DateFilter(
+        label=_("Covers to"), field_name="period_start", lookup_expr="lte", widget=DATE_WIDGET
+    )
+    latest = BooleanChoiceFilter(label=_("Latest version only"), method="filter_latest")
+
+    class Meta:
+        model = ConflictPreventionPlan
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(title__icontains=value) if value else queryset
+
+    def filter_latest(self, queryset, name, value):
+        return queryset.filter(next_version__isnull=True) if value else queryset.filter(next_version__isnull=False)

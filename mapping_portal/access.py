@@ -368,3 +368,55 @@ def can_view_awards_on_map(user) -> bool:
 def can_view_review_results(user) -> bool:
     """Every reviewer's scores, averages, spread and the ranking of a call: admins and staff."""
     return is_project_staff(user)
+
+
+# --- Conflict-prevention plans (DESIGN.md §4 "plans") ------------------------------------------------------
+# Explicit role sets only: a role added later (e.g. grant applicants) sees no plan until it is named here.
+
+
+@predicate
+def can_view_plans(user) -> bool:
+    """The plans pages: admins and staff (their sites), local authorities (their own sites), viewers (approved
+    plans, to read: `ConflictPreventionPlan.objects.for_user`). Reviewers and the public: nothing."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.VIEWER}
+
+
+@predicate
+def can_draft_plans(user) -> bool:
+    """Start a plan, edit a draft (or one sent back with changes requested), open a new version of an approved
+    one: admins, staff and local authorities, within their sites."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY}
+
+
+@predicate
+def can_comment_on_plans(user) -> bool:
+    """Review comments (add, resolve), the status changes and the comparison of versions: the roles that draft,
+    facilitate or review plans; viewers read approved plans without the review."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY}
+
+
+@predicate
+def can_facilitate_plans(user) -> bool:
+    """Submit a plan for review (and resubmit it), start and complete its implementation: admins and staff (the
+    project facilitates and tracks; the local authority reviews)."""
+    return is_project_staff(user)
+
+
+@predicate
+def can_review_plans(user) -> bool:
+    """Request changes to a submitted plan or approve it: the local authorities of its site, and admins."""
+    return role_of(user) in {Role.ADMIN, Role.LOCAL_AUTHORITY}
+
+
+@predicate
+def can_track_plan_actions(user) -> bool:
+    """Record an approved plan's progress (action status, money spent, dated notes): admins, staff and the local
+    authorities of its site."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY}
+
+
+@predicate
+def can_edit_plan(user, plan) -> bool:
+    """Edit a plan's content (fields, risks, actions): who drafts plans, within their sites, while it is a draft
+    or changes were requested. Nobody edits a submitted or approved plan."""
+    return can_draft_plans(user) and can_see_site(user, plan.site) and plan.is_editable

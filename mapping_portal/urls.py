@@ -42,5 +42,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include(accounts_patterns)),
     path("stakeholders/", include("stakeholders.urls")),
     path("dialogues/", include("dialogues.urls")),
+    path("plans/", include("dialogues.plan_urls")),
     path("grants/", include("grants.urls")),
 )

@@ -18,4 +18,22 @@ from dialogues.models.events import (  # noqa: F401
     TallyBand,
     validate_days,
 )
+from dialogues.models.plans import (  # noqa: F401
+    APPROVED_STATUSES,
+    AUTHORING_BODY_TYPES,
+    EDITABLE_STATUSES,
+    ActionStatus,
+    ConflictPreventionPlan,
+    PlanAction,
+    PlanComment,
+    PlanFocus,
+    PlanQuerySet,
+    PlanSnapshot,
+    PlanStatus,
+    PlanStatusChange,
+    ProgressNote,
+    Risk,
+    RiskLevel,
+    risk_level,
+)
 from dialogues.models.reach import PersonReach  # noqa: F401

@@ -81,6 +81,12 @@ ALLOWED = {
         "view_grant_figures",
         "view_awards_on_map",
         "view_application_documents",
+        "view_plans",
+        "draft_plans",
+        "comment_on_plans",
+        "facilitate_plans",
+        "review_plans",
+        "track_plan_actions",
     },
     "staff": {
         "manage_registry",
@@ -106,6 +112,11 @@ ALLOWED = {
         "view_grant_figures",
         "view_awards_on_map",
         "view_application_documents",
+        "view_plans",
+        "draft_plans",
+        "comment_on_plans",
+        "facilitate_plans",
+        "track_plan_actions",
     },
     "la_kyshtut": {
         "export",
@@ -119,6 +130,11 @@ ALLOWED = {
         "browse_registry",
         "view_grant_figures",
         "view_awards_on_map",
+        "view_plans",
+        "draft_plans",
+        "comment_on_plans",
+        "review_plans",
+        "track_plan_actions",
     },
     "reviewer": {"view_contacts", "view_grants", "view_applications", "browse_registry", "view_grant_figures"},
     "viewer": {
@@ -129,6 +145,7 @@ ALLOWED = {
         "view_grants",
         "browse_registry",
         "view_grant_figures",
+        "view_plans",  # approved plans only: ConflictPreventionPlan.objects.for_user
     },
     # Their own applications and the calls that take them online; nothing of the registry, contacts or figures.
     "applicant": {"view_grants", "view_applications", "view_application_documents"},
@@ -162,6 +179,12 @@ SITE_INDEPENDENT = [
     "view_grant_figures",
     "view_awards_on_map",
     "view_application_documents",
+    "view_plans",
+    "draft_plans",
+    "comment_on_plans",
+    "facilitate_plans",
+    "review_plans",
+    "track_plan_actions",
 ]
 
 
@@ -182,6 +205,7 @@ def test_every_registered_predicate_is_covered_by_this_table():
         "submit_own_application",  # tests/grants/test_applicants.py
         "withdraw_own_application",  # tests/grants/test_applicants.py
         "attach_documents",  # tests/grants/test_applicants.py
+        "edit_plan",  # tests/dialogues/test_plans_access.py
     }
 
 
