@@ -11,7 +11,6 @@ from django.utils import timezone
 from dialogues import workflow
 from dialogues.models import ConflictPreventionPlan, PlanSnapshot, PlanStatusChange, Risk
 from tests.conftest import CAST, make_user
-from tests.dialogues.plan_factories import make_plan  # noqa: F401  (fixture)
 
 D = datetime.date
 ROLES = ["admin", "staff", "la_kyshtut", "la_kerben", "reviewer", "viewer"] + (
