@@ -50,6 +50,9 @@ _CYRILLIC = {
 # Latin spellings in use for the same sounds, folded onto the forms above (longest first).
 _LATIN_FOLDS = [("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("w", "v"), ("ı", "i")]
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# A "y" next to a vowel is the glide й, written "i" as often as "y" in Latin (Aibek, Aybek — Айбек; Aizada —
+# Айзада): folded to "i" on both sides. A "y" between consonants is ы (Kyshtut — Кыштут) and stays.
+_GLIDE_Y = re.compile(r"(?<=[aeiou])y|y(?=[aeiou])")
 
 
 def match_key(text: str) -> str:
@@ -62,4 +65,5 @@ def match_key(text: str) -> str:
         text = text.replace(source, target)
     # "дж" maps to "dj" above only if it went through the Latin folds: do it once more.
     text = text.replace("dj", "j")
+    text = _GLIDE_Y.sub("i", text)
     return _NON_ALNUM.sub("", text)
