@@ -176,6 +176,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Imports left unfinished (never committed) are deleted with their file after this many days: they hold
+# personal data (stakeholders.importing.purge_unfinished, on each upload and `manage.py purge_imports`).
+IMPORT_RETENTION_DAYS = int(os.environ.get("IMPORT_RETENTION_DAYS") or 7)
 
 # --- Map ---
 # Tiles are the only thing the portal loads from outside; the map stays useful without them.

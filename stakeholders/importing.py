@@ -34,6 +34,7 @@ from datetime import date, datetime, time, timedelta
 from xml.etree.ElementTree import iterparse
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -1667,6 +1668,19 @@ def discard(batch: ImportBatch):
     name = batch.file.name
     batch.delete()
     _delete_file(name)
+
+
+def purge_unfinished(now=None) -> int:
+    """Discard the imports left unfinished (checked, previewed or refused, never imported) for more than
+    settings.IMPORT_RETENTION_DAYS: their files and staged rows hold personal data nobody is going to use.
+    Run on every upload and by `manage.py purge_imports` (cron). Returns how many were discarded."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_RETENTION_DAYS)
+    stale = ImportBatch.objects.exclude(status=ImportBatch.Status.COMMITTED).filter(created_at__lt=cutoff)
+    purged = 0
+    for batch in stale.only("id", "file"):
+        discard(batch)
+        purged += 1
+    return purged
 
 
 # --- Commit -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ unless they are an admin. The work itself is in `stakeholders.importing`.
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -64,6 +65,7 @@ def import_upload(request):
     if request.method == "POST" and form.is_valid():
         kind = form.cleaned_data["kind"]
         _may_import(request.user, kind)
+        importing.purge_unfinished()
         try:
             batch = importing.start_import(form.cleaned_data["file"], kind, request.user)
         except importing.ImportFileError as error:
@@ -77,6 +79,7 @@ def import_upload(request):
             "form": form,
             "max_rows": importing.MAX_ROWS,
             "max_size": importing.MAX_FILE_SIZE // 1024 // 1024,
+            "retention_days": settings.IMPORT_RETENTION_DAYS,
             "template_languages": [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")],
         },
     )

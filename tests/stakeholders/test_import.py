@@ -594,3 +594,45 @@ def test_the_import_flags_people_as_the_duplicates_page_does(
         assert row.has_matches is flagged is expected
     else:
         assert row.target_id == person.pk and not flagged
+
+
+def test_unfinished_imports_are_deleted_with_their_files_after_the_retention_days(
+    staff, registry, settings, client_for
+):
+    """Staged rows and uploaded files hold personal data: an import never completed does not stay."""
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.IMPORT_RETENTION_DAYS = 7
+    rows = [["name_ky", "type", "site"], ["Таян жаштар борбору", "cso", "kyshtut"]]
+    old, recent, refused = (analysed(csv_bytes(rows), staff) for _ in range(3))
+    committed = importing.commit(
+        analysed(csv_bytes([rows[0], ["Сай аялдар кеңеши", "cso", "kyshtut"]]), staff).pk, staff
+    )
+    eight_days_ago = timezone.now() - timezone.timedelta(days=8)
+    ImportBatch.objects.filter(pk__in=[old.pk, refused.pk, committed.pk]).update(created_at=eight_days_ago)
+    ImportBatch.objects.filter(pk=refused.pk).update(status=ImportBatch.Status.FAILED)
+    old_file = old.file.name
+    assert default_storage.exists(old_file)
+
+    call_command("purge_imports", stdout=io.StringIO())
+
+    assert set(ImportBatch.objects.values_list("pk", flat=True)) == {recent.pk, committed.pk}
+    assert not default_storage.exists(old_file)
+    assert default_storage.exists(recent.file.name)
+    assert recent.rows.count() == 1  # the recent preview is untouched
+
+
+def test_an_upload_purges_the_stale_imports_first(staff, registry, client_for):
+    from django.utils import timezone
+
+    rows = [["name_ky", "type", "site"], ["Таян жаштар борбору", "cso", "kyshtut"]]
+    stale = analysed(csv_bytes(rows), staff)
+    ImportBatch.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timezone.timedelta(days=30))
+    response = client_for(staff).post(
+        "/en/stakeholders/imports/new/", {"kind": "organizations", "file": upload(csv_bytes(rows))}
+    )
+    assert response.status_code == 302
+    assert not ImportBatch.objects.filter(pk=stale.pk).exists()
+    assert ImportBatch.objects.count() == 1
