@@ -154,3 +154,29 @@ def test_a_local_authority_reads_its_own_sites_summary(client_for, la_kerben, re
     assert response.status_code == 200  # another site than its own: nothing counted, no query for it
     assert calls == [{registry["kerben"].pk}, set()]
     assert response.context["summary"]["reached"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attendance_of_one_person_saved_at_once_in_many_sessions_is_all_counted(
+    registry, make_event, make_person, attend
+):
+    """Ten staff record the same person at ten different events at the same moment: the row lock on the
+    person serialises the refreshes, so the summary sees every event (without it, the second refresh
+    would not see the first one's rows, or clash with its summary row)."""
+    from django.db import transaction
+
+    from tests.grants.test_awards import run_at_once
+
+    person = make_person()
+    events = [make_event(start=D(2026, 3, 2) + datetime.timedelta(days=7 * n), days=2) for n in range(10)]
+
+    def record(n):
+        with transaction.atomic():
+            # Only the last event is attended in full: completion must survive whichever commits last.
+            return attend(events[n], person, days=[1, 2] if n == 9 else [1])
+
+    outcomes = run_at_once(record, count=10)
+    assert all(isinstance(outcome, Attendance) for outcome in outcomes), outcomes
+    row = PersonReach.objects.get(person=person, site=None)
+    assert (row.first_day, row.completed) == (D(2026, 3, 2), True)
+    assert_summary_is_live(registry)
