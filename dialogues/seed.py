@@ -18,6 +18,7 @@ from dialogues.models import (
     FollowUpAction,
     InitiativeGroup,
 )
+from dialogues.plan_seed import load_demo_plans
 from mapping_portal.models import PilotSite, ThematicArea
 from stakeholders.models import Organization, Person
 
@@ -148,6 +149,7 @@ def load_demo(scale: str = "pilot") -> dict:
         )
         created["events"] += new
     created.update(_initiative_group_meeting())
+    created.update(load_demo_plans())
     if scale == "national":
         created.update(_load_national_volumes())
     return created

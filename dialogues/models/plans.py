@@ -399,7 +399,7 @@ class PlanSnapshot(models.Model):
     number = models.PositiveSmallIntegerField(_("submission"))
     data = models.JSONField()
     taken_at = models.DateTimeField(auto_now_add=True)
-    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_outcome = models.CharField(max_length=20, choices=PlanStatus.choices, blank=True)
 
