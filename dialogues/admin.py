@@ -6,11 +6,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from dialogues.models import (
     Attendance,
     AttendanceTally,
+    ConflictPreventionPlan,
     DialoguePlatform,
     Event,
     EventPhoto,
     FollowUpAction,
     InitiativeGroup,
+    PlanAction,
+    PlanStatusChange,
+    Risk,
 )
 
 
@@ -61,3 +65,43 @@ class EventPhotoAdmin(admin.ModelAdmin):
 class InitiativeGroupAdmin(SimpleHistoryAdmin):
     list_display = ["organization", "formed_by_project", "formed_on"]
     raw_id_fields = ["organization"]
+
+
+# --- Conflict-prevention plans: status, snapshots and status changes belong to dialogues.workflow ---------------
+
+
+class RiskInline(admin.TabularInline):
+    model = Risk
+    extra = 0
+    fields = ["description", "thematic_area", "likelihood", "impact"]
+
+
+class PlanStatusChangeInline(admin.TabularInline):
+    model = PlanStatusChange
+    extra = 0
+    fields = ["at", "by", "from_status", "to_status", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConflictPreventionPlan)
+class ConflictPreventionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "site", "version_number", "status", "period_start", "period_end"]
+    list_filter = ["site", "status"]
+    search_fields = ["title"]
+    list_select_related = ["site"]
+    raw_id_fields = ["authoring_body"]
+    readonly_fields = ["status", "version_number", "decision_number", "decision_date", "approving_body"]
+    inlines = [RiskInline, PlanStatusChangeInline]
+
+
+@admin.register(PlanAction)
+class PlanActionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "focus", "status", "start_date", "end_date", "budget", "spent"]
+    list_filter = ["plan__site", "status", "focus"]
+    search_fields = ["title"]
+    list_select_related = ["plan"]
+    raw_id_fields = ["plan", "responsible_organizations", "partner_organizations", "risks"]

@@ -603,3 +603,19 @@ def test_list_detail_dashboard_and_diff_queries_do_not_grow_with_rows(client_for
     # diff (+8): the plan, the reviewed snapshot, the current content (risks, actions, their risks, responsible and
     #   partner organizations), the thematic directions' names
     assert many == [11, 18, 13, 15]
+
+
+# --- Django admin (repairs) -----------------------------------------------------------------------------------------
+
+
+def test_plan_admin_pages_open(client_for, admin, make_plan):
+    plan = make_plan(status="approved")
+    client = client_for(admin)
+    for path in [
+        "/admin/dialogues/conflictpreventionplan/",
+        f"/admin/dialogues/conflictpreventionplan/{plan.pk}/change/",
+        f"/admin/dialogues/conflictpreventionplan/{plan.pk}/history/",
+        "/admin/dialogues/planaction/",
+        f"/admin/dialogues/planaction/{plan.actions.get().pk}/change/",
+    ]:
+        assert client.get(path).status_code == 200, path
