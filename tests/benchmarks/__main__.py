@@ -39,6 +39,9 @@ PAGES = [
     ("events list (local authority)", "/ky/dialogues/", "la-kerben"),
     ("dialogue results (viewer)", "/ky/dialogues/results/", "viewer"),
     ("centres list (staff)", "/ky/dialogues/centres/", "staff"),
+    ("plans list (staff)", "/ky/plans/", "staff"),
+    ("plans list (local authority)", "/ky/plans/", "la-kyshtut"),
+    ("plan follow-up of a site (local authority)", "/ky/plans/sites/akturpak/", "la-akturpak"),
     ("grant calls list (staff)", "/ky/grants/", "staff"),
     ("grant applications list (staff)", "/ky/grants/applications/", "staff"),
     ("stakeholders GeoJSON (staff)", "/api/stakeholders.geojson", "staff"),
@@ -60,9 +63,22 @@ def measure(client, url):
     return statistics.median(timings), statistics.quantiles(timings, n=20)[18], len(queries), len(response.content)
 
 
+def plan_pages():
+    """The demo plan of Ak-Turpak (approved, in implementation): its page and its comparison, when seeded."""
+    from dialogues.models import ConflictPreventionPlan
+
+    plan = ConflictPreventionPlan.objects.filter(site__slug="akturpak").order_by("id").first()
+    if plan is None:
+        return []
+    return [
+        ("plan page (local authority)", f"/ky/plans/{plan.pk}/", "la-akturpak"),
+        ("plan, what changed (staff)", f"/ky/plans/{plan.pk}/changes/", "staff"),
+    ]
+
+
 def main():
     print(f"{'page':<46} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'bytes':>8}")
-    for label, url, username in PAGES:
+    for label, url, username in PAGES + plan_pages():
         client = Client(HTTP_HOST="localhost")
         if username:
             client.force_login(User.objects.get(username=username))
