@@ -619,3 +619,32 @@ def test_plan_admin_pages_open(client_for, admin, make_plan):
         f"/admin/dialogues/planaction/{plan.actions.get().pk}/change/",
     ]:
         assert client.get(path).status_code == 200, path
+
+
+# --- Languages ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_every_plan_page_opens_in_each_language(client_for, staff, la_kyshtut, make_plan, language):
+    plan = make_plan(status="submitted")
+    workflow.transition(plan, "changes_requested", la_kyshtut, "Тактаңыз", version=plan.version)
+    PlanComment.objects.create(plan=plan, text="Пикир", by=la_kyshtut, action=plan.actions.get())
+    approved = make_plan(status="in_implementation")
+    client = client_for(staff)
+    with translation.override(language):
+        paths = [
+            reverse("plans:plan-list"),
+            reverse("plans:plan-create"),
+            reverse("plans:plan-detail", args=[plan.pk]),
+            reverse("plans:plan-edit", args=[plan.pk]),
+            reverse("plans:risk-create", args=[plan.pk]),
+            reverse("plans:action-edit", args=[plan.pk, plan.actions.get().pk]),
+            reverse("plans:plan-diff", args=[plan.pk]),
+            reverse("plans:plan-detail", args=[approved.pk]),
+            reverse("plans:site-dashboard", args=["kyshtut"]),
+        ]
+    for path in paths:
+        assert path.startswith(f"/{language}/")
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert f'<html lang="{language}">' in page_of(response)
