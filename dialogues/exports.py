@@ -1,4 +1,5 @@
-"""The dialogues' exports: events and centres (no personal data), and attendance (personal data: admins only)."""
+"""The dialogues' exports: events and centres (no personal data), attendance (personal data: admins only), and the
+conflict-prevention plans with their actions (no personal data)."""
 
 from mapping_portal.listing import ExportSpec, register_export
 
@@ -109,6 +110,67 @@ def attendance_export_spec() -> ExportSpec:
     )
 
 
+def plan_export_spec() -> ExportSpec:
+    """Plans as the list shows them: site, authoring body, period, status, decision, counts and budget."""
+    from dialogues.models import ConflictPreventionPlan
+
+    columns = [
+        ("id", _field("pk")),
+        ("title", _field("title")),
+        ("site", lambda p: p.site.slug),
+        ("authoring_body", _field("authoring_body_id")),
+        ("authoring_body_name", lambda p: p.authoring_body.name),
+        ("version", _field("version_number")),
+        ("status", _field("status")),
+        ("period_start", _field("period_start")),
+        ("period_end", _field("period_end")),
+        ("decision_number", _field("decision_number")),
+        ("decision_date", _field("decision_date")),
+        ("approving_body", _field("approving_body")),
+        ("risks", _field("risk_count")),
+        ("actions", _field("action_count")),
+        ("budget_som", _field("budget_total")),
+    ]
+    return ExportSpec("plans", columns, all_rows=lambda: ConflictPreventionPlan.objects.with_figures())
+
+
+def plan_action_export_spec() -> ExportSpec:
+    """Every action of the plans a list selects: for following them up in a spreadsheet."""
+    from dialogues.models import PlanAction
+
+    columns = [
+        ("plan_id", _field("plan_id")),
+        ("plan", lambda a: a.plan.title),
+        ("site", lambda a: a.plan.site.slug),
+        ("plan_status", lambda a: a.plan.status),
+        ("id", _field("pk")),
+        ("title", _field("title")),
+        ("focus", _field("focus")),
+        ("responsible_organizations", _codes("responsible_organizations", "pk")),
+        ("partner_organizations", _codes("partner_organizations", "pk")),
+        ("start_date", _field("start_date")),
+        ("end_date", _field("end_date")),
+        ("budget_som", _field("budget")),
+        ("budget_source", _field("budget_source")),
+        ("spent_som", _field("spent")),
+        ("indicator", _field("indicator")),
+        ("target", _field("target")),
+        ("status", _field("status")),
+        ("delayed", _field("is_delayed")),
+    ]
+    return ExportSpec(
+        "plan-actions",
+        columns,
+        all_rows=lambda: (
+            PlanAction.objects.select_related("plan__site")
+            .prefetch_related("responsible_organizations", "partner_organizations")
+            .order_by("plan_id", "start_date", "id")
+        ),
+    )
+
+
 register_export("events", event_export_spec)
 register_export("platforms", platform_export_spec)
 register_export("attendance", attendance_export_spec)
+register_export("plans", plan_export_spec)
+register_export("plan-actions", plan_action_export_spec)

@@ -8,6 +8,8 @@ app_name = "plans"
 
 urlpatterns = [
     path("", views.plan_list, name="plan-list"),
+    path("export.<str:fmt>", views.plan_export, name="plan-export"),
+    path("actions/export.<str:fmt>", views.plan_action_export, name="plan-action-export"),
     path("new/", views.plan_create, name="plan-create"),
     path("sites/<slug:slug>/", views.site_dashboard, name="site-dashboard"),
     path("<int:pk>/", views.plan_detail, name="plan-detail"),

@@ -5,7 +5,7 @@ the printable PDF, and each pilot site's follow-up dashboard."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dialogues import plan_diff, plan_pdf, workflow
+from dialogues.exports import plan_action_export_spec, plan_export_spec
 from dialogues.filters import PlanFilterSet
 from dialogues.models import (
     APPROVED_STATUSES,
@@ -33,7 +34,7 @@ from dialogues.models import (
 from dialogues.plan_forms import ActionForm, CommentForm, PlanForm, ProgressForm, RiskForm, TransitionForm
 from mapping_portal import access
 from mapping_portal.history import recent_changes
-from mapping_portal.listing import filtered_page
+from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite
 from stakeholders.forms import ChangedMeanwhile
 
@@ -43,33 +44,9 @@ def _require(allowed):
         raise PermissionDenied
 
 
-def _count(queryset, aggregate=None, output=None):
-    output = output or IntegerField()
-    return Coalesce(
-        Subquery(
-            queryset.filter(plan=OuterRef("pk"))
-            .order_by()
-            .values("plan")
-            .annotate(n=aggregate or Count("pk"))
-            .values("n"),
-            output_field=output,
-        ),
-        Value(0),
-        output_field=output,
-    )
-
-
 def plan_queryset(user):
     """Plans the user may see, with their site, authoring body and figures, in a fixed number of queries."""
-    return (
-        ConflictPreventionPlan.objects.for_user(user)
-        .select_related("site", "authoring_body")
-        .annotate(
-            risk_count=_count(Risk.objects.all()),
-            action_count=_count(PlanAction.objects.all()),
-            budget_total=_count(PlanAction.objects.all(), Sum("budget"), DecimalField(max_digits=16, decimal_places=2)),
-        )
-    )
+    return ConflictPreventionPlan.objects.for_user(user).with_figures()
 
 
 # --- List, detail ---------------------------------------------------------------------------------------------
@@ -79,11 +56,49 @@ def plan_queryset(user):
 def plan_list(request):
     _require(access.can_view_plans(request.user))
     queryset = plan_queryset(request.user).annotate(
-        open_comments=_count(PlanComment.objects.filter(resolved_at__isnull=True))
+        open_comments=Coalesce(
+            Subquery(
+                PlanComment.objects.filter(plan=OuterRef("pk"), resolved_at__isnull=True)
+                .order_by()
+                .values("plan")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            Value(0),
+        )
     )
     filterset, page = filtered_page(request, PlanFilterSet, queryset)
     sites = PilotSite.objects.for_user(request.user) if access.can_view_plans(request.user) else []
     return render(request, "dialogues/plans/plan_list.html", {"filter": filterset, "page": page, "sites": sites})
+
+
+@login_required
+def plan_export(request, fmt):
+    """The plans the list shows (its filters applied), as CSV or XLSX; logged like every export."""
+    _require(access.can_view_plans(request.user) and access.can_export(request.user))
+    filterset = PlanFilterSet(request.GET, queryset=plan_queryset(request.user))
+    return export_response(request, plan_export_spec(), filterset, fmt)
+
+
+@login_required
+def plan_action_export(request, fmt):
+    """Every action of the plans the list's filters select, for following them up in a spreadsheet."""
+    _require(access.can_view_plans(request.user) and access.can_export(request.user))
+    plans = PlanFilterSet(request.GET, queryset=ConflictPreventionPlan.objects.for_user(request.user))
+    actions = (
+        PlanAction.objects.filter(plan__in=plans.qs.values("pk"))
+        .select_related("plan__site")
+        .prefetch_related("responsible_organizations", "partner_organizations")
+        .order_by("plan_id", "start_date", "id")
+    )
+    return export_response(request, plan_action_export_spec(), _Rows(actions), fmt)
+
+
+class _Rows:
+    """What export_response reads of a FilterSet: its rows."""
+
+    def __init__(self, queryset):
+        self.qs = queryset
 
 
 def heat_map(risks) -> list[list[dict]]:

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -61,9 +62,36 @@ class PlanQuerySet(access.SiteScopedQuerySet):
             return super().for_user(user).filter(status__in=APPROVED_STATUSES)
         return self.none()
 
+    def with_figures(self):
+        """Each plan with its site and authoring body, and its risk and action counts and budget total as correlated
+        subqueries: computed for the rows fetched (a page), in one query."""
+        return self.select_related("site", "authoring_body").annotate(
+            risk_count=_count_of(Risk.objects.all()),
+            action_count=_count_of(PlanAction.objects.all()),
+            budget_total=_count_of(
+                PlanAction.objects.all(), models.Sum("budget"), models.DecimalField(max_digits=16, decimal_places=2)
+            ),
+        )
+
     def latest_versions(self):
         """Plans that no later version of the same plan has replaced (among all versions, whoever sees them)."""
         return self.filter(next_version__isnull=True)
+
+
+def _count_of(queryset, aggregate=None, output=None):
+    output = output or models.IntegerField()
+    return Coalesce(
+        Subquery(
+            queryset.filter(plan=OuterRef("pk"))
+            .order_by()
+            .values("plan")
+            .annotate(n=aggregate or models.Count("pk"))
+            .values("n"),
+            output_field=output,
+        ),
+        Value(0),
+        output_field=output,
+    )
 
 
 class ConflictPreventionPlan(models.Model):

@@ -648,3 +648,38 @@ def test_every_plan_page_opens_in_each_language(client_for, staff, la_kyshtut, m
         response = client.get(path)
         assert response.status_code == 200, path
         assert f'<html lang="{language}">' in page_of(response)
+
+
+# --- Exports ------------------------------------------------------------------------------------------------------
+
+
+def _csv(response):
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_plan_list_and_its_actions_export_what_the_list_shows(client_for, users, make_plan):
+    from mapping_portal.models import ExportLog
+
+    make_plan(title="Кыштут планы", status="approved")
+    make_plan(site="kerben", title="Кербен планы")
+    response = client_for(users["staff"]).get(url("plan-export", "csv") + "?site=kyshtut")
+    content = _csv(response)
+    assert response.status_code == 200 and "Кыштут планы" in content and "Кербен планы" not in content
+    assert "12/3" in content and "10000" in content  # the decision, the budget
+    actions = _csv(client_for(users["la_kerben"]).get(url("plan-action-export", "csv")))
+    assert "Иш-чара 1" in actions and "kerben" in actions and "kyshtut" not in actions
+    assert ExportLog.objects.filter(export="plans", personal_data=False).count() == 1
+    assert ExportLog.objects.filter(export="plan-actions", user=users["la_kerben"]).count() == 1
+    assert client_for(users["viewer"]).get(url("plan-export", "xlsx")).status_code == 403
+    assert client_for(users["reviewer"]).get(url("plan-action-export", "csv")).status_code == 403
+
+
+def test_the_export_command_writes_every_plan(make_plan, tmp_path):
+    from django.core.management import call_command
+
+    make_plan(title="Кыштут планы")
+    make_plan(site="kerben", title="Кербен планы")
+    out = tmp_path / "plans.csv"
+    call_command("export", "plans", "--format", "csv", "--out", str(out))
+    content = out.read_text(encoding="utf-8-sig")
+    assert "Кыштут планы" in content and "Кербен планы" in content
