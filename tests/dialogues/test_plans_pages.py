@@ -683,3 +683,16 @@ def test_the_export_command_writes_every_plan(make_plan, tmp_path):
     call_command("export", "plans", "--format", "csv", "--out", str(out))
     content = out.read_text(encoding="utf-8-sig")
     assert "Кыштут планы" in content and "Кербен планы" in content
+
+
+def test_a_comment_on_a_removed_action_stays_on_the_plan_with_its_subject(client_for, staff, la_kyshtut, make_plan):
+    plan = make_plan(status="changes_requested", actions=2)
+    action = plan.actions.order_by("id").last()
+    client_for(la_kyshtut).post(url("comment-add", plan.pk), {"about": f"action-{action.pk}", "text": "Кереги жок"})
+    client_for(staff).post(url("item-delete", plan.pk, "actions", action.pk))
+    comment = PlanComment.objects.get()
+    assert comment.action is None and comment.subject == "Иш-чара 2"
+    with translation.override("en"):
+        page = page_of(client_for(staff).get(url("plan-detail", plan.pk)))
+    review = page.split('data-testid="review"')[1]
+    assert "Кереги жок" in review and "About “Иш-чара 2”, since removed from the plan." in review
