@@ -285,13 +285,14 @@ def application_edit(request, pk):
     user = request.user
     application = get_object_or_404(application_queryset(user), pk=pk)
     if not access.can_edit_application(user, application):
-        may_edit_drafts = access.can_manage_grants(user) or access.is_own_application(user, application)
-        if not may_edit_drafts:
-            raise PermissionDenied
-        if application.is_editable:  # the lead applicant's draft, but the call no longer takes it online
+        # Those who edit drafts are told why this one is closed to them; anyone else is refused.
+        own = access.is_own_application(user, application)
+        if not application.is_editable and (own or access.can_manage_grants(user)):
+            messages.error(request, _("Only a draft application can be edited."))
+        elif own:
             messages.error(request, _("The call does not take applications online any more: ask the project staff."))
         else:
-            messages.error(request, _("Only a draft application can be edited."))
+            raise PermissionDenied
         return redirect("grants:application-detail", pk=application.pk)
     return _application_form(request, application)
 

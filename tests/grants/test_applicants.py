@@ -258,7 +258,9 @@ def test_applicant_cannot_submit_or_edit_once_the_call_has_closed(
     call = online_call(closes_on=today - datetime.timedelta(days=1), opens_on=today - datetime.timedelta(days=30))
     application = make_application(call=call, lead_applicant=aigerim)
     client = client_for(applicant)
-    assert client.get(url("application-edit", application.pk)).status_code == 302
+    with translation.override("en"):
+        page = client.get(url("application-edit", application.pk), follow=True).content.decode()
+    assert "The call does not take applications online any more" in page
     assert move(client, application, "submitted").status_code == 403
     application.refresh_from_db()
     assert application.status == "draft"
