@@ -696,3 +696,15 @@ def test_a_comment_on_a_removed_action_stays_on_the_plan_with_its_subject(client
         page = page_of(client_for(staff).get(url("plan-detail", plan.pk)))
     review = page.split('data-testid="review"')[1]
     assert "Кереги жок" in review and "About “Иш-чара 2”, since removed from the plan." in review
+
+
+def test_a_merge_moves_the_plans_of_the_merged_organization(staff, make_plan, make_organization):
+    from stakeholders.merging import merge
+
+    plan = make_plan()
+    kept = make_organization(type_code="local-self-government", name_ky="Кыштут айыл өкмөтү (2)")
+    merged = plan.authoring_body
+    merge(kept, merged, staff, "Бир эле айыл өкмөтү")
+    plan.refresh_from_db()
+    assert plan.authoring_body == kept
+    assert list(plan.actions.get().responsible_organizations.all()) == [kept]
