@@ -16,6 +16,7 @@ from django.utils import translation
 
 from grants.models import ApplicantAccount, ApplicationAttachment, GrantApplication, StatusChange
 from mapping_portal import access
+from tests.dialogues.conftest import make_plan  # noqa: F401  (fixture)
 
 
 def url(name, *args):
@@ -451,9 +452,10 @@ def test_an_empty_budget_is_not_submitted(client_for, applicant, aigerim, online
 
 
 @pytest.fixture
-def elsewhere(registry, make_organization, make_person, make_event, make_application, make_call, staff):
+def elsewhere(registry, make_organization, make_person, make_event, make_plan, make_application, make_call, staff):  # noqa: F811
     """Records of every app an applicant must not reach: an organization that consented to be listed, a person, an
-    event, someone else's application (approved, with an award and a report) and its review."""
+    event, an approved conflict-prevention plan, someone else's application (approved, with an award and a
+    report)."""
     from grants import workflow
     from grants.models import GrantReport
 
@@ -469,12 +471,14 @@ def elsewhere(registry, make_organization, make_person, make_event, make_applica
         "event": event,
         "application": application,
         "report": report,
+        "plan": make_plan(status="approved"),
     }
 
 
 def forbidden_urls(records):
     o, p, e, a, r = (records[k].pk for k in ("organization", "person", "event", "application", "report"))
     c = records["application"].call_id
+    plan = records["plan"].pk
     names = {
         "stakeholders": [
             ("organization-list", ()),
@@ -512,6 +516,17 @@ def forbidden_urls(records):
             ("platform-create", ()),
             ("initiative-groups", ()),
         ],
+        "plans": [
+            ("plan-list", ()),
+            ("plan-export", ("csv",)),
+            ("plan-action-export", ("csv",)),
+            ("plan-create", ()),
+            ("site-dashboard", ("kyshtut",)),
+            ("plan-detail", (plan,)),
+            ("plan-edit", (plan,)),
+            ("plan-diff", (plan,)),
+            ("plan-pdf", (plan, "ky")),
+        ],
         "grants": [
             ("call-create", ()),
             ("call-detail", (c,)),
@@ -536,11 +551,16 @@ def forbidden_urls(records):
 
 
 def test_applicant_reaches_nothing_of_the_registry_dialogues_or_others_grants(
-    client_for, applicant, aigerim, online_call, make_application, elsewhere
+    client_for, users, applicant, aigerim, online_call, make_application, elsewhere
 ):
     make_application(call=online_call(), lead_applicant=aigerim)  # they have an application of their own
+    urls = dict(forbidden_urls(elsewhere))
+    # The control: staff open every record page (the records exist, the addresses are right).
+    staff_client = client_for(users["staff"])
+    for name in [name for name in urls if name.endswith("-detail")]:
+        assert staff_client.get(urls[name]).status_code == 200, name
     client = client_for(applicant)
-    for name, path in forbidden_urls(elsewhere):
+    for name, path in urls.items():
         status = client.get(path).status_code
         assert status in {403, 404}, (name, status)
     assert client.get("/admin/").status_code == 302  # the Django admin sends them to its own sign-in
