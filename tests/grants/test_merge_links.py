@@ -30,3 +30,21 @@ def test_merging_organizations_moves_their_applications(make_application, make_o
     merging.merge(kept, merged, staff, "Same centre.")
     application.refresh_from_db()
     assert application.organization == kept
+
+
+def test_merging_people_moves_an_applicants_account_to_the_record_kept(
+    client_for, users, make_application, make_person, staff
+):
+    from grants.models import ApplicantAccount
+
+    kept = make_person(full_name="Токтосунова Айгерим")
+    merged = make_person(full_name="Токтосунова Айгерим")
+    account = ApplicantAccount.objects.create(user=users["applicant"], person=merged)
+    make_application(lead_applicant=kept, title="Бирдиктүү долбоор")
+
+    merging.merge(kept, merged, staff, "One person entered twice.")
+
+    account.refresh_from_db()
+    assert account.person == kept
+    page = client_for(users["applicant"]).get("/en/grants/applications/").content.decode()
+    assert "Бирдиктүү долбоор" in page  # the account now speaks for the record kept
