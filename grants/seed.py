@@ -16,6 +16,7 @@ from django.utils import timezone
 from dialogues.models import Attendance, EventKind
 from grants import workflow
 from grants.models import (
+    ApplicantAccount,
     ApplicationStatus,
     Award,
     BudgetLine,
@@ -25,6 +26,7 @@ from grants.models import (
     ReportSpending,
 )
 from mapping_portal.models import PilotSite, User
+from mapping_portal.roles import Role
 from stakeholders.models import Person
 
 D = datetime.date
@@ -91,9 +93,52 @@ def load_demo(scale: str = "pilot") -> dict:
     if new:
         created["grant calls"] += 1
         _load_pilot(call, sites, created)
+    created["grant calls"] += _load_online_call(sites)
     if scale == "national":
         created |= _load_national_volumes()
     return created
+
+
+ONLINE_CALL_TITLE = "Жаштардын демилгелери: онлайн өтүнмөлөр"
+
+
+def _load_online_call(sites) -> int:
+    """An open call of Kyshtut that also takes applications online, and the demo user `applicant` linked to a
+    person of Kyshtut who completed the training: sign in as `applicant` to write and submit an application."""
+    kyshtut = next((site for site in sites if site.slug == "kyshtut"), None)
+    if kyshtut is None:
+        return 0
+    today = timezone.localdate()
+    call, new = GrantCall.objects.get_or_create(
+        title_ky=ONLINE_CALL_TITLE,
+        defaults={
+            "title_ru": "Молодёжные инициативы: заявки онлайн",
+            "title_en": "Youth initiatives: applications online",
+            "description_ky": "Демо жазуу. Өтүнмөнү порталда өзүңүз жазып, тапшырсаңыз болот.",
+            "description_ru": "Демонстрационная запись. Заявку можно написать и подать на портале самостоятельно.",
+            "kinds": ["social"],
+            "opens_on": today - datetime.timedelta(days=7),
+            "closes_on": today + datetime.timedelta(days=60),
+            "envelope": Decimal("500000"),
+            "max_per_grant": Decimal("100000"),
+            "status": GrantCall.Status.OPEN,
+            "accepts_online_applications": True,
+        },
+    )
+    if new:
+        call.sites.set([kyshtut])
+        call.add_default_criteria()
+    _demo_staff()  # the demo users, `applicant` among them
+    user = User.objects.filter(username="applicant", role=Role.APPLICANT).first()
+    person = (
+        Person.objects.filter(site=kyshtut, attendances__role="participant", merged_into=None)
+        .exclude(applicant_accounts__isnull=False)
+        .order_by("id")
+        .first()
+    )
+    if user is not None and person is not None and not ApplicantAccount.objects.filter(user=user).exists():
+        ApplicantAccount.objects.create(user=user, person=person)
+    return int(new)
 
 
 def _load_pilot(call, sites, created):

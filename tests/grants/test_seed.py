@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from grants import eligibility, seed
-from grants.models import Award, GrantApplication, GrantCall
+from grants.models import ApplicantAccount, Award, GrantApplication, GrantCall
 
 
 def load_all():
@@ -20,8 +20,9 @@ def load_all():
 
 def test_demo_grants_follow_the_workflow_and_the_limits(sites):
     created = load_all()
-    assert created["grant calls"] == 1 and created["grant applications"] >= 3 and created["awards"] >= 1
-    call = GrantCall.objects.get()
+    # The call of the trained people's projects, and an open call that also takes applications online.
+    assert created["grant calls"] == 2 and created["grant applications"] >= 3 and created["awards"] >= 1
+    call = GrantCall.objects.get(title_ky=seed.CALL_TITLE)
     assert call.criteria.count() == 6
     awarded = Award.objects.filter(call=call).aggregate(total=Sum("amount"))["total"]
     assert Decimal("0") < awarded <= call.envelope
@@ -37,7 +38,23 @@ def test_demo_grants_are_loaded_once(sites):
     load_all()
     again = seed.load_demo()
     assert again == {"grant calls": 0, "grant applications": 0, "awards": 0}
-    assert GrantCall.objects.count() == 1
+    assert GrantCall.objects.count() == 2
+    assert ApplicantAccount.objects.count() == 1
+
+
+def test_the_demo_applicant_may_apply_online_to_the_open_call(sites):
+    from mapping_portal import access
+
+    load_all()
+    account = ApplicantAccount.objects.select_related("user", "person__site").get()
+    assert account.user.username == "applicant" and account.person.site.slug == "kyshtut"
+    online = GrantCall.objects.get(title_ky=seed.ONLINE_CALL_TITLE)
+    paper = GrantCall.objects.get(title_ky=seed.CALL_TITLE)
+    # The open call of the person's site, and the paper call where staff entered the person's application.
+    assert set(GrantCall.objects.for_user(account.user)) == {online, paper}
+    assert paper.applications.filter(lead_applicant=account.person).exists()
+    assert access.can_apply_online(account.user, online)
+    assert not access.can_apply_online(account.user, paper)
 
 
 def test_national_volumes_in_batches_and_only_once(sites, make_person):

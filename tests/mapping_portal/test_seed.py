@@ -34,7 +34,7 @@ def test_seeding_twice_gives_the_same_counts(settings):
     seed()
     first = counts()
     seed()
-    assert counts() == first == (3, 27, 5, 7, 15, 15, 15)
+    assert counts() == first == (3, 27, 5, 8, 15, 15, 15)
 
 
 @pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_no_demo_users_in_production_unless_asked(settings):
     assert counts()[4:] == (15, 0, 0)  # reference lists yes, demo records no
     assert "--demo-users" in output
     seed("--demo-users")
-    assert User.objects.count() == 7
+    assert User.objects.count() == 8  # one per role, and a local authority per site
 
 
 @pytest.mark.django_db

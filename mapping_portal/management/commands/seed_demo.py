@@ -26,6 +26,8 @@ DEMO_USERS = [
     ("la-kerben", Role.LOCAL_AUTHORITY, ["kerben"], "ru"),
     ("reviewer", Role.REVIEWER, [], "ru"),
     ("viewer", Role.VIEWER, [], "en"),
+    # Linked to a person of Kyshtut by the grants' demo data: applies online to the open demo call.
+    ("applicant", Role.APPLICANT, [], "ky"),
 ]
 
 
@@ -65,7 +67,7 @@ class Command(BaseCommand):
         told = "the one in DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else f"'{password}'"
         self.stdout.write(f"Demo users ({new} new). Sign in with any of them; the password is {told}:")
         for username, role, slugs, _language in DEMO_USERS:
-            where = ", ".join(slugs) if slugs else "all sites"
+            where = ", ".join(slugs) if slugs else ("its own applications" if role == Role.APPLICANT else "all sites")
             with translation.override("en"):  # console output for developers, in one language
                 self.stdout.write(f"  {username:<12} {role.label} ({where})")
 
