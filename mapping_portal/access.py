@@ -271,6 +271,13 @@ def can_view_grants(user) -> bool:
 
 
 @predicate
+def can_view_staff_names(user) -> bool:
+    """Who decided an award (a staff member's username): the project's own roles and the local authorities.
+    Applicants read only when: a name could expose a colleague to pressure."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY}
+
+
+@predicate
 def can_view_grant_figures(user) -> bool:
     """A call's envelope, awarded, paid and remaining: every role that reads grants but applicants (the other
     applicants' awards are not theirs to see)."""

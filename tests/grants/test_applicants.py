@@ -239,6 +239,23 @@ def test_applicant_edits_own_draft_then_submits_it(client_for, applicant, aigeri
     assert (change.by, change.from_status, change.to_status) == (applicant, "draft", "submitted")
 
 
+def test_applicant_reads_when_its_grant_was_decided_but_not_by_whom(
+    client_for, applicant, aigerim, online_call, make_application, staff, la_kyshtut
+):
+    from grants import workflow
+
+    application = make_application(call=online_call(), lead_applicant=aigerim, status="in_review")
+    workflow.approve(application, staff, Decimal("9000"), version=application.version)
+    pages = {}
+    with translation.override("en"):
+        for user in (applicant, staff, la_kyshtut):
+            page = client_for(user).get(url("application-detail", application.pk)).content.decode()
+            pages[user.username] = page[page.index('data-testid="award"') :]
+    assert "Decided on" in pages[applicant.username] and staff.get_username() not in pages[applicant.username]
+    for user in (staff, la_kyshtut):  # the project's roles and the site's authorities read the name
+        assert f"Decided by {staff.get_username()}" in pages[user.username]
+
+
 def test_applicant_cannot_edit_after_submission(client_for, applicant, aigerim, online_call, make_application):
     application = make_application(call=online_call(), lead_applicant=aigerim, status="submitted")
     client = client_for(applicant)
