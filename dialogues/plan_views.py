@@ -68,7 +68,7 @@ def plan_list(request):
         )
     )
     filterset, page = filtered_page(request, PlanFilterSet, queryset)
-    sites = PilotSite.objects.for_user(request.user) if access.can_view_plans(request.user) else []
+    sites = PilotSite.objects.for_user(request.user)  # each site's follow-up page
     return render(request, "dialogues/plans/plan_list.html", {"filter": filterset, "page": page, "sites": sites})
 
 
@@ -167,7 +167,9 @@ def plan_detail(request, pk):
         and access.can_track_plan_actions(user)
         and access.can_see_site(user, plan.site)
     )
-    has_next = ConflictPreventionPlan.objects.filter(previous_version=plan).values_list("pk", flat=True).first()
+    has_next = (
+        ConflictPreventionPlan.objects.for_user(user).filter(previous_version=plan).values_list("pk", flat=True).first()
+    )
     return render(
         request,
         "dialogues/plans/plan_detail.html",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -165,9 +166,9 @@ def editing(plan, user):
         if not locked.is_editable:
             raise NotEditable
         yield locked
+        # Not save(): the version is not history (the change itself is, on the plan, risk or action saved).
+        ConflictPreventionPlan.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
         locked.version += 1
-        locked._history_user = user
-        locked.save(update_fields=["version", "updated_at"])
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ review comments, status changes and the frozen snapshot of each submitted versio
 no model here has a field for incidents, cases or survivors (DESIGN.md §6).
 """
 
-import datetime
 import uuid
 from decimal import Decimal
 
@@ -363,7 +362,7 @@ class ProgressNote(models.Model):
     """A dated note on how an action is going."""
 
     action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="notes", verbose_name=_("action"))
-    date = models.DateField(_("date"), default=datetime.date.today)
+    date = models.DateField(_("date"), default=timezone.localdate)
     text = models.TextField(_("progress"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -708,3 +708,26 @@ def test_a_merge_moves_the_plans_of_the_merged_organization(staff, make_plan, ma
     plan.refresh_from_db()
     assert plan.authoring_body == kept
     assert list(plan.actions.get().responsible_organizations.all()) == [kept]
+
+
+def test_the_plans_history_says_who_changed_which_field_and_nothing_else(client_for, staff, make_plan, sites):
+    plan = make_plan()
+    action = plan.actions.get()
+    client = client_for(staff)
+    client.post(url("action-edit", plan.pk, action.pk), action_data(plan, title="Оңдолгон", version=action.version))
+    plan.refresh_from_db()
+    data = {
+        "site": sites["kyshtut"].pk,
+        "authoring_body": plan.authoring_body_id,
+        "title": "Жаңы аталыш",
+        "period_start": "01.01.2026",
+        "period_end": "31.12.2027",
+        "version": plan.version,
+    }
+    assert client.post(url("plan-edit", plan.pk), data).status_code == 302
+    plan.refresh_from_db()
+    assert plan.version == 3  # one per change: the action, then the plan
+    history = plan.history.all()
+    assert history.count() == 2  # created, then the title changed: a version bump is not a change of its own
+    assert history.first().history_user == staff and history.first().title == "Жаңы аталыш"
+    assert action.history.first().history_user == staff and action.history.first().title == "Оңдолгон"
