@@ -93,6 +93,10 @@ class PlanForm(VersionCheckedForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = PilotSite.objects.for_user(user)
+        if not self.instance.site_id and not self.is_bound:
+            only = list(self.fields["site"].queryset[:2])
+            if len(only) == 1:  # a local authority of one site: its site, already chosen
+                self.initial["site"] = only[0].pk
         self.fields["authoring_body"].queryset = Organization.objects.for_user(user).filter(
             is_active=True, type__code__in=AUTHORING_BODY_TYPES
         )

@@ -731,3 +731,15 @@ def test_the_plans_history_says_who_changed_which_field_and_nothing_else(client_
     assert history.count() == 2  # created, then the title changed: a version bump is not a change of its own
     assert history.first().history_user == staff and history.first().title == "Жаңы аталыш"
     assert action.history.first().history_user == staff and action.history.first().title == "Оңдолгон"
+
+
+def test_a_local_authority_drafts_for_its_own_site_only(client_for, la_kyshtut, sites, make_organization):
+    body = make_organization(type_code="local-self-government")
+    client = client_for(la_kyshtut)
+    page = page_of(client.get(url("plan-create")))
+    assert f'<option value="{sites["kyshtut"].pk}" selected>' in page and f'value="{sites["kerben"].pk}"' not in page
+    data = {"authoring_body": body.pk, "title": "План", "period_start": "01.01.2026", "period_end": "31.12.2026"}
+    assert client.post(url("plan-create"), data | {"site": sites["kerben"].pk}).status_code == 200
+    assert not ConflictPreventionPlan.objects.exists()
+    assert client.post(url("plan-create"), data | {"site": sites["kyshtut"].pk}).status_code == 302
+    assert ConflictPreventionPlan.objects.get().created_by == la_kyshtut
