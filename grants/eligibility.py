@@ -8,6 +8,7 @@ listed in RULES. A new rule is one function appended there.
 from dataclasses import dataclass
 
 from django.db.models import F, Func, IntegerField
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogues.models import Attendance, AttendanceRole, EventKind
@@ -58,7 +59,7 @@ def site_of_call(application):
 def submitted_in_time(application):
     if application.submitted_at is None:
         return None
-    submitted = application.submitted_at.date()
+    submitted = timezone.localdate(application.submitted_at)  # the day in Bishkek, not in UTC
     return Check(
         _("Submitted by the closing date"),
         submitted <= application.call.closes_on,

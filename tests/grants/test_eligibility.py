@@ -99,3 +99,20 @@ def test_staff_set_the_rule_on_the_call_form(client_for, staff, sites):
     assert client_for(staff).post(reverse("grants:call-create"), data).status_code == 302
     call = GrantCall.objects.get()
     assert call.requires_training and list(call.training_sites.values_list("slug", flat=True)) == ["kerben"]
+
+
+@pytest.mark.parametrize(
+    ("submitted", "in_time"),
+    [
+        ("2026-05-31T23:59:00+06:00", True),  # the closing day, Bishkek time
+        ("2026-06-01T00:30:00+06:00", False),  # half past midnight after it: still 31 May in UTC, but late
+        ("2026-05-31T05:00:00+06:00", True),  # early on the closing day: 30 May in UTC
+    ],
+)
+def test_submitted_by_the_closing_date_is_read_in_bishkek_time(make_call, make_application, submitted, in_time):
+    call = make_call(closes_on=D(2026, 5, 31))
+    application = make_application(call=call, status="submitted")
+    # Stored and read back in UTC, as the database gives it.
+    application.submitted_at = datetime.datetime.fromisoformat(submitted).astimezone(datetime.UTC)
+    check = eligibility.submitted_in_time(application)
+    assert check.passed is in_time

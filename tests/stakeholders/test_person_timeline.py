@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from grants import workflow
 from stakeholders.models import Membership
@@ -68,7 +68,10 @@ def test_staff_see_a_persons_history_from_every_app_newest_first(client_for, sta
     for kind in ("created", "membership", "event", "grant-application", "grant-submitted", "grant-award"):
         assert kind in kinds, kind
     assert kinds.count("event") == 2 and kinds.count("grant-application") == 2 and kinds.count("grant-tranche") == 1
-    dates = [item.when.date() if isinstance(item.when, datetime.datetime) else item.when for item in items]
+    dates = [
+        timezone.localtime(item.when).date() if isinstance(item.when, datetime.datetime) else item.when
+        for item in items
+    ]
     assert dates == sorted(dates, reverse=True)
     page = response.content.decode()
     assert "Тынчтык куруу тренинги" in page and "3 of 3 days" in page and "completed" in page

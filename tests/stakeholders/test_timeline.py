@@ -28,7 +28,13 @@ def assessed(make_organization, registry):
 
 
 def kinds_and_dates(response):
-    return [(item.kind, str(item.when)[:10]) for item in response.context["items"]]
+    """(kind, the day as the page shows it: a moment in the portal's time zone, Bishkek)."""
+    from django.utils import timezone
+
+    def day(when):
+        return timezone.localtime(when).date() if isinstance(when, datetime.datetime) else when
+
+    return [(item.kind, str(day(item.when))) for item in response.context["items"]]
 
 
 def test_items_come_newest_first(client_for, staff, assessed):
