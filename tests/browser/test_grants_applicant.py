@@ -4,6 +4,7 @@ online, writes a draft with two budget lines, submits it; staff then find it sub
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from grants.models import ApplicantAccount, GrantApplication
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_applicant_submits_online_and_staff_see_it(page, users, make_person, make_call, sign_in):  # noqa: F811
-    today = datetime.date.today()
+    today = timezone.localdate()
     person = make_person(full_name="Айгерим Токтосунова", site="kyshtut")
     ApplicantAccount.objects.create(user=users["applicant"], person=person)
     call = make_call(
