@@ -7,28 +7,22 @@ language through `translation.override`.
 """
 
 import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dialogues.models import PlanFocus, RiskLevel, risk_level
+from mapping_portal.pdf import FontMissing, register_fonts  # noqa: F401 (FontMissing: the views catch it here)
+from mapping_portal.text import format_som
 
 LANGUAGES = ("ky", "ru")
-FONT_DIRS = [
-    Path(getattr(settings, "LETTER_FONT_DIR", "/usr/share/fonts/truetype/dejavu")),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-]
 # The heat map's colours, the same bands as the plan page's legend.
 LEVEL_COLOURS = {
     RiskLevel.LOW: colors.HexColor("#d9ead3"),
@@ -38,25 +32,8 @@ LEVEL_COLOURS = {
 }
 
 
-class FontMissing(Exception):
-    """DejaVu Sans is not installed (Debian: apt-get install fonts-dejavu-core)."""
-
-
-def _register_fonts():
-    if "DejaVuSans" in pdfmetrics.getRegisteredFontNames() and "DejaVuSans-Bold" in pdfmetrics.getRegisteredFontNames():
-        return
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
-            pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
-            return
-    raise FontMissing
-
-
 def som(amount) -> str:
-    text = f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",")
-    return f"{text.removesuffix(',00')}\u00a0{_('som')}"
+    return format_som(amount, _("som"))
 
 
 def _day(value) -> str:
@@ -65,7 +42,7 @@ def _day(value) -> str:
 
 def plan_pdf(plan, language: str) -> bytes:
     """The PDF of `plan` in `language` (ky or ru)."""
-    _register_fonts()
+    register_fonts()
     with translation.override(language):
         return _build(plan)
 
@@ -90,13 +67,25 @@ def _build(plan) -> bytes:
         p(_("Conflict-prevention plan"), small),
         p(plan.title, heading),
         Spacer(1, 3 * mm),
+        # Labels are gettext calls of their own (xgettext does not read calls inside f-strings).
         p(
-            f"{_('Pilot site')}: {plan.site.name} · {_('Authoring body')}: {plan.authoring_body.name} · "
-            f"{_('Period')}: {_day(plan.period_start)}–{_day(plan.period_end)} · {_('Version')} {plan.version_number}"
+            " · ".join(
+                [
+                    "{}: {}".format(_("Pilot site"), plan.site.name),
+                    "{}: {}".format(_("Authoring body"), plan.authoring_body.name),
+                    "{}: {}–{}".format(_("Period"), _day(plan.period_start), _day(plan.period_end)),
+                    "{} {}".format(_("Version"), plan.version_number),
+                ]
+            )
         ),
         p(
-            f"{_('Approved by')}: {plan.approving_body or '—'} · {_('Decision or protocol number')}: "
-            f"{plan.decision_number} · {_('Date of the decision')}: {_day(plan.decision_date)}"
+            " · ".join(
+                [
+                    "{}: {}".format(_("Approved by"), plan.approving_body or "—"),
+                    "{}: {}".format(_("Decision or protocol number"), plan.decision_number),
+                    "{}: {}".format(_("Date of the decision"), _day(plan.decision_date)),
+                ]
+            )
         ),
         Spacer(1, 4 * mm),
         p(_("Context analysis"), subheading),
@@ -123,7 +112,7 @@ def _build(plan) -> bytes:
         )
     story += [Spacer(1, 3 * mm), _table(rows, [12, 70, 30, 18, 16, 60, 45])]
 
-    story += [Spacer(1, 5 * mm), p(_("Actions"), subheading), Spacer(1, 2 * mm)]
+    story += [Spacer(1, 5 * mm), p(pgettext("plan", "Actions"), subheading), Spacer(1, 2 * mm)]
     rows = [
         [
             p("№", small),
@@ -145,7 +134,7 @@ def _build(plan) -> bytes:
                 p(action.title, small),
                 p(PlanFocus(action.focus).label, small),
                 p(", ".join(f"R{numbers[r.pk]}" for r in action.risks.all() if r.pk in numbers) or "—", small),
-                p(who + (f"; {_('partners')}: {partners}" if partners else ""), small),
+                p(who + ("; {}: {}".format(_("partners"), partners) if partners else ""), small),
                 p(f"{_day(action.start_date)}–{_day(action.end_date)}", small),
                 p(f"{som(action.budget)}" + (f" ({action.budget_source})" if action.budget_source else ""), small),
                 p(" → ".join(part for part in (action.indicator, action.target) if part) or "—", small),
@@ -206,12 +195,12 @@ def _heat_map(risks, numbers, style):
         cells.setdefault((risk.likelihood, risk.impact), []).append(f"R{numbers[risk.pk]}")
     rows, colours = [], []
     for row, impact in enumerate(range(5, 0, -1)):
-        line = [Paragraph(f"{escape(_('Impact'))} {impact}", style)]
+        line = [Paragraph("{} {}".format(escape(_("Impact")), impact), style)]
         for column, likelihood in enumerate(range(1, 6), 1):
             line.append(Paragraph(" ".join(cells.get((likelihood, impact), [])), style))
             colours.append(("BACKGROUND", (column, row), (column, row), LEVEL_COLOURS[risk_level(likelihood, impact)]))
         rows.append(line)
-    rows.append([""] + [Paragraph(f"{escape(_('Likelihood'))} {n}", style) for n in range(1, 6)])
+    rows.append([""] + [Paragraph("{} {}".format(escape(_("Likelihood")), n), style) for n in range(1, 6)])
     table = Table(rows, colWidths=[24 * mm] + [24 * mm] * 5, rowHeights=[11 * mm] * 5 + [7 * mm], hAlign="LEFT")
     table.setStyle(
         TableStyle(

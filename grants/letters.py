@@ -6,40 +6,18 @@ languages, as the project signs it, independent of the interface's catalogues.
 """
 
 import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from mapping_portal.pdf import FontMissing, register_fonts  # noqa: F401 (FontMissing: the views catch it here)
+from mapping_portal.text import format_som
+
 LANGUAGES = ("ky", "ru")
-FONT_DIRS = [
-    Path(getattr(settings, "LETTER_FONT_DIR", "/usr/share/fonts/truetype/dejavu")),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-]
-
-
-class FontMissing(Exception):
-    """DejaVu Sans is not installed (Debian: apt-get install fonts-dejavu-core)."""
-
-
-def _register_fonts():
-    if "DejaVuSans" in pdfmetrics.getRegisteredFontNames():
-        return
-    for folder in FONT_DIRS:
-        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
-            pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
-            return
-    raise FontMissing
 
 
 TEXT = {
@@ -85,13 +63,12 @@ TEXT = {
 
 
 def som(amount, language) -> str:
-    text = f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",")
-    return f"{text.removesuffix(',00')}\u00a0{TEXT[language]['som']}"
+    return format_som(amount, TEXT[language]["som"])
 
 
 def decision_letter(application, language: str) -> bytes:
     """The PDF of the decision on an approved or rejected application, in `language` (ky or ru)."""
-    _register_fonts()
+    register_fonts()
     words = TEXT[language]
     call = application.call
     call_title = (call.title_ky if language == "ky" else call.title_ru) or call.title_ky or call.title_ru

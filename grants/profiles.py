@@ -4,8 +4,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from grants.templatetags.grants import som
 from mapping_portal import access
+from mapping_portal.templatetags.portal import som
 from stakeholders.profiles import PersonSection, SectionItem
 
 

@@ -8,6 +8,7 @@ It is a key for finding candidates, not a transliteration to show anyone.
 
 import re
 import unicodedata
+from decimal import Decimal
 
 _CYRILLIC = {
     "а": "a",
@@ -67,3 +68,15 @@ def match_key(text: str) -> str:
     text = text.replace("dj", "j")
     text = _GLIDE_Y.sub("i", text)
     return _NON_ALNUM.sub("", text)
+
+
+NBSP = "\u00a0"  # keeps "12 500 som" on one line
+
+
+def format_som(amount, unit: str) -> str:
+    """An amount of money the way the project writes it: 12500 → "12 500 som", 12500.5 → "12 500,50 som"
+    (thousands apart by a non-breaking space, a decimal comma, tyiyn only when there are any); `unit` is the
+    word for som in the language of the page or document."""
+    amount = Decimal(amount)
+    text = f"{amount:,.2f}" if amount != amount.to_integral_value() else f"{amount:,.0f}"
+    return text.replace(",", NBSP).replace(".", ",") + NBSP + unit

@@ -87,7 +87,10 @@ class VersionCheckedForm(BootstrapFormMixin, forms.ModelForm):
             "check them against the current record and save again."
         )
         if differs:
-            message = f"{message} {_('The current record differs in')}: {', '.join(differs)}."
+            message = "{} {}".format(
+                message,
+                _("The current record differs in: %(fields)s.") % {"fields": ", ".join(differs)},
+            )
         self.add_error(None, message)
 
 

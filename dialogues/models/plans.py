@@ -16,6 +16,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mapping_portal import access
@@ -31,9 +32,10 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted for review")
     CHANGES_REQUESTED = "changes_requested", _("changes requested")
-    APPROVED = "approved", _("approved")
+    # In context: a plan is "approved" and "completed" in other words than an application or a training.
+    APPROVED = "approved", pgettext_lazy("plan status", "approved")
     IN_IMPLEMENTATION = "in_implementation", _("in implementation")
-    COMPLETED = "completed", _("completed")
+    COMPLETED = "completed", pgettext_lazy("plan status", "completed")
 
 
 # A plan whose content may be edited; and the plans that were approved (read by viewers, printed, followed).

@@ -1,8 +1,13 @@
-"""Template tags: ask the access policy (`{% may %}`) and show coordinates and sites the same way everywhere."""
+"""Template tags: ask the access policy (`{% may %}`) and show coordinates, sites and amounts the same way
+everywhere."""
+
+from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
 from mapping_portal import access
+from mapping_portal.text import format_som
 
 register = template.Library()
 
@@ -21,3 +26,18 @@ def coordinate(value):
     if value is None:
         return "—"
     return f"{value:.5f}"
+
+
+@register.filter
+def som(amount):
+    """12500 → "12 500 som" in the page's language (mapping_portal.text.format_som); "—" when unknown."""
+    if amount in (None, ""):
+        return "—"
+    return format_som(amount, _("som"))
+
+
+@register.filter
+def share(part, whole):
+    """part / whole as a whole percentage (0 when there is no whole)."""
+    whole = Decimal(whole or 0)
+    return int(round(Decimal(part or 0) * 100 / whole)) if whole else 0

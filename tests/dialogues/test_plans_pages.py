@@ -482,8 +482,10 @@ def test_no_pdf_before_approval_or_in_another_language(client_for, staff, make_p
 
 def test_a_missing_font_answers_503_with_a_message(client_for, staff, make_plan, monkeypatch, tmp_path):
     plan = make_plan(status="approved")
-    monkeypatch.setattr(plan_pdf.pdfmetrics, "getRegisteredFontNames", lambda: [])
-    monkeypatch.setattr(plan_pdf, "FONT_DIRS", [tmp_path])
+    from mapping_portal import pdf
+
+    monkeypatch.setattr(pdf.pdfmetrics, "getRegisteredFontNames", lambda: [])
+    monkeypatch.setattr(pdf, "FONT_DIRS", [tmp_path])
     with translation.override("en"):
         response = client_for(staff).get(url("plan-pdf", plan.pk, "ky"))
     assert response.status_code == 503 and "fonts-dejavu-core" in page_of(response)

@@ -35,7 +35,7 @@ def approved(staff, make_application, make_organization, make_person):
 
 
 def test_the_letter_font_has_the_kyrgyz_letters():
-    letters._register_fonts()
+    letters.register_fonts()
     from reportlab.pdfbase import pdfmetrics
 
     face = pdfmetrics.getFont("DejaVuSans").face
