@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogues.models import Attendance, AttendanceRole, EventKind
+from mapping_portal.text import format_amount
 
 
 @dataclass
@@ -35,7 +36,8 @@ def within_maximum(application):
     return Check(
         _("Budget within the maximum per grant"),
         0 < requested <= maximum,
-        _("%(requested)s of %(maximum)s som") % {"requested": _som(requested), "maximum": _som(maximum)},
+        _("%(requested)s of %(maximum)s som")
+        % {"requested": format_amount(requested), "maximum": format_amount(maximum)},
     )
 
 
@@ -111,7 +113,3 @@ def trainings_completed(person, site_ids, min_days):
 
 
 RULES = [within_maximum, kind_of_call, site_of_call, submitted_in_time, completed_training]
-
-
-def _som(amount) -> str:
-    return f"{amount:,.2f}".replace(",", " ")

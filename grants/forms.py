@@ -13,6 +13,7 @@ from grants.models import BudgetLine, GrantApplication, GrantCall, GrantReport, 
 from mapping_portal.forms import BootstrapFormMixin
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite
+from mapping_portal.text import format_amount
 from mapping_portal.widgets import RecordMultiPicker, RecordPicker
 from stakeholders.forms import ChangedMeanwhile, VersionCheckedForm
 from stakeholders.models import Organization, Person
@@ -129,7 +130,7 @@ class GrantCallForm(VersionCheckedForm):
                 self.add_error(
                     "envelope",
                     _("%(awarded)s som are already awarded in this call: the envelope cannot be less.")
-                    % {"awarded": f"{awarded:,.2f}".replace(",", " ")},
+                    % {"awarded": format_amount(awarded)},
                 )
         return cleaned
 
@@ -330,14 +331,10 @@ class BaseBudgetLineFormSet(forms.BaseInlineFormSet):
         if requested > maximum:
             raise ValidationError(
                 _("The budget asks for %(requested)s som, more than the call's maximum of %(maximum)s som per grant.")
-                % {"requested": _som(requested), "maximum": _som(maximum)},
+                % {"requested": format_amount(requested), "maximum": format_amount(maximum)},
                 code="over_maximum",
             )
         self.requested = requested
-
-
-def _som(amount) -> str:
-    return f"{amount:,.2f}".replace(",", " ")
 
 
 BudgetLineFormSet = forms.inlineformset_factory(

@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from mapping_portal import access
 from mapping_portal.models import PilotSite, TranslatedNames
 from mapping_portal.roles import Role
+from mapping_portal.text import format_amount
 from stakeholders.models import Organization, Person
 
 ZERO = Decimal("0.00")
@@ -633,7 +634,7 @@ class Award(models.Model):
             if planned + amount > award.amount:
                 raise ValidationError(
                     _("Only %(left)s som of the award are not planned yet."),
-                    params={"left": _som(award.amount - planned)},
+                    params={"left": format_amount(award.amount - planned)},
                     code="over_award",
                 )
             number = (award.tranches.aggregate(n=models.Max("number"))["n"] or 0) + 1
@@ -699,7 +700,7 @@ class Tranche(models.Model):
             if paid_elsewhere + amount > award.amount:
                 raise ValidationError(
                     _("Only %(left)s som of the award are left to pay."),
-                    params={"left": _som(award.amount - paid_elsewhere)},
+                    params={"left": format_amount(award.amount - paid_elsewhere)},
                     code="over_award",
                 )
             tranche.paid_date, tranche.paid_amount = paid_date, amount
@@ -707,10 +708,6 @@ class Tranche(models.Model):
             tranche._history_user = user
             tranche.save()
             return tranche
-
-
-def _som(amount) -> str:
-    return f"{amount:,.2f}".replace(",", " ")
 
 
 # --- Progress and final reports -------------------------------------------------------------------------------

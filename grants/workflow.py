@@ -28,6 +28,7 @@ from grants.models import ApplicationStatus as S
 from grants.models import Award, GrantApplication, GrantCall, Review, ReviewCriterion, Score, StatusChange
 from mapping_portal import access
 from mapping_portal.roles import Role
+from mapping_portal.text import format_amount
 
 
 @dataclass(frozen=True)
@@ -163,14 +164,14 @@ def approve(application, user, amount, comment="", *, version) -> Award:
     if amount > locked.requested_amount:
         raise ValidationError(
             _("The amount awarded cannot be more than the %(requested)s som requested."),
-            params={"requested": _som(locked.requested_amount)},
+            params={"requested": format_amount(locked.requested_amount)},
             code="over_requested",
         )
     remaining = remaining_in_envelope(call)
     if amount > remaining:
         raise ValidationError(
             _("Only %(remaining)s som remain in the call's envelope: %(amount)s som cannot be awarded."),
-            params={"remaining": _som(remaining), "amount": _som(amount)},
+            params={"remaining": format_amount(remaining), "amount": format_amount(amount)},
             code="over_envelope",
         )
     try:
@@ -180,10 +181,6 @@ def approve(application, user, amount, comment="", *, version) -> Award:
         raise ValidationError(_("This award would exceed the call's envelope."), code="over_envelope") from error
     _record(locked, S.APPROVED, user, comment)
     return award
-
-
-def _som(amount) -> str:
-    return f"{amount:,.2f}".replace(",", " ")
 
 
 # --- Reviews: assigned → declared (scoring, or recused) → submitted ----------------------------------------

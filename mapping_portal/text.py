@@ -73,10 +73,14 @@ def match_key(text: str) -> str:
 NBSP = "\u00a0"  # keeps "12 500 som" on one line
 
 
-def format_som(amount, unit: str) -> str:
-    """An amount of money the way the project writes it: 12500 → "12 500 som", 12500.5 → "12 500,50 som"
-    (thousands apart by a non-breaking space, a decimal comma, tyiyn only when there are any); `unit` is the
-    word for som in the language of the page or document."""
+def format_amount(amount) -> str:
+    """An amount of money the way the project writes it: 12500 → "12 500", 12500.5 → "12 500,50" (thousands
+    apart by a non-breaking space, a decimal comma, tyiyn only when there are any)."""
     amount = Decimal(amount)
     text = f"{amount:,.2f}" if amount != amount.to_integral_value() else f"{amount:,.0f}"
-    return text.replace(",", NBSP).replace(".", ",") + NBSP + unit
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def format_som(amount, unit: str) -> str:
+    """`format_amount` and the word for som in the language of the page or document: "12 500 som"."""
+    return format_amount(amount) + NBSP + unit
