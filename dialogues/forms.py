@@ -404,7 +404,7 @@ class PhotoForm(BootstrapFormMixin, forms.ModelForm):
 
     def save(self, commit=True):
         photo = super().save(commit=False)
-        photo.thumbnail.save(self.cleaned.thumbnail.name, self.cleaned.thumbnail, save=False)
+        photo.store(self.cleaned)
         if commit:
             photo.save()
         return photo

@@ -534,8 +534,7 @@ class ReportForm(BootstrapFormMixin, forms.ModelForm):
                     ReportSpending.objects.create(report=report, budget_line=line, spent=spent)
             if self.cleaned_data.get("photo"):
                 photo = ReportPhoto(report=report, caption=self.cleaned_data.get("caption", ""), uploaded_by=user)
-                photo.image.save(self.cleaned_photo.full.name, self.cleaned_photo.full, save=False)
-                photo.thumbnail.save(self.cleaned_photo.thumbnail.name, self.cleaned_photo.thumbnail, save=False)
+                photo.store(self.cleaned_photo)
                 photo.save()
         return report
 

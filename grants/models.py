@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mapping_portal import access
-from mapping_portal.models import PilotSite, TranslatedNames
+from mapping_portal.models import Photo, PilotSite, TranslatedNames
 from mapping_portal.roles import Role
 from mapping_portal.text import format_amount
 from stakeholders.models import Organization, Person
@@ -766,25 +766,17 @@ class ReportSpending(models.Model):
         return f"{self.budget_line}: {self.spent}"
 
 
-class ReportPhoto(models.Model):
-    """A photo of the project's work, checked and re-encoded without metadata; shown to staff only (faces)."""
+class ReportPhoto(Photo):
+    """A photo of the project's work (mapping_portal.models.Photo: checked, re-encoded without metadata, staff
+    only)."""
+
+    upload_folder = "grant-photos"
 
     report = models.ForeignKey(GrantReport, on_delete=models.CASCADE, related_name="photos", verbose_name=_("report"))
-    image = models.ImageField(_("photo"), upload_to="grant-photos/")
-    thumbnail = models.ImageField(upload_to="grant-photos/", editable=False)
-    caption = models.CharField(_("caption"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Photo.Meta):
         verbose_name = _("report photo")
         verbose_name_plural = _("report photos")
-
-    def __str__(self):
-        return self.caption or self.image.name
 
 
 class ApplicationAttachment(models.Model):

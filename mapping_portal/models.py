@@ -1,5 +1,7 @@
-"""The shared core: users with a role and a site scope, pilot sites with their settlements, thematic areas."""
+"""The shared core: users with a role and a site scope, pilot sites with their settlements, thematic areas; and
+the photo every app attaches the same way."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
@@ -297,3 +299,35 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.export}.{self.format} ({self.created_at:%d.%m.%Y %H:%M})"
+
+
+def _photo_path(photo, filename):
+    return f"{photo.upload_folder}/{filename}"
+
+
+class Photo(models.Model):
+    """A photo attached to a record (an event, a grant report): checked and re-encoded without its metadata by
+    mapping_portal.images (phones record where a photo was taken), with a thumbnail; served to admins and staff
+    only (photos show faces). Subclasses add the record it belongs to and their `upload_folder`."""
+
+    upload_folder = "photos"
+
+    image = models.ImageField(_("photo"), upload_to=_photo_path)
+    thumbnail = models.ImageField(upload_to=_photo_path, editable=False)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+    def store(self, cleaned):
+        """Keep a checked image (a mapping_portal.images.CleanImage) and its thumbnail; the caller saves."""
+        self.image.save(cleaned.full.name, cleaned.full, save=False)
+        self.thumbnail.save(cleaned.thumbnail.name, cleaned.thumbnail, save=False)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mapping_portal import access
-from mapping_portal.models import PilotSite, Settlement, ThematicArea, validate_point_in_kyrgyzstan
+from mapping_portal.models import Photo, PilotSite, Settlement, ThematicArea, validate_point_in_kyrgyzstan
 from stakeholders.models import Organization, Person
 
 # A multi-day event longer than this is a typing mistake (a year typed wrong), not a training.
@@ -442,25 +442,16 @@ class FollowUpAction(models.Model):
         return Q(**{f"{prefix}due__lt": timezone.localdate(), f"{prefix}status__in": cls.OPEN_STATUSES})
 
 
-class EventPhoto(models.Model):
-    """A photo of an event, checked and re-encoded without metadata (phones record where it was taken)."""
+class EventPhoto(Photo):
+    """A photo of an event (mapping_portal.models.Photo: checked, re-encoded without metadata, staff only)."""
+
+    upload_folder = "event-photos"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos", verbose_name=_("event"))
-    image = models.ImageField(_("photo"), upload_to="event-photos/")
-    thumbnail = models.ImageField(upload_to="event-photos/", editable=False)
-    caption = models.CharField(_("caption"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(Photo.Meta):
         verbose_name = _("event photo")
         verbose_name_plural = _("event photos")
-
-    def __str__(self):
-        return self.caption or self.image.name
 
 
 class InitiativeGroupQuerySet(access.SiteScopedQuerySet):
