@@ -12,6 +12,7 @@ class DialoguesConfig(AppConfig):
         import dialogues.exports  # noqa: F401  (registers the exports for `manage.py export`)
         from dialogues import timeline
         from dialogues.models import EventPhoto
+        from dialogues.plan_views import site_figures as plan_site_figures
         from dialogues.views import site_figures
         from mapping_portal import access, hooks, media
         from stakeholders import timeline as stakeholder_timeline
@@ -27,6 +28,7 @@ class DialoguesConfig(AppConfig):
             ),
         )
         hooks.register_site_figures(site_figures)
+        hooks.register_site_figures(plan_site_figures)
         stakeholder_timeline.register(timeline.events)
         stakeholder_timeline.register(timeline.plan_actions)
         stakeholder_timeline.register_person(timeline.attended)

@@ -516,6 +516,26 @@ def followed_plans(user, site):
     )
 
 
+def site_figures(user, site):
+    """The site page's plan figures, in one query: plans approved and followed, their actions done and delayed;
+    linked to the site's follow-up page."""
+    if not access.can_view_plans(user):
+        return []
+    from mapping_portal.hooks import Figure
+
+    figures = followed_plans(user, site).aggregate(
+        plans=Count("pk", distinct=True),
+        done=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
+        delayed=Count("actions", filter=PlanAction.delayed_q("actions__", today=timezone.localdate())),
+    )
+    dashboard = reverse("plans:site-dashboard", args=[site.slug])
+    return [
+        Figure(_("Conflict-prevention plans approved"), figures["plans"], dashboard),
+        Figure(_("Plan actions done"), figures["done"], dashboard),
+        Figure(_("Plan actions delayed"), figures["delayed"], dashboard),
+    ]
+
+
 @login_required
 def site_dashboard(request, slug):
     """A site's follow-up: its plans' actions by status, the delayed ones, budget planned against spent — sums

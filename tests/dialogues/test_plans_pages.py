@@ -745,3 +745,27 @@ def test_a_local_authority_drafts_for_its_own_site_only(client_for, la_kyshtut, 
     assert not ConflictPreventionPlan.objects.exists()
     assert client.post(url("plan-create"), data | {"site": sites["kyshtut"].pk}).status_code == 302
     assert ConflictPreventionPlan.objects.get().created_by == la_kyshtut
+
+
+def test_the_site_page_shows_the_plan_figures_of_the_followed_plans(client_for, users, make_plan):
+    """Plans approved and followed (not drafts, not replaced by a later approved version), their actions done and
+    delayed; viewers read them too, reviewers not at all."""
+    from dialogues.models import PlanAction
+
+    followed = make_plan(status="in_implementation", actions=3)
+    PlanAction.objects.filter(pk=followed.actions.order_by("id")[0].pk).update(status="done")  # the other two: late
+    make_plan(status="draft", actions=2)  # not approved: not counted
+    make_plan(site="kerben", status="approved")  # another site
+    labels = {
+        "Conflict-prevention plans approved": 1,
+        "Plan actions done": 1,
+        "Plan actions delayed": 2,  # ended 30.06.2026, not done
+    }
+    for role in ("staff", "la_kyshtut", "viewer"):
+        with translation.override("en"):
+            response = client_for(users[role]).get(reverse("site-detail", args=["kyshtut"]))
+        figures = {figure.label: figure.value for figure in response.context["figures"]}
+        assert {label: figures[label] for label in labels} == labels, role
+    with translation.override("en"):
+        response = client_for(users["reviewer"]).get(reverse("site-detail", args=["kyshtut"]))
+    assert "Plan actions done" not in {figure.label for figure in response.context["figures"]}

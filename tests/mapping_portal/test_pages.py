@@ -41,11 +41,11 @@ def test_site_page_query_count(client_for, users, sites):
     url = reverse("site-detail", args=["kerben"])
     # session, user, the user's sites (scope), the site, its settlements, the registry's two
     # counts (organizations, people), the dialogues' two (events and trainings held; people reached and
-    # trained, from the reach summary), the menu's sites, and the idle-timeout session save (savepoint,
-    # update, release).
+    # trained, from the reach summary), the plans' one (plans followed, actions done and delayed), the menu's
+    # sites, and the idle-timeout session save (savepoint, update, release).
     first = queries_for(client, url)
     add_settlements(sites["kerben"], 30)
-    assert queries_for(client, url) == first == 13
+    assert queries_for(client, url) == first == 14
 
 
 def test_site_page_shows_the_site_and_its_settlements(client_for, users, sites):
