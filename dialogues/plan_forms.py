@@ -1,8 +1,7 @@
 """Forms of the conflict-prevention plans: the plan, a risk, an action, a review comment, a workflow step (with
 the approving body's decision), an action's progress."""
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,7 +16,7 @@ from dialogues.models import (
     PlanStatus,
     Risk,
 )
-from mapping_portal.forms import BootstrapFormMixin
+from mapping_portal.forms import BootstrapFormMixin, SomField
 from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.widgets import RecordMultiPicker, RecordPicker
 from stakeholders.forms import VersionCheckedForm
@@ -27,42 +26,6 @@ DO_NO_HARM = _(
     "Plans record prevention work only: forecast risks in general terms. Never write incidents, cases, "
     "or names or details of victims or survivors of violence here."
 )
-MAX_SOM = Decimal("999999999999.99")
-OTHER_CURRENCY = re.compile(r"(usd|eur|rub|руб|\$|€|доллар|евро)", re.IGNORECASE)
-
-
-class SomField(forms.DecimalField):
-    """An amount in som ≥ 0: "12 500", "12 500,50" and "12500 сом" are read; another currency or a negative
-    amount is refused with a message that says what to do."""
-
-    default_error_messages = {
-        "invalid": _("Enter an amount in som, as a number (for example 12 500 or 12 500,50)."),
-        "min_value": _("An amount cannot be negative."),
-        "max_value": _("This amount is too large: check the number of zeros."),
-        "max_decimal_places": _("Som have at most two decimals (tyiyn)."),
-        "other_currency": _("Amounts are in som (KGS): convert it to som and enter the number only."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(min_value=Decimal("0"), max_value=MAX_SOM, max_digits=14, decimal_places=2, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip().replace("\u00a0", " ").replace("\u202f", " ")
-            if OTHER_CURRENCY.search(text):
-                raise ValidationError(self.error_messages["other_currency"], code="other_currency")
-            text = re.sub(r"(сом|som|kgs)\.?$", "", text, flags=re.IGNORECASE).replace(" ", "").replace(",", ".")
-            if text:
-                try:
-                    Decimal(text)
-                except InvalidOperation:
-                    raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-            value = text
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        return f"{value:.2f}" if isinstance(value, Decimal) else value
 
 
 class PlanForm(VersionCheckedForm):
@@ -147,7 +110,7 @@ class RiskForm(VersionCheckedForm):
 
 
 class ActionForm(VersionCheckedForm):
-    budget = SomField(label=_("budget (som)"), required=False)
+    budget = SomField(label=_("budget (som)"), required=False, min_value=Decimal("0"))
 
     class Meta:
         model = PlanAction
@@ -235,7 +198,7 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
-    spent = SomField(label=_("Spent so far (som)"), required=False)
+    spent = SomField(label=_("Spent so far (som)"), required=False, min_value=Decimal("0"))
     note = forms.CharField(label=_("Progress note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     note_date = forms.DateField(
         label=_("Date of the note"),

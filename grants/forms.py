@@ -1,8 +1,7 @@
 """Forms of the small grants: a call with its criteria, an application with its budget lines, the workflow's
 decisions, reviews, awards and tranches. Amounts are typed in som; anything else gets a clear message."""
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import BudgetLine, GrantApplication, GrantCall, GrantReport, ProjectKind, ReviewCriterion
-from mapping_portal.forms import BootstrapFormMixin
+from mapping_portal.forms import BootstrapFormMixin, SomField
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite
 from mapping_portal.text import format_amount
@@ -19,51 +18,6 @@ from stakeholders.forms import ChangedMeanwhile, VersionCheckedForm
 from stakeholders.models import Organization, Person
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"})
-# Words and signs of other currencies a field officer might type out of habit.
-OTHER_CURRENCY = re.compile(
-    r"[$€£₽₸]|\b(usd|eur|rub|kzt|uzs|tjs|cny)\b|руб|тенге|теңге|доллар|евро|\bсум\b|dollar|euro|rouble|ruble",
-    re.IGNORECASE,
-)
-SOM = re.compile(r"\s*(сом|som|kgs|с)\.?\s*$", re.IGNORECASE)
-LARGEST_AMOUNT = Decimal("999999999.99")
-
-
-class SomField(forms.DecimalField):
-    """An amount in som: "12 500", "12 500,50" and "12500 сом" are read; another currency is refused with a
-    message that says to convert it, instead of being taken as som."""
-
-    default_error_messages = {
-        "invalid": _("Enter an amount in som, as a number (for example 12 500 or 12 500,50)."),
-        "other_currency": _(
-            "Amounts are in som (KGS). Convert “%(value)s” to som at the day's rate and enter the number only."
-        ),
-        "max_decimal_places": _("Som have at most two decimals (tyiyn)."),
-    }
-
-    def __init__(self, *, min_value=Decimal("0.01"), max_value=LARGEST_AMOUNT, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(min_value=min_value, max_value=max_value, max_digits=14, decimal_places=2, **kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = value.strip().replace("\u00a0", " ").replace("\u202f", " ")
-            if OTHER_CURRENCY.search(text):
-                raise ValidationError(
-                    self.error_messages["other_currency"], code="other_currency", params={"value": text}
-                )
-            text = SOM.sub("", text).replace(" ", "").replace(",", ".")
-            if text:
-                try:
-                    Decimal(text)
-                except InvalidOperation:
-                    raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-            value = text
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        return f"{value:.2f}" if isinstance(value, Decimal) else value
-
-
 # --- Calls --------------------------------------------------------------------------------------------
 
 

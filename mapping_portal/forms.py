@@ -1,7 +1,11 @@
-"""Forms of the shared core: signing in, placing a pilot site on the map."""
+"""Forms of the shared core: signing in, placing a pilot site on the map; the field every amount in som uses."""
+
+import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mapping_portal.models import LocationPrecision, validate_point_in_kyrgyzstan
@@ -77,3 +81,51 @@ class PortalAuthenticationForm(AuthenticationForm):
         "invalid_login": _("Wrong username or password. Both are case-sensitive."),
         "inactive": _("This account is switched off. Ask an administrator to switch it on."),
     }
+
+
+# Words and signs of other currencies a field officer might type out of habit.
+OTHER_CURRENCY = re.compile(
+    r"[$€£₽₸]|\b(usd|eur|rub|kzt|uzs|tjs|cny)\b|руб|тенге|теңге|доллар|евро|\bсум\b|dollar|euro|rouble|ruble",
+    re.IGNORECASE,
+)
+SOM = re.compile(r"\s*(сом|som|kgs|с)\.?\s*$", re.IGNORECASE)
+LARGEST_AMOUNT = Decimal("999999999.99")
+
+
+class SomField(forms.DecimalField):
+    """An amount in som (grants, plans): "12 500", "12 500,50" and "12500 сом" are read; another currency is
+    refused with a message that says to convert it, instead of being taken as som. At least 0.01 unless
+    `min_value` says otherwise (a budget may be 0)."""
+
+    default_error_messages = {
+        "invalid": _("Enter an amount in som, as a number (for example 12 500 or 12 500,50)."),
+        "other_currency": _(
+            "Amounts are in som (KGS). Convert “%(value)s” to som at the day's rate and enter the number only."
+        ),
+        "max_decimal_places": _("Som have at most two decimals (tyiyn)."),
+        "min_value": _("Enter an amount of at least %(limit_value)s som."),
+        "max_value": _("This amount is too large: check the number of zeros."),
+    }
+
+    def __init__(self, *, min_value=Decimal("0.01"), max_value=LARGEST_AMOUNT, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(min_value=min_value, max_value=max_value, max_digits=14, decimal_places=2, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.strip().replace("\u00a0", " ").replace("\u202f", " ")
+            if OTHER_CURRENCY.search(text):
+                raise ValidationError(
+                    self.error_messages["other_currency"], code="other_currency", params={"value": text}
+                )
+            text = SOM.sub("", text).replace(" ", "").replace(",", ".")
+            if text:
+                try:
+                    Decimal(text)
+                except InvalidOperation:
+                    raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            value = text
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        return f"{value:.2f}" if isinstance(value, Decimal) else value

@@ -138,7 +138,7 @@ def test_a_risk_is_added_and_bumps_the_plans_version(client_for, la_kyshtut, mak
     ("changes", "message"),
     [
         ({"end_date": "31.03.2026"}, "The action cannot end before it starts."),
-        ({"budget": "-100"}, "An amount cannot be negative."),
+        ({"budget": "-100"}, "Enter an amount of at least 0 som."),
         ({"budget": "100 USD"}, "Amounts are in som (KGS)"),
         ({"budget": "много"}, "Enter an amount in som"),
         ({"start_date": "31.02.2026"}, "Enter a valid date."),

@@ -236,7 +236,7 @@ def test_staff_plan_and_pay_tranches_through_the_page(client_for, staff, make_ap
     [
         ({"planned_date": "01.06.2026", "planned_amount": "100 USD"}, "Amounts are in som"),
         ({"planned_date": "31.02.2026", "planned_amount": "100"}, "Enter a valid date"),
-        ({"planned_date": "01.06.2026", "planned_amount": "-100"}, "greater than or equal to 0.01"),
+        ({"planned_date": "01.06.2026", "planned_amount": "-100"}, "at least 0.01 som"),
         ({"planned_date": "01.06.2026", "planned_amount": "90 000"}, "not planned yet"),
         ({}, "This field is required"),
     ],
