@@ -90,7 +90,7 @@ def main():
 def geojson_against_bare_sql():
     """DESIGN.md §8: the stakeholder GeoJSON within 2x of the bare SQL that builds the same JSON."""
     from stakeholders.models import Organization
-    from stakeholders.views import GEOJSON_SQL
+    from stakeholders.views.registry import GEOJSON_SQL
 
     rows = (
         Organization.objects.filter(lat__isnull=False)
