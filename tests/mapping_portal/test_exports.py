@@ -159,6 +159,8 @@ def test_on_complete_gets_the_row_count_only_once_the_csv_was_sent():
     assert len(csv_rows(content)) == 1 + 1234
 
 
+# Closing a response sends request_finished, which checks the database connection (with CONN_MAX_AGE set).
+@pytest.mark.django_db
 def test_an_aborted_csv_download_reports_the_rows_that_left():
     calls = []
     response = exports.csv_response("x.csv", ["n"], rows_of(100_000), on_complete=calls.append)
@@ -249,6 +251,8 @@ def test_write_xlsx_to_a_path_returns_the_row_count(tmp_path):
     assert openpyxl.load_workbook(path).active.max_row == 1 + 37
 
 
+# Closing a response sends request_finished, which checks the database connection (with CONN_MAX_AGE set).
+@pytest.mark.django_db
 def test_xlsx_response_is_a_complete_attachment_and_reports_the_count():
     calls = []
     response = exports.xlsx_response("organizations.xlsx", HEADER, rows_of(25, width=4), on_complete=calls.append)
