@@ -1,0 +1,236 @@
+"""The browser gate: walk every page a role reaches from the menus and records, and check what a person sees.
+
+`crawl()` finds the pages with Django's test client (fast, no browser): from the home page it follows every
+link of the portal's own pages, in Kyrgyz, keeping a few addresses per kind of page (URL name and query keys).
+`check_page()` opens one address in Chromium and returns what is wrong with it:
+
+- the document is wider than the viewport (sideways scrolling), with the elements that stick out;
+- a visible form control is not hit-testable at its centre (something else lies on top, or it is off-screen);
+- axe-core reports a serious or critical violation (WCAG 2.2 A/AA rules);
+- (through the context) a console error or a request that leaves the machine other than a map tile.
+
+The same walk takes the screenshots of `make screenshots`.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+AXE_JS = Path(__file__).with_name("vendor") / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+SEVERE = {"serious", "critical"}
+WIDTHS = {"phone": (375, 812), "desk": (1280, 800)}
+
+# Addresses that are not pages: files, downloads, the Django admin (Django's own), signing out.
+NOT_PAGES = re.compile(
+    r"/export\.|\.pdf$|\.xlsx$|\.csv$|\.geojson$|/pdf/|/media/|^/admin/|/accounts/logout/|/i18n/|"
+    r"/attachments/\d+|/photos/\d+/?$|/logo/?$|/file/?$|/decision-"
+)
+# How many addresses of one kind of page to open: a record page differs with its record's state.
+PER_KIND = 2
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def page_kind(path: str, query: str) -> str | None:
+    """The kind of a page: its URL name and the names of its query parameters (values differ, layout not)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    keys = sorted({key for key, _ in parse_qsl(query, keep_blank_values=True)} - {"page"})
+    return f"{match.view_name}?{'&'.join(keys)}"
+
+
+def crawl(user, language="ky", limit=400) -> tuple[list[str], list[str]]:
+    """Every page `user` reaches by links from the home page: (addresses, problems such as a link to a 500)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    start = f"/{language}/"
+    queue, seen, kinds, pages, problems = [start], {start}, defaultdict(int), [], []
+    while queue and len(pages) < limit:
+        url = queue.pop(0)
+        response = client.get(url)
+        if response.status_code in (301, 302):
+            continue  # e.g. a merged record's address leads to the one kept: that page is walked on its own
+        if response.status_code != 200:
+            problems.append(f"{url}: a link leads to HTTP {response.status_code}")
+            continue
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        pages.append(url)
+        parser = _Links()
+        parser.feed(response.content.decode())
+        for href in parser.hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.startswith(f"/{language}/"):
+                continue
+            if NOT_PAGES.search(parts.path):
+                continue
+            address = parts.path + (f"?{parts.query}" if parts.query else "")
+            if address in seen:
+                continue
+            seen.add(address)
+            kind = page_kind(parts.path, parts.query)
+            if kind is None or kinds[kind] >= PER_KIND:
+                continue
+            kinds[kind] += 1
+            queue.append(address)
+    return pages, problems
+
+
+def in_language(url: str, language: str) -> str:
+    return re.sub(r"^/[a-z]{2}/", f"/{language}/", url)
+
+
+# --- What is checked in the page ------------------------------------------------------------------------
+
+OVERFLOW_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const scroll = document.documentElement.scrollWidth;
+  if (scroll <= width) return null;
+  const culprits = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && r.width > 0) {
+      // only the outermost: an element whose parent does not stick out itself
+      const p = el.parentElement.getBoundingClientRect();
+      if (p.right <= width + 1) culprits.push(describe(el) + ' (right edge ' + Math.round(r.right) + ' px)');
+    }
+    if (culprits.length >= 4) break;
+  }
+  return {width, scroll, culprits};
+  function describe(el) {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    if (el.classList.length) s += '.' + [...el.classList].slice(0, 3).join('.');
+    const text = (el.innerText || '').trim().slice(0, 30);
+    return text ? s + ' "' + text + '"' : s;
+  }
+}"""
+
+# Every visible form control, scrolled into view, must be the element found at its centre (or inside its
+# own label). A visually hidden input (Bootstrap's .btn-check) is tested through its label.
+HIT_TEST_JS = """() => {
+  const problems = [];
+  const controls = document.querySelectorAll('input:not([type=hidden]), select, textarea, button');
+  for (const el of controls) {
+    if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) continue;
+    if (el.closest('.leaflet-control-layers-list, [aria-hidden=true]')) continue;
+    let targets = [el];
+    const r0 = el.getBoundingClientRect();
+    if (r0.width <= 1 || r0.height <= 1 || getComputedStyle(el).pointerEvents === 'none') {
+      targets = [...(el.labels || [])];
+      if (!targets.length) continue;
+    }
+    for (const target of targets) {
+      target.scrollIntoView({block: 'center', inline: 'center'});
+      const r = target.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const x = r.left + r.width / 2, y = r.top + r.height / 2;
+      const inside = x >= 0 && y >= 0 && x < window.innerWidth && y < window.innerHeight;
+      const hit = inside ? document.elementFromPoint(x, y) : null;
+      const ok = hit && (hit === el || el.contains(hit) || target.contains(hit) ||
+                         [...(el.labels || [])].some(l => l.contains(hit)));
+      if (!ok) {
+        problems.push(describe(el) + (inside ? ' is covered by ' + (hit ? describe(hit) : 'nothing') : ' is off-screen'));
+      }
+    }
+  }
+  window.scrollTo(0, 0);
+  return problems;
+  function describe(el) {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    else if (el.name) s += '[name=' + el.name + ']';
+    if (el.classList && el.classList.length) s += '.' + [...el.classList].slice(0, 2).join('.');
+    return s;
+  }
+}"""
+
+AXE_RUN_JS = """async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + (n.failureSummary ? ' — ' + n.failureSummary.split('\\n').slice(1, 2).join('') : '')),
+    count: v.nodes.length,
+  }));
+}"""
+
+SETTLED_JS = "() => document.readyState === 'complete' && !document.querySelector('.htmx-request')"
+# A part of the page that htmx loads after a delay (and that may reload the page when it is done).
+LOADS_LATER_JS = "() => !!document.querySelector('[hx-trigger*=load]')"
+
+
+@dataclass
+class Visit:
+    """What one page at one width and language showed."""
+
+    role: str
+    url: str
+    width: str
+    status: int = 0
+    overflow: dict | None = None
+    covered: list = field(default_factory=list)
+    violations: list = field(default_factory=list)
+    console: list = field(default_factory=list)
+
+    @property
+    def severe(self):
+        return [v for v in self.violations if v["impact"] in SEVERE]
+
+    def problems(self) -> list[str]:
+        where = f"[{self.role} {self.width}] {self.url}"
+        found = []
+        if self.status != 200:
+            found.append(f"{where}: HTTP {self.status}")
+        if self.overflow:
+            o = self.overflow
+            found.append(f"{where}: {o['scroll']} px wide in a {o['width']} px viewport: {'; '.join(o['culprits'])}")
+        found += [f"{where}: {problem}" for problem in self.covered]
+        for v in self.severe:
+            found.append(f"{where}: axe {v['impact']} {v['id']} ({v['help']}) ×{v['count']}: {' | '.join(v['nodes'])}")
+        found += [f"{where}: {message}" for message in self.console]
+        return found
+
+
+def check_page(page, visit: Visit, screenshot: Path | None = None) -> Visit:
+    """Open `visit.url` in `page` and fill in what is wrong with it."""
+    response = page.goto(visit.url)
+    visit.status = response.status if response else 0
+    page.wait_for_function(SETTLED_JS)
+    if page.evaluate(LOADS_LATER_JS):
+        page.wait_for_load_state("networkidle")
+        page.wait_for_function(SETTLED_JS)
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=True)
+    visit.overflow = page.evaluate(OVERFLOW_JS)
+    visit.covered = page.evaluate(HIT_TEST_JS)
+    visit.violations = page.evaluate(AXE_RUN_JS, AXE_TAGS)
+    return visit
+
+
+def screenshot_name(url: str) -> str:
+    parts = urlsplit(url)
+    name = parts.path.strip("/").replace("/", "_") or "home"
+    if parts.query:
+        name += "_" + re.sub(r"[^A-Za-z0-9=_-]+", "-", urlencode(parse_qsl(parts.query)))[:60]
+    return name
