@@ -42,7 +42,7 @@ test: $(VENV)/.installed-dev .env  ## the whole suite on (embedded) PostgreSQL, 
 
 screenshots: $(VENV)/.installed-dev .env  ## every page per role, phone and desk, in Kyrgyz → var/screenshots/
 	rm -rf var/screenshots
-	DEBUG=1 SCREENSHOTS=var/screenshots $(PY) -m pytest tests/browser/test_gate.py -q -p no:randomly $(PYTEST_ARGS) || true
+	DEBUG=1 SCREENSHOTS=var/screenshots $(PY) -m pytest tests/browser/test_gate.py -q $(PYTEST_ARGS)
 	@echo "Screenshots: var/screenshots/<role>/<page>-phone.png and -desk.png ($$(find var/screenshots -name '*.png' | wc -l) files)"
 
 lint: $(VENV)/.installed-dev
