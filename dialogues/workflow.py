@@ -45,7 +45,7 @@ class Move:
 
 TRANSITIONS = {
     (S.DRAFT, S.SUBMITTED): Move(_("Submit for review"), access.can_facilitate_plans),
-    (S.SUBMITTED, S.CHANGES_REQUESTED): Move(_("Request changes"), access.can_review_plans, True, "outline-warning"),
+    (S.SUBMITTED, S.CHANGES_REQUESTED): Move(_("Request changes"), access.can_review_plans, True, "warning"),
     (S.CHANGES_REQUESTED, S.SUBMITTED): Move(_("Resubmit for review"), access.can_facilitate_plans),
     (S.SUBMITTED, S.APPROVED): Move(_("Approve"), access.can_review_plans, False, "success"),
     (S.APPROVED, S.IN_IMPLEMENTATION): Move(_("Start implementation"), access.can_facilitate_plans),

@@ -12,13 +12,17 @@ from mapping_portal.models import LocationPrecision, validate_point_in_kyrgyzsta
 
 
 class BootstrapFormMixin:
-    """Give every widget Bootstrap's classes, and mark fields with errors as invalid."""
+    """Bootstrap's class on each widget, for the few fields rendered bare (cells of a table of lines); crispy-forms
+    renders every other field and adds the same classes itself. A group of choices gets none: its options carry
+    `form-check-input`, and a class on the group's wrapper would squeeze the whole list into one check box."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
                 css = "form-select"
@@ -31,7 +35,9 @@ class BootstrapFormMixin:
         # after it, and validating earlier would check input against the unnarrowed choices.
         super().full_clean()
         for name in self.errors:
-            if name in self.fields:
+            if name in self.fields and not isinstance(
+                self.fields[name].widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)
+            ):
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 

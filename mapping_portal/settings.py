@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "crispy_forms",
+    "crispy_bootstrap5",
     "django_filters",
     "leaflet",
     "simple_history",
@@ -97,6 +99,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# One way to render a form: django-crispy-forms with its Bootstrap 5 pack (choice groups as a fieldset with a
+# legend, errors beside fields); our templates/bootstrap5/ overrides its error summary.
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Database: PostgreSQL only. DATABASE_URL, or the embedded server under var/pg/. ---
 DATABASE_URL = os.environ.get("DATABASE_URL", "")

@@ -109,7 +109,7 @@ OVERFLOW_JS = """() => {
   const culprits = [];
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (r.right > width + 1 && r.width > 0) {
+    if (r.right > width + 1 && r.width > 0 && !clipped(el)) {
       // only the outermost: an element whose parent does not stick out itself
       const p = el.parentElement.getBoundingClientRect();
       if (p.right <= width + 1) culprits.push(describe(el) + ' (right edge ' + Math.round(r.right) + ' px)');
@@ -117,6 +117,12 @@ OVERFLOW_JS = """() => {
     if (culprits.length >= 4) break;
   }
   return {width, scroll, culprits};
+  function clipped(el) {  // inside a box that scrolls or hides its own overflow: not the page's
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  }
   function describe(el) {
     let s = el.tagName.toLowerCase();
     if (el.id) s += '#' + el.id;
@@ -141,7 +147,7 @@ HIT_TEST_JS = """() => {
       if (!targets.length) continue;
     }
     for (const target of targets) {
-      target.scrollIntoView({block: 'center', inline: 'center'});
+      target.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});
       const r = target.getBoundingClientRect();
       if (r.width === 0 || r.height === 0) continue;
       const x = r.left + r.width / 2, y = r.top + r.height / 2;
@@ -154,7 +160,7 @@ HIT_TEST_JS = """() => {
       }
     }
   }
-  window.scrollTo(0, 0);
+  window.scrollTo({top: 0, left: 0, behavior: 'instant'});
   return problems;
   function describe(el) {
     let s = el.tagName.toLowerCase();
