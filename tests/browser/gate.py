@@ -156,7 +156,8 @@ HIT_TEST_JS = """() => {
       const ok = hit && (hit === el || el.contains(hit) || target.contains(hit) ||
                          [...(el.labels || [])].some(l => l.contains(hit)));
       if (!ok) {
-        problems.push(describe(el) + (inside ? ' is covered by ' + (hit ? describe(hit) : 'nothing') : ' is off-screen'));
+        const where = inside ? ' is covered by ' + (hit ? describe(hit) : 'nothing') : ' is off-screen';
+        problems.push(describe(el) + where);
       }
     }
   }
@@ -175,9 +176,12 @@ AXE_RUN_JS = """async (tags) => {
   const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
   return results.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + (n.failureSummary ? ' — ' + n.failureSummary.split('\\n').slice(1, 2).join('') : '')),
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + summary(n)),
     count: v.nodes.length,
   }));
+  function summary(node) {
+    return node.failureSummary ? ' — ' + node.failureSummary.split('\\n').slice(1, 2).join('') : '';
+  }
 }"""
 
 SETTLED_JS = "() => document.readyState === 'complete' && !document.querySelector('.htmx-request')"
