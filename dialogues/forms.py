@@ -288,17 +288,21 @@ class TallyForm(forms.Form):
         existing = {(t.sex, t.age_band): t for t in event.tallies.all()}
         self.existing = existing
         self.fields["attendance_version"].initial = event.attendance_version
-        for sex, _sex_label in AttendanceTally.TallySex.choices:
-            for band, _band_label in TallyBand.choices:
+        measures = {"count": _("people"), "completed": _("every day")}
+        for sex, sex_label in AttendanceTally.TallySex.choices:
+            for band, band_label in TallyBand.choices:
                 tally = existing.get((sex, band))
-                for measure in ("count", "completed"):
+                for measure, measure_label in measures.items():
+                    # The cell's name for a screen reader: the grid's column and row headings in one.
+                    label = f"{sex_label}, {band_label}: {measure_label}"
                     self.fields[f"{measure}-{sex}-{band}"] = forms.IntegerField(
+                        label=label,
                         min_value=0,
                         max_value=100_000,
                         required=False,
                         initial=getattr(tally, measure) if tally else None,
                         widget=forms.NumberInput(
-                            attrs={"class": "form-control form-control-sm", "inputmode": "numeric"}
+                            attrs={"class": "form-control form-control-sm", "inputmode": "numeric", "aria-label": label}
                         ),
                     )
 

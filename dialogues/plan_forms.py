@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.forms import DATE_INPUT
@@ -78,7 +79,7 @@ class PlanForm(VersionCheckedForm):
 
 class RiskForm(VersionCheckedForm):
     likelihood = forms.TypedChoiceField(
-        label=_("likelihood (1–5)"),
+        label=capfirst(_("likelihood (1–5)")),
         choices=[("", "—")]
         + [(1, _("1 — very unlikely")), (2, _("2 — unlikely")), (3, _("3 — possible")), (4, _("4 — likely"))]
         + [(5, _("5 — almost certain"))],
@@ -86,7 +87,7 @@ class RiskForm(VersionCheckedForm):
         error_messages={"invalid_choice": _("Likelihood goes from 1 (very unlikely) to 5 (almost certain).")},
     )
     impact = forms.TypedChoiceField(
-        label=_("impact (1–5)"),
+        label=capfirst(_("impact (1–5)")),
         choices=[("", "—")]
         + [(1, _("1 — very small")), (2, _("2 — small")), (3, _("3 — moderate")), (4, _("4 — serious"))]
         + [(5, _("5 — very serious"))],
@@ -110,7 +111,7 @@ class RiskForm(VersionCheckedForm):
 
 
 class ActionForm(VersionCheckedForm):
-    budget = SomField(label=_("budget (som)"), required=False, min_value=Decimal("0"))
+    budget = SomField(label=capfirst(_("budget (som)")), required=False, min_value=Decimal("0"))
 
     class Meta:
         model = PlanAction

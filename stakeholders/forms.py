@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from mapping_portal.forms import BootstrapFormMixin
@@ -95,10 +96,10 @@ class VersionCheckedForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class OrganizationForm(VersionCheckedForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=capfirst(_("website")), required=False, assume_scheme="https")
     # A plain file field: `clean_image` is the one check (content, size, pixels), with its own messages.
     logo = forms.FileField(
-        label=_("logo"),
+        label=capfirst(_("logo")),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
         help_text=_("JPEG, PNG, WebP or GIF, up to 5 MB. It is re-saved without its metadata."),
@@ -160,7 +161,6 @@ class OrganizationForm(VersionCheckedForm):
         self.fields["site"].queryset = PilotSite.objects.for_user(user)
         self.fields["settlement"].queryset = Settlement.objects.for_user(user).select_related("site")
         self.fields["type"].queryset = OrganizationType.objects.filter(is_active=True)
-        self.fields["name_ky"].help_text = _("At least one of the two names.")
         # While a name is typed, the page asks for similar organizations of the chosen site (htmx).
         similar = {
             "hx-get": reverse("stakeholders:organization-similar"),

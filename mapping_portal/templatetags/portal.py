@@ -20,6 +20,16 @@ def may(context, rule, obj=None):
     return predicate(user, obj) if obj is not None else predicate(user)
 
 
+@register.simple_tag
+def active_filters(form) -> int:
+    """How many filters of a list's filter form are set (the folded panel's button says it on a phone)."""
+    if not form.is_bound:
+        return 0
+    data = form.data
+    values = {name: data.getlist(name) if hasattr(data, "getlist") else [data.get(name)] for name in form.fields}
+    return sum(1 for found in values.values() if any(str(value).strip() for value in found if value is not None))
+
+
 @register.filter
 def coordinate(value):
     """A latitude or longitude with five decimals (about one metre), '—' when unknown."""

@@ -2,9 +2,9 @@
 // read the way the server reads amounts ("12 500", "12 500,50", "сом" at the end). The server recomputes them.
 (function () {
   "use strict";
-  var table = document.querySelector("[data-budget-maximum]");
-  if (!table) return;
-  var maximum = parseFloat(table.dataset.budgetMaximum);
+  var form = document.querySelector("[data-budget-maximum]");
+  if (!form) return;
+  var maximum = parseFloat(form.dataset.budgetMaximum);
   var output = document.getElementById("budget-total");
 
   function amount(text) {
@@ -14,7 +14,7 @@
 
   function update() {
     var total = 0;
-    table.querySelectorAll("tbody tr").forEach(function (row) {
+    form.querySelectorAll("[data-budget-line]").forEach(function (row) {
       var quantity = row.querySelector("input[name$='-quantity']");
       var cost = row.querySelector("input[name$='-unit_cost']");
       var remove = row.querySelector("input[name$='-DELETE']");
@@ -26,7 +26,7 @@
     output.classList.toggle("text-danger", total > maximum);
   }
 
-  table.addEventListener("input", update);
-  table.addEventListener("change", update);
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
   update();
 })();

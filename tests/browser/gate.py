@@ -2,7 +2,7 @@
 
 `crawl()` finds the pages with Django's test client (fast, no browser): from the home page it follows every
 link of the portal's own pages, in Kyrgyz, keeping a few addresses per kind of page (URL name and query keys).
-`check_page()` opens one address in Chromium and returns what is wrong with it:
+`check_all()` opens each address in Chromium (several pages at once) and records what is wrong with it:
 
 - the document is wider than the viewport (sideways scrolling), with the elements that stick out;
 - a visible form control is not hit-testable at its centre (something else lies on top, or it is off-screen);
@@ -172,17 +172,19 @@ HIT_TEST_JS = """() => {
   }
 }"""
 
-AXE_RUN_JS = """async (tags) => {
-  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-  return results.violations.map(v => ({
-    id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + summary(n)),
-    count: v.nodes.length,
-  }));
+# axe runs while the gate looks at the other open pages: started here, its result read by AXE_RESULT_JS.
+AXE_START_JS = """(tags) => {
+  window.__gateAxe = axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+    .then(results => results.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + summary(n)),
+      count: v.nodes.length,
+    })));
   function summary(node) {
     return node.failureSummary ? ' — ' + node.failureSummary.split('\\n').slice(1, 2).join('') : '';
   }
 }"""
+AXE_RESULT_JS = "() => window.__gateAxe"
 
 SETTLED_JS = "() => document.readyState === 'complete' && !document.querySelector('.htmx-request')"
 # A part of the page that htmx loads after a delay (and that may reload the page when it is done).
@@ -221,21 +223,35 @@ class Visit:
         return found
 
 
-def check_page(page, visit: Visit, screenshot: Path | None = None) -> Visit:
-    """Open `visit.url` in `page` and fill in what is wrong with it."""
-    response = page.goto(visit.url)
-    visit.status = response.status if response else 0
-    page.wait_for_function(SETTLED_JS)
-    if page.evaluate(LOADS_LATER_JS):
-        page.wait_for_load_state("networkidle")
-        page.wait_for_function(SETTLED_JS)
-    if screenshot is not None:
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(screenshot), full_page=True)
-    visit.overflow = page.evaluate(OVERFLOW_JS)
-    visit.covered = page.evaluate(HIT_TEST_JS)
-    visit.violations = page.evaluate(AXE_RUN_JS, AXE_TAGS)
-    return visit
+def check_all(tabs, visits, screenshots: Path | None = None) -> None:
+    """Open every visit and fill in what is wrong with it, `len(tabs)` pages at a time.
+
+    Each tab is `(page, messages)`: a page in a context of its own (one shared browser) and the list its console
+    errors and refused requests go to. The pages are driven in step: all navigate, then each is examined while the
+    others finish loading, and axe runs in all of them at once — Chromium draws in parallel while Python waits.
+    """
+    for start in range(0, len(visits), len(tabs)):
+        batch = list(zip(tabs, visits[start : start + len(tabs)], strict=False))
+        for (page, messages), visit in batch:
+            messages.clear()
+            response = page.goto(visit.url, wait_until="commit")
+            visit.status = response.status if response else 0
+        for (page, _messages), visit in batch:
+            page.wait_for_load_state("load")
+            page.wait_for_function(SETTLED_JS)
+            if page.evaluate(LOADS_LATER_JS):
+                page.wait_for_load_state("networkidle")
+                page.wait_for_function(SETTLED_JS)
+            if screenshots is not None:
+                path = screenshots / visit.role / f"{screenshot_name(visit.url)}-{visit.width}.png"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(path), full_page=True)
+            visit.overflow = page.evaluate(OVERFLOW_JS)
+            visit.covered = page.evaluate(HIT_TEST_JS)
+            page.evaluate(AXE_START_JS, AXE_TAGS)
+        for (page, messages), visit in batch:
+            visit.violations = page.evaluate(AXE_RESULT_JS)
+            visit.console = list(messages)
 
 
 def screenshot_name(url: str) -> str:

@@ -43,7 +43,9 @@ ROLES = {
 }
 # (language, width) pairs every page is opened in
 PASSES = [("ky", "phone"), ("ky", "desk"), ("ru", "phone"), ("en", "desk")]
-SCREENSHOTS = os.environ.get("SCREENSHOTS")
+SCREENSHOTS = Path(os.environ["SCREENSHOTS"]) if os.environ.get("SCREENSHOTS") else None
+# Pages open at once, each in a context of its own in the one shared browser.
+TABS = int(os.environ.get("GATE_TABS", "3"))
 REPORT = Path(settings.BASE_DIR) / "var" / "gate"
 
 
@@ -61,11 +63,12 @@ def session_cookie(live_server, user):
     return {"name": cookie.key, "value": cookie.value, "url": live_server.url}
 
 
-def open_context(browser, live_server, width, cookie):
+def open_tab(browser, live_server, width, cookie):
+    """A page in a context of its own at `width`, signed in with `cookie`, and the list its problems go to."""
     tile_host = urlsplit(settings.MAP_TILE_URL).netloc
     w, h = gate.WIDTHS[width]
     context = browser.new_context(viewport={"width": w, "height": h}, base_url=live_server.url)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(20_000)
     context.add_init_script(path=str(gate.AXE_JS))
     if cookie:
         context.add_cookies([cookie])
@@ -98,19 +101,17 @@ def test_every_page_is_usable_at_a_desk_and_on_a_phone(role, browser, live_serve
     cookie = session_cookie(live_server, user) if user else None
     visits = []
     for language, width in PASSES:
-        context, page, messages = open_context(browser, live_server, width, cookie)
+        opened = [open_tab(browser, live_server, width, cookie) for _ in range(TABS)]
+        todo = [gate.Visit(role=role, url=gate.in_language(url, language), width=width) for url in urls]
         try:
-            for url in urls:
-                visit = gate.Visit(role=role, url=gate.in_language(url, language), width=width)
-                shot = None
-                if SCREENSHOTS and language == "ky":
-                    shot = Path(SCREENSHOTS) / role / f"{gate.screenshot_name(url)}-{width}.png"
-                gate.check_page(page, visit, shot)
-                visit.console, messages[:] = list(messages), []
-                visits.append(visit)
+            gate.check_all(
+                [(page, messages) for _, page, messages in opened], todo, SCREENSHOTS if language == "ky" else None
+            )
         finally:
-            context.close()
-        problems += [p for v in visits if v.width == width and v.url.startswith(f"/{language}/") for p in v.problems()]
+            for context, _, _ in opened:
+                context.close()
+        visits += todo
+    problems += [problem for visit in visits for problem in visit.problems()]
     write_report(role, urls, visits, time.monotonic() - started)
     assert not problems, f"{len(problems)} problems on {len(urls)} pages:\n" + "\n".join(problems)
 
