@@ -100,6 +100,54 @@ def in_language(url: str, language: str) -> str:
     return re.sub(r"^/[a-z]{2}/", f"/{language}/", url)
 
 
+# --- Records every kind of page needs ---------------------------------------------------------------------
+
+
+def complete_the_demo():
+    """Add what the pilot demo does not hold yet, so that every kind of page has a record to walk: reviews of the
+    demo reviewer (one waiting for its declaration, one being scored), a baseline and an endline capacity assessment,
+    a stakeholder analysis and relationships in Kyshtut. Only through the models' own workflows."""
+    from grants import workflow as grants_workflow
+    from grants.models import GrantApplication
+    from mapping_portal.models import User
+    from stakeholders import workflow as assessment_workflow
+    from stakeholders.models import (
+        AssessmentIndicator,
+        AssessmentTemplate,
+        CapacityAssessment,
+        IndicatorScore,
+        Organization,
+        OrganizationRelationship,
+    )
+
+    staff, reviewer = User.objects.get(username="staff"), User.objects.get(username="reviewer")
+    in_review = list(GrantApplication.objects.filter(status="in_review").order_by("pk")[:2])
+    for number, application in enumerate(in_review):
+        review = grants_workflow.assign_reviewer(application, reviewer, staff)
+        if number:
+            grants_workflow.declare(review, reviewer, conflict=False, confidentiality=True, version=review.version)
+
+    kyshtut = list(Organization.objects.filter(site__slug="kyshtut", is_active=True).order_by("pk"))
+    template = AssessmentTemplate.current()
+    indicators = list(AssessmentIndicator.objects.filter(domain__template=template).order_by("pk"))
+    for kind, date, offset in (("baseline", "2026-02-10", 0), ("endline", "2026-11-20", 1)):
+        assessment = CapacityAssessment.objects.create(
+            organization=kyshtut[0], template=template, kind=kind, date=date, method="facilitated", assessor="Асел"
+        )
+        IndicatorScore.objects.bulk_create(
+            IndicatorScore(assessment=assessment, indicator=indicator, score=min(4, 1 + (n + offset) % 4))
+            for n, indicator in enumerate(indicators)
+        )
+        assessment_workflow.finalize(assessment, staff)
+    for n, organization in enumerate(kyshtut[:6]):
+        organization.influence, organization.interest = 1 + n % 5, 5 - n % 5
+        organization.stance = ("supportive", "neutral", "resistant")[n % 3]
+        organization.save(update_fields=["influence", "interest", "stance"])
+    for source, target, kind in ((0, 1, "partner"), (1, 2, "funds"), (0, 3, "coordinates_with")):
+        if len(kyshtut) > max(source, target):
+            OrganizationRelationship.objects.get_or_create(source=kyshtut[source], target=kyshtut[target], kind=kind)
+
+
 # --- What is checked in the page ------------------------------------------------------------------------
 
 OVERFLOW_JS = """() => {

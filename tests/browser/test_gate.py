@@ -52,6 +52,7 @@ REPORT = Path(settings.BASE_DIR) / "var" / "gate"
 @pytest.fixture
 def demo(transactional_db, settings):
     call_command("seed_demo", demo_users=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    gate.complete_the_demo()
 
 
 def session_cookie(live_server, user):
