@@ -195,7 +195,7 @@ def _is_htmx(request) -> bool:
 def _render_sheet(request, event, grid=None, add_form=None, new_person=None):
     """The whole sheet page; the forms not given are opened afresh."""
     grid = grid or AttendanceGridForm(event=event, attendances=_attendances(event))
-    query = (request.GET if request.method == "GET" else request.POST).get("q", "")
+    query = request.GET.get("q", "") if request.method == "GET" else request.POST.get("add-query", "")
     context = {
         "event": event,
         "form": grid,
@@ -245,8 +245,8 @@ def _people_like(request, event, name, limit=8):
 def _new_person_form(request, event, data=None):
     # No prefix: the form's "did you mean…?" hint (stakeholders:person-similar) reads the plain field names.
     form = PersonForm(data, instance=Person(site=event.site), user=request.user)
-    if data is None:
-        form.initial.setdefault("consent_purpose", _("Attendance at the project's events"))
+    if data is None:  # the instance gives an empty purpose: offer the usual one
+        form.initial["consent_purpose"] = form.initial.get("consent_purpose") or _("Attendance at the project's events")
     return form
 
 
@@ -278,7 +278,7 @@ def attendance_add(request, pk):
     if attendance is not None:
         return _added(request, event, attendance, "add")
     if _is_htmx(request):
-        context = {"event": event, **_add_context(request, event, form, request.POST.get("q", ""))}
+        context = {"event": event, **_add_context(request, event, form, request.POST.get("add-query", ""))}
         return render(request, "dialogues/partials/attendance_add.html", context)
     return _render_sheet(request, event, add_form=form)
 
@@ -331,7 +331,14 @@ def _added(request, event, attendance, part):
             messages.add_message(request, getattr(messages, level.upper()), text)
         return redirect("dialogues:attendance-sheet", pk=event.pk)
     row = AttendanceGridForm(event=event, attendances=[attendance]).rows()[0]
-    context = {"event": event, "part": part, "row": row, "notes": notes, "version": event.attendance_version}
+    context = {
+        "event": event,
+        "part": part,
+        "row": row,
+        "first_row": not event.attendances.exclude(pk=attendance.pk).exists(),
+        "notes": notes,
+        "version": event.attendance_version,
+    }
     if part == "add":
         context |= _add_context(request, event)
     else:
