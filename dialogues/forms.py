@@ -256,8 +256,9 @@ class AttendeeForm(forms.Form):
 
     No day is ticked unless the staff member ticks it: a training is completed only when every one of its
     days is ticked, and grant eligibility reads that. A one-day event offers its one day already ticked, in
-    sight. A person with no day ticked is refused: the database keeps no attendance without a day (the
-    counts take a row as "reached"), so "registered, not come yet" is not a state the portal knows.
+    sight. A person with no day ticked is refused: the database refuses an attendance without a day (check
+    constraint attendance_at_least_one_day) and the counts take every participant's row as "reached", so
+    "registered, not come yet" is not a state the portal knows.
     """
 
     attendance_version = forms.IntegerField(

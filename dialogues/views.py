@@ -271,7 +271,7 @@ def attendance_search(request, pk):
 @login_required
 @require_POST
 def attendance_add(request, pk):
-    """Add an existing person to the event, with the days ticked for them (none is ticked for them)."""
+    """Add an existing person to the event with the days the staff member ticked (never every day unasked)."""
     event = _editable_event(request, pk)
     form = AddAttendeeForm(request.POST, event=event, user=request.user, prefix="add")
     attendance = form.save(request.user) if form.is_valid() else None
