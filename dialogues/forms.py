@@ -349,17 +349,23 @@ class TallyForm(forms.Form):
         existing = {(t.sex, t.age_band): t for t in event.tallies.all()}
         self.existing = existing
         self.fields["attendance_version"].initial = event.attendance_version
-        for sex, _sex_label in AttendanceTally.TallySex.choices:
-            for band, _band_label in TallyBand.choices:
+        for sex, sex_label in AttendanceTally.TallySex.choices:
+            for band, band_label in TallyBand.choices:
                 tally = existing.get((sex, band))
-                for measure in ("count", "completed"):
+                for measure, measure_label in (("count", _("people")), ("completed", _("every day"))):
+                    # Each box says what it counts, as the grid's headers do (for screen readers).
+                    name = _("%(sex)s, %(band)s: %(measure)s") % {
+                        "sex": sex_label,
+                        "band": band_label,
+                        "measure": measure_label,
+                    }
                     self.fields[f"{measure}-{sex}-{band}"] = forms.IntegerField(
                         min_value=0,
                         max_value=100_000,
                         required=False,
                         initial=getattr(tally, measure) if tally else None,
                         widget=forms.NumberInput(
-                            attrs={"class": "form-control form-control-sm", "inputmode": "numeric"}
+                            attrs={"class": "form-control form-control-sm", "inputmode": "numeric", "aria-label": name}
                         ),
                     )
 

@@ -108,3 +108,32 @@ def test_staff_add_people_in_place_on_a_phone_and_save_the_grid(page, users, fiv
     assert len(gulnara.days) == 3 and not gulnara.attended_all_days
     newcomer = Attendance.objects.get(person__full_name="Айгуль Токтосунова")
     assert newcomer.attended_all_days and newcomer.role == "observer"
+
+
+def test_the_first_person_of_a_one_day_meeting_is_added_with_its_day_offered(
+    page, users, registry, make_person, sign_in
+):
+    from dialogues.models import Attendance, Event
+
+    meeting = Event.objects.create(
+        title="Жамаат жыйыны",
+        kind="community_meeting",
+        status="held",
+        site=registry["kyshtut"],
+        start_date=datetime.date(2026, 3, 9),
+        end_date=datetime.date(2026, 3, 9),
+    )
+    make_person(full_name="Бакыт Асанов", sex="male")
+    sign_in("staff", PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/en/dialogues/{meeting.pk}/attendance/")
+    expect(page.locator("#attendance-empty")).to_be_visible()
+    expect(page.get_by_role("button", name="Save the attendance")).to_be_hidden()
+    page.fill("#person-search", "Bakyt")
+    page.get_by_label("Бакыт Асанов").check()
+    expect(page.locator("#attendance-add").get_by_label("Day 1 ·")).to_be_checked()  # its one day, in sight
+    page.get_by_role("button", name="Add to the attendance").click()
+    expect(page.get_by_label("Бакыт Асанов, day 1")).to_be_focused()
+    expect(page.locator("#attendance-empty")).to_have_count(0)
+    expect(page.get_by_role("button", name="Save the attendance")).to_be_visible()
+    assert Attendance.objects.get().days == [datetime.date(2026, 3, 9)]

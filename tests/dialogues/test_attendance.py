@@ -422,6 +422,14 @@ def tally_data(event, **cells):
     return data
 
 
+def test_every_box_of_the_tallies_says_what_it_counts(client_for, staff, training):
+    with translation.override("en"):
+        page = client_for(staff).get(url("attendance-tallies", training.pk)).content.decode()
+    boxes = re.findall(r'<input type="number"[^>]*>', page)
+    assert len(boxes) == 28 and all("aria-label=" in box for box in boxes)
+    assert 'aria-label="women, 15–24: every day"' in page
+
+
 def test_tallies_are_saved_per_sex_and_age_band(client_for, staff, training):
     client = client_for(staff)
     response = client.post(
