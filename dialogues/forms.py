@@ -157,6 +157,8 @@ class DaysField(forms.Field):
         return sorted(set(days))
 
     def validate(self, value):
+        if not value and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
         validate_days(self.event, value)
 
 
@@ -180,7 +182,12 @@ class AttendanceGridForm(forms.Form):
             self.fields[f"role-{pk}"] = forms.ChoiceField(
                 choices=AttendanceRole.choices,
                 initial=attendance.role,
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                widget=forms.Select(
+                    attrs={
+                        "class": "form-select form-select-sm attendance-role",
+                        "aria-label": _("Role of %(name)s") % {"name": attendance.person.full_name},
+                    }
+                ),
             )
             self.fields[f"remove-{pk}"] = forms.BooleanField(required=False)
 
@@ -244,15 +251,84 @@ def bump_attendance_version(event):
     Event.objects.filter(pk=event.pk).update(attendance_version=F("attendance_version") + 1)
 
 
-class AddAttendeeForm(forms.Form):
-    """Add an existing person (found by the search) to an event, with a role and days."""
+class AttendeeForm(forms.Form):
+    """The days and role of one person being added to an event, under the sheet's version check.
 
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), widget=forms.HiddenInput)
+    No day is ticked unless the staff member ticks it: a training is completed only when every one of its
+    days is ticked, and grant eligibility reads that. A one-day event offers its one day already ticked, in
+    sight. A person with no day ticked is refused: the database refuses an attendance without a day (check
+    constraint attendance_at_least_one_day) and the counts take every participant's row as "reached", so
+    "registered, not come yet" is not a state the portal knows.
+    """
+
+    attendance_version = forms.IntegerField(
+        widget=forms.HiddenInput, error_messages={"required": CHANGED_MEANWHILE, "invalid": CHANGED_MEANWHILE}
+    )
     role = forms.ChoiceField(label=_("Role"), choices=AttendanceRole.choices, initial=AttendanceRole.PARTICIPANT)
 
-    def __init__(self, *args, event, user, **kwargs):
+    def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        self.fields["attendance_version"].initial = event.attendance_version
+        self.fields["days"] = DaysField(
+            event=event,
+            label=_("Days attended"),
+            error_messages={"required": _("Tick the days the person attended (at least one).")},
+            initial=event.days if event.day_count == 1 else [],
+        )
+        self.fields["role"].widget.attrs["class"] = "form-select"
+
+    def clean_attendance_version(self):
+        version = self.cleaned_data["attendance_version"]
+        if version != self.event.attendance_version:
+            raise ValidationError(CHANGED_MEANWHILE, code="changed")
+        return version
+
+    def sheet_errors(self):
+        """Errors about the sheet as a whole: someone changed it meanwhile (the version is a hidden field)."""
+        return [*self.non_field_errors(), *self.errors.get("attendance_version", [])]
+
+    def day_boxes(self):
+        """[(day, ticked)] for the template's boxes: the days sent (kept after an error), else the initial ones."""
+        if self.is_bound and hasattr(self.data, "getlist"):
+            ticked = set(self.data.getlist(self.add_prefix("days")))
+        else:
+            ticked = {day.isoformat() for day in self.fields["days"].initial}
+        return [(day, day.isoformat() in ticked) for day in self.event.days]
+
+    @transaction.atomic
+    def save(self, user, new_person_form=None) -> Attendance | None:
+        """Record the attendance (and the new person first, if one is entered) under a lock on the event;
+        None, with an error on the form and nothing saved, if someone changed the sheet since it was opened."""
+        event = Event.objects.select_for_update().get(pk=self.event.pk)
+        if event.attendance_version != self.cleaned_data["attendance_version"]:
+            self.add_error(None, CHANGED_MEANWHILE)
+            return None
+        person = new_person_form.save_checked(user) if new_person_form else self.cleaned_data["person"]
+        attendance = Attendance(
+            event=event, person=person, role=self.cleaned_data["role"], days=self.cleaned_data["days"], created_by=user
+        )
+        attendance._history_user = user
+        attendance.save()
+        bump_attendance_version(event)
+        self.event.attendance_version = event.attendance_version + 1
+        return attendance
+
+
+class AddAttendeeForm(AttendeeForm):
+    """Add an existing person (found by the search) to an event, with the days they attended and a role."""
+
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the person to add from the names found."),
+            "invalid_choice": _("This person is not in the registry you work with: search for the name again."),
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.for_user(user)
 
     def clean_person(self):
@@ -260,21 +336,6 @@ class AddAttendeeForm(forms.Form):
         if Attendance.objects.filter(event=self.event, person=person).exists():
             raise ValidationError(_("%(name)s is already on this event's attendance."), params={"name": person})
         return person
-
-    def save(self, user) -> Attendance:
-        """Added with every day of the event ticked (the usual case); the sheet corrects exceptions."""
-        with transaction.atomic():
-            attendance = Attendance(
-                event=self.event,
-                person=self.cleaned_data["person"],
-                role=self.cleaned_data["role"],
-                days=self.event.days,
-                created_by=user,
-            )
-            attendance._history_user = user
-            attendance.save()
-            bump_attendance_version(self.event)
-        return attendance
 
 
 class TallyForm(forms.Form):
@@ -288,21 +349,24 @@ class TallyForm(forms.Form):
         existing = {(t.sex, t.age_band): t for t in event.tallies.all()}
         self.existing = existing
         self.fields["attendance_version"].initial = event.attendance_version
-        measures = {"count": _("people"), "completed": _("every day")}
         for sex, sex_label in AttendanceTally.TallySex.choices:
             for band, band_label in TallyBand.choices:
                 tally = existing.get((sex, band))
-                for measure, measure_label in measures.items():
-                    # The cell's name for a screen reader: the grid's column and row headings in one.
-                    label = f"{sex_label}, {band_label}: {measure_label}"
+                for measure, measure_label in (("count", _("people")), ("completed", _("every day"))):
+                    # Each box says what it counts, as the grid's headers do (for screen readers).
+                    name = _("%(sex)s, %(band)s: %(measure)s") % {
+                        "sex": sex_label,
+                        "band": band_label,
+                        "measure": measure_label,
+                    }
                     self.fields[f"{measure}-{sex}-{band}"] = forms.IntegerField(
-                        label=label,
+                        label=name,
                         min_value=0,
                         max_value=100_000,
                         required=False,
                         initial=getattr(tally, measure) if tally else None,
                         widget=forms.NumberInput(
-                            attrs={"class": "form-control form-control-sm", "inputmode": "numeric", "aria-label": label}
+                            attrs={"class": "form-control form-control-sm", "inputmode": "numeric", "aria-label": name}
                         ),
                     )
 

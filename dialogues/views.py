@@ -22,6 +22,7 @@ from dialogues.forms import (
     ActionStatusForm,
     AddAttendeeForm,
     AttendanceGridForm,
+    AttendeeForm,
     EventForm,
     FollowUpActionForm,
     InitiativeGroupForm,
@@ -32,7 +33,6 @@ from dialogues.forms import (
 from dialogues.models import (
     INITIATIVE_GROUP_TYPE,
     Attendance,
-    AttendanceRole,
     DialoguePlatform,
     Event,
     EventKind,
@@ -46,6 +46,7 @@ from mapping_portal.listing import export_response, export_rows, filtered_page
 from mapping_portal.models import PilotSite
 from mapping_portal.text import match_key
 from mapping_portal.views import map_context
+from stakeholders.duplicates import similar_people
 from stakeholders.forms import ChangedMeanwhile, PersonForm
 from stakeholders.models import Membership, Organization, Person
 
@@ -172,27 +173,57 @@ def _editable_event(request, pk):
 
 @login_required
 def attendance_sheet(request, pk):
-    """The attendance grid: a row per person, a checkbox per day; keyboard friendly (attendance_grid.js)."""
+    """The attendance grid: a row per person, a checkbox per day; keyboard friendly (attendance_grid.js).
+    People are added below it, in place with htmx (the page works without JavaScript too)."""
     event = _editable_event(request, pk)
-    attendances = event.attendances.select_related("person__site").order_by("person__sort_key", "id")
-    form = AttendanceGridForm(request.POST or None, event=event, attendances=attendances)
+    form = AttendanceGridForm(request.POST or None, event=event, attendances=_attendances(event))
     if request.method == "POST" and form.is_valid():
         if form.save(request.user):
             messages.success(request, _("The attendance was saved."))
             return redirect("dialogues:attendance-sheet", pk=event.pk)
-    return render(
-        request,
-        "dialogues/attendance_sheet.html",
-        {
-            "event": event,
-            "form": form,
-            "rows": form.rows(),
-            "add_form": AddAttendeeForm(event=event, user=request.user),
-            "person_form": _new_person_form(request, event),
-            "query": request.GET.get("q", ""),
-            "matches": _people_like(request, event, request.GET.get("q", "")),
-        },
-    )
+    return _render_sheet(request, event, grid=form)
+
+
+def _attendances(event):
+    return event.attendances.select_related("person__site").order_by("person__sort_key", "id")
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _render_sheet(request, event, grid=None, add_form=None, new_person=None):
+    """The whole sheet page; the forms not given are opened afresh."""
+    grid = grid or AttendanceGridForm(event=event, attendances=_attendances(event))
+    query = request.GET.get("q", "") if request.method == "GET" else request.POST.get("add-query", "")
+    context = {
+        "event": event,
+        "form": grid,
+        "rows": grid.rows(),
+        **_add_context(request, event, add_form, query),
+        **(new_person or _new_person_context(request, event)),
+    }
+    return render(request, "dialogues/attendance_sheet.html", context)
+
+
+def _add_context(request, event, form=None, query="", initial=None):
+    """The "add a person from the registry" part: the name searched, the matches, the days and role."""
+    return {
+        "add_form": form or AddAttendeeForm(event=event, user=request.user, prefix="add", initial=initial),
+        "query": query,
+        "matches": _people_like(request, event, query),
+    }
+
+
+def _new_person_context(request, event, person_form=None, attendee_form=None, similar=(), is_open=False):
+    """The "enter a new person" part: the person's record, and their days and role at the event."""
+    return {
+        "person_form": person_form or _new_person_form(request, event),
+        "attendee_form": attendee_form or AttendeeForm(event=event, prefix="new"),
+        "similar": similar,
+        "ask_different": bool(similar),
+        "new_person_open": is_open or person_form is not None,
+    }
 
 
 def _people_like(request, event, name, limit=8):
@@ -212,100 +243,107 @@ def _people_like(request, event, name, limit=8):
 
 
 def _new_person_form(request, event, data=None):
-    form = PersonForm(data, instance=Person(site=event.site), user=request.user, prefix="new")
-    if data is None:
-        form.initial.setdefault("consent_purpose", _("Attendance at the project's events"))
+    # No prefix: the form's "did you mean…?" hint (stakeholders:person-similar) reads the plain field names.
+    form = PersonForm(data, instance=Person(site=event.site), user=request.user)
+    if data is None:  # the instance gives an empty purpose: offer the usual one
+        form.initial["consent_purpose"] = form.initial.get("consent_purpose") or _("Attendance at the project's events")
     return form
 
 
 @login_required
 @require_GET
 def attendance_search(request, pk):
-    """htmx, while a name is typed: people already in the registry, to add instead of entering them again."""
+    """htmx, while a name is typed: people already in the registry, to add instead of entering them again.
+    The days and role already chosen (sent along) stay as they were."""
     event = _editable_event(request, pk)
+    initial = None
+    if "add-role" in request.GET:
+        initial = {
+            "days": request.GET.getlist("add-days"),
+            "role": request.GET["add-role"],
+            "person": request.GET.get("add-person"),
+        }
     query = request.GET.get("q", "")
-    return render(
-        request,
-        "dialogues/partials/people_matches.html",
-        {
-            "event": event,
-            "query": query,
-            "matches": _people_like(request, event, query),
-            "add_form": AddAttendeeForm(event=event, user=request.user),
-        },
-    )
+    context = {"event": event, "searched": True, **_add_context(request, event, None, query, initial)}
+    return render(request, "dialogues/partials/people_matches.html", context)
 
 
 @login_required
 @require_POST
 def attendance_add(request, pk):
-    """Add an existing person to the event (every day ticked; the sheet corrects exceptions)."""
+    """Add an existing person to the event with the days the staff member ticked (never every day unasked)."""
     event = _editable_event(request, pk)
-    form = AddAttendeeForm(request.POST, event=event, user=request.user)
-    if form.is_valid():
-        attendance = form.save(request.user)
-        _added_message(request, attendance.person, event)
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    return redirect("dialogues:attendance-sheet", pk=event.pk)
-
-
-def _added_message(request, person, event):
-    messages.success(request, _("%(name)s was added to the attendance.") % {"name": person.full_name})
-    if person.site_id != event.site_id:
-        messages.warning(
-            request,
-            _("%(name)s lives in another pilot site (%(site)s). Check that this is the right person.")
-            % {"name": person.full_name, "site": person.site.name},
-        )
+    form = AddAttendeeForm(request.POST, event=event, user=request.user, prefix="add")
+    attendance = form.save(request.user) if form.is_valid() else None
+    if attendance is not None:
+        return _added(request, event, attendance, "add")
+    if _is_htmx(request):
+        context = {"event": event, **_add_context(request, event, form, request.POST.get("add-query", ""))}
+        return render(request, "dialogues/partials/attendance_add.html", context)
+    return _render_sheet(request, event, add_form=form)
 
 
 @login_required
 @require_POST
 def attendance_new_person(request, pk):
-    """Enter a person who is not in the registry yet, and add them to the event. Similar names in the
-    registry are offered first: saving anyway needs a tick that says it is a different person."""
+    """Enter a person who is not in the registry yet, with the days they attended. People with a similar
+    name (the same rule as the form's hint, stakeholders.duplicates) are offered first: saving anyway needs a
+    tick that says it is a different person."""
     event = _editable_event(request, pk)
-    form = _new_person_form(request, event, request.POST)
-    similar = []
-    if form.is_valid():
-        similar = _people_like(request, event, form.cleaned_data["full_name"])
-        if similar and not request.POST.get("different_person"):
-            messages.warning(
-                request,
-                _(
-                    "People with a similar name are already in the registry. Add one of them, or tick "
-                    "“This is a different person” and save again."
-                ),
+    person_form = _new_person_form(request, event, request.POST)
+    attendee_form = AttendeeForm(request.POST, event=event, prefix="new")
+    similar, attendance = [], None
+    # Both forms are checked, so that every mistake is shown at once.
+    if person_form.is_valid() & attendee_form.is_valid():
+        cleaned = person_form.cleaned_data
+        similar = similar_people(
+            Person.objects.for_user(request.user),
+            cleaned["full_name"] or cleaned.get("full_name_latin", ""),
+            site=cleaned.get("site"),
+            birth_year=cleaned.get("birth_year"),
+        )
+        if not similar or request.POST.get("different_person"):
+            similar = []
+            attendance = attendee_form.save(request.user, new_person_form=person_form)
+    if attendance is not None:
+        return _added(request, event, attendance, "new")
+    new_person = _new_person_context(request, event, person_form, attendee_form, similar, is_open=True)
+    if _is_htmx(request):
+        return render(request, "dialogues/partials/attendance_new_person.html", {"event": event, **new_person})
+    return _render_sheet(request, event, new_person=new_person)
+
+
+def _added(request, event, attendance, part):
+    """After a person was added: without JavaScript, back to the sheet; with htmx, the part used comes back
+    fresh, and the new row, the sheet's new version and the message are put in place."""
+    person = attendance.person
+    notes = [("success", _("%(name)s was added to the attendance.") % {"name": person.full_name})]
+    if person.site_id != event.site_id:
+        notes.append(
+            (
+                "warning",
+                _("%(name)s lives in another pilot site (%(site)s). Check that this is the right person.")
+                % {"name": person.full_name, "site": person.site.name},
             )
-        else:
-            person = form.save_checked(request.user)
-            add = AddAttendeeForm(
-                {"person": person.pk, "role": request.POST.get("role", AttendanceRole.PARTICIPANT)},
-                event=event,
-                user=request.user,
-            )
-            if add.is_valid():
-                add.save(request.user)
-                _added_message(request, person, event)
-            return redirect("dialogues:attendance-sheet", pk=event.pk)
-    attendances = event.attendances.select_related("person__site").order_by("person__sort_key", "id")
-    grid = AttendanceGridForm(event=event, attendances=attendances)
-    return render(
-        request,
-        "dialogues/attendance_sheet.html",
-        {
-            "event": event,
-            "form": grid,
-            "rows": grid.rows(),
-            "add_form": AddAttendeeForm(event=event, user=request.user),
-            "person_form": form,
-            "query": request.POST.get("new-full_name", ""),
-            "matches": similar,
-            "ask_different": bool(similar),
-        },
-    )
+        )
+    if not _is_htmx(request):
+        for level, text in notes:
+            messages.add_message(request, getattr(messages, level.upper()), text)
+        return redirect("dialogues:attendance-sheet", pk=event.pk)
+    row = AttendanceGridForm(event=event, attendances=[attendance]).rows()[0]
+    context = {
+        "event": event,
+        "part": part,
+        "row": row,
+        "first_row": not event.attendances.exclude(pk=attendance.pk).exists(),
+        "notes": notes,
+        "version": event.attendance_version,
+    }
+    if part == "add":
+        context |= _add_context(request, event)
+    else:
+        context |= _new_person_context(request, event, is_open=True)
+    return render(request, "dialogues/partials/attendance_added.html", context)
 
 
 @login_required

@@ -27,11 +27,15 @@ def training(registry):
 
 
 def add_from_registry(page, event_pk, typed, name):
+    """Find the person by a spelling of the name, pick them, tick every day the paper sheet shows, add."""
     page.goto(f"/en/dialogues/{event_pk}/attendance/")
     page.fill("#person-search", typed)
     matches = page.locator("[data-testid=people-matches]")
     expect(matches).to_contain_text(name)
-    matches.locator("li", has_text=name).get_by_role("button", name="Add").click()
+    matches.get_by_label(name).check()
+    for day in (1, 2, 3):
+        page.locator("#attendance-add").get_by_label(f"Day {day} ·").check()
+    page.get_by_role("button", name="Add to the attendance").click()
     expect(page.locator(".alert-success")).to_contain_text(f"{name} was added to the attendance.")
 
 
@@ -53,7 +57,7 @@ def test_staff_record_a_three_day_trainings_attendance_and_the_trained_count_cha
     add_from_registry(page, training.pk, "Bakyt Asanov", "Бакыт Асанов")
     grid = page.locator("#attendance-grid")
     expect(grid.locator("tbody tr")).to_have_count(2)
-    expect(grid.locator(".day-box:checked")).to_have_count(6)  # added with every day ticked
+    expect(grid.locator(".day-box:checked")).to_have_count(6)  # every day ticked for both
 
     # Bakyt missed the second day: from his first box, the arrow key moves right and Space unticks it.
     first_box = page.get_by_label("Бакыт Асанов, day 1")
