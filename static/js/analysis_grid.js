@@ -55,6 +55,7 @@
           var angle = Math.PI * (2 * k / group.length - 0.5);
           element.x += radius * Math.cos(angle);
           element.y += radius * Math.sin(angle);
+          element.$outward = { x: Math.cos(angle), y: Math.sin(angle) };  // its name goes this way first
         });
       });
     }
@@ -91,7 +92,7 @@
       ctx.fillStyle = muted;
       var gap = 5;
       var lineHeight = 15;
-      chart.$quadrantNames = [];  // kept clear of the points' names
+      chart.$quadrantNames = [];  // where each name went: kept clear of the points' names (and read by the tests)
       [
         ["keep-satisfied", area.left, x, true, "left"],
         ["manage-closely", x, area.right, true, "right"],
@@ -108,7 +109,7 @@
           var width = ctx.measureText(line).width;
           var x0 = q[4] === "left" ? left : left - width;
           var y0 = q[3] ? top : top - lineHeight;
-          chart.$quadrantNames.push({ left: x0, right: x0 + width, top: y0, bottom: y0 + lineHeight });
+          chart.$quadrantNames.push({ text: line, left: x0, right: x0 + width, top: y0, bottom: y0 + lineHeight });
         });
       });
       ctx.restore();
@@ -161,23 +162,36 @@
       ctx.lineJoin = "round";
       // The points nearest the right edge have the fewest places left: they choose first.
       items.sort(function (a, b) { return b.element.x - a.element.x || a.element.y - b.element.y; });
+      chart.$pointNames = [];  // where each name went (read by the tests)
       items.forEach(function (item) {
         var width = Math.max.apply(null, item.lines.map(function (line) { return ctx.measureText(line).width; }));
         var height = item.lines.length * lineHeight;
         var x = item.element.x;
         var y = item.element.y;
         var places = [];
-        [0, 14, 28].forEach(function (far) {  // next to the point first, then further out (with a leader line)
-          places.push(
+        var out = item.element.$outward;
+        [0, 14, 28, 42].forEach(function (far) {  // next to the point first, then further out (with a leader line)
+          var beside = [
             { left: x + 10 + far, top: y - height / 2 },
             { left: x - 10 - far - width, top: y - height / 2 },
             { left: x - width / 2, top: y - 9 - far - height },
             { left: x - width / 2, top: y + 9 + far },
-            { left: x + 7, top: y - 5 - far - height },
-            { left: x + 7, top: y + 5 + far },
-            { left: x - 7 - width, top: y - 5 - far - height },
-            { left: x - 7 - width, top: y + 5 + far }
-          );
+            { left: x + 7 + far, top: y - 5 - far - height },
+            { left: x + 7 + far, top: y + 5 + far },
+            { left: x - 7 - far - width, top: y - 5 - far - height },
+            { left: x - 7 - far - width, top: y + 5 + far }
+          ];
+          if (out) {
+            // A point spread from a shared spot: first the places that lead away from the others.
+            beside.sort(function (a, b) {
+              var ax = a.left + width / 2 - x;
+              var ay = a.top + height / 2 - y;
+              var bx = b.left + width / 2 - x;
+              var by = b.top + height / 2 - y;
+              return (bx * out.x + by * out.y) / Math.hypot(bx, by) - (ax * out.x + ay * out.y) / Math.hypot(ax, ay);
+            });
+          }
+          places.push.apply(places, beside);
         });
         places = places.map(function (place) {
           var box = { left: place.left, top: place.top, right: place.left + width, bottom: place.top + height };
@@ -187,6 +201,7 @@
         });
         var chosen = places.reduce(function (a, b) { return b.cost < a.cost ? b : a; });
         taken.push(chosen.box);
+        chart.$pointNames.push({ lines: item.lines, x: x, y: y, box: chosen.box });
         var nearX = Math.max(chosen.box.left, Math.min(x, chosen.box.right));
         var nearY = Math.max(chosen.box.top, Math.min(y, chosen.box.bottom));
         if (Math.hypot(nearX - x, nearY - y) > 16) {
