@@ -290,12 +290,16 @@ class Organization(models.Model):
         except ValidationError as error:
             raise ValidationError({"lat": error.messages}) from error
 
+    # On the 1–5 scales of the power–interest grid, "high" means this much or more (the grid draws its
+    # quadrant lines half-way below it).
+    ANALYSIS_HIGH = 4
+
     @property
     def analysis_quadrant(self) -> str | None:
         """Where it sits on the power–interest grid (high means 4 or 5 on the 1–5 scales)."""
         if self.influence is None or self.interest is None:
             return None
-        high_influence, high_interest = self.influence >= 4, self.interest >= 4
+        high_influence, high_interest = self.influence >= self.ANALYSIS_HIGH, self.interest >= self.ANALYSIS_HIGH
         if high_influence and high_interest:
             return "manage-closely"
         if high_influence:

@@ -203,7 +203,7 @@ def organization_capacity(request, organization_pk):
     organization = get_object_or_404(organization_queryset(request.user), pk=organization_pk)
     assessments = list(assessment_queryset(request.user).filter(organization=organization).prefetch_related("actions"))
     baseline, latest = compare(assessments)
-    chart, changes = None, []
+    chart, changes, domains = None, [], []
     if baseline:
         base_rows, base_overall = baseline.results()
         chart = {
@@ -215,8 +215,12 @@ def organization_capacity(request, organization_pk):
                 }
             ],
         }
+        latest_scores = latest.domain_scores() if latest else {}
+        domains = [
+            (domain, score, latest_scores.get(domain.code), _difference_of(score, latest_scores.get(domain.code)))
+            for domain, score, _items in base_rows
+        ]
         if latest:
-            latest_scores = latest.domain_scores()
             chart["datasets"].append(
                 {
                     "label": f"{latest.get_kind_display()} {latest.date:%d.%m.%Y}",
@@ -243,6 +247,7 @@ def organization_capacity(request, organization_pk):
             "baseline": baseline,
             "latest": latest,
             "chart": chart,
+            "domains": domains,
             "changes": changes,
             "actions": actions,
         },
@@ -250,9 +255,15 @@ def organization_capacity(request, organization_pk):
 
 
 def _difference(before, after):
-    if before is None or after is None or before.score is None or after.score is None:
+    if before is None or after is None:
         return None
-    return after.score - before.score
+    return _difference_of(before.score, after.score)
+
+
+def _difference_of(before, after):
+    if before is None or after is None:
+        return None
+    return after - before
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,7 +23,13 @@ from stakeholders.duplicates import similar_organizations
 from stakeholders.exports import organization_export_spec, person_export_spec
 from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
 from stakeholders.forms import ChangedMeanwhile, MembershipForm, OrganizationForm, PersonForm, RelationshipForm
-from stakeholders.models import Membership, Organization, OrganizationRelationship, Person
+from stakeholders.models import (
+    Membership,
+    Organization,
+    OrganizationRelationship,
+    Person,
+    RelationshipKind,
+)
 from stakeholders.profiles import sections_for
 from stakeholders.timeline import person_timeline_for, timeline_for
 
@@ -104,11 +111,12 @@ def organization_timeline(request, pk):
     )
 
 
+# Lazy: built once at import, shown in the language of each request.
 QUADRANTS = [
-    ("manage-closely", _("Manage closely"), _("high influence, high interest")),
-    ("keep-satisfied", _("Keep satisfied"), _("high influence, lower interest")),
-    ("keep-informed", _("Keep informed"), _("lower influence, high interest")),
-    ("monitor", _("Monitor"), _("lower influence, lower interest")),
+    ("manage-closely", gettext_lazy("Manage closely"), gettext_lazy("high influence, high interest")),
+    ("keep-satisfied", gettext_lazy("Keep satisfied"), gettext_lazy("high influence, lower interest")),
+    ("keep-informed", gettext_lazy("Keep informed"), gettext_lazy("lower influence, high interest")),
+    ("monitor", gettext_lazy("Monitor"), gettext_lazy("lower influence, lower interest")),
 ]
 
 
@@ -146,13 +154,15 @@ def stakeholder_analysis(request):
             "site": site,
             "points": points,
             "quadrants": quadrants,
-            "stance_labels": {
+            "grid_text": {
                 "supportive": _("supportive"),
                 "neutral": _("neutral"),
                 "resistant": _("resistant"),
                 "unknown": _("stance not recorded"),
-                "interest": _("interest"),
-                "influence": _("influence"),
+                "interest": _("interest (1–5)"),
+                "influence": _("influence (1–5)"),
+                "quadrants": {code: name for code, name, _meaning in QUADRANTS},
+                "boundary": Organization.ANALYSIS_HIGH - 0.5,
             },
         },
     )
@@ -204,6 +214,17 @@ def relationship_remove(request, pk, relationship_pk):
     return redirect("stakeholders:organization-detail", pk=organization.pk)
 
 
+# How each kind of tie is drawn, the same in the graph and in its legend: a colour (at least 3:1 on white), a line
+# style, and an arrow from source to target where the tie has a direction ("A funds B", "A is a member of B").
+RELATIONSHIP_LOOK = {
+    RelationshipKind.PARTNER: ("#2e7d32", "solid", False, pgettext_lazy("relationship kind", "partnership")),
+    RelationshipKind.MEMBER_OF: ("#6a1b9a", "dashed", True, pgettext_lazy("relationship kind", "membership")),
+    RelationshipKind.FUNDS: ("#b45f06", "solid", True, pgettext_lazy("relationship kind", "funding")),
+    RelationshipKind.COORDINATES_WITH: ("#0b5394", "dotted", False, pgettext_lazy("relationship kind", "coordination")),
+}
+LINE_DASHES = {"solid": "", "dashed": "7 4", "dotted": "2 3"}  # the same lines as SVG, for the legend
+
+
 @login_required
 def network(request):
     """The network of a pilot site: organizations and their relationships, filterable by thematic area."""
@@ -217,7 +238,7 @@ def network(request):
     if area:
         organizations = organizations.filter(thematic_areas=area)
     nodes = {o.pk: o for o in organizations}
-    edges = OrganizationRelationship.objects.filter(source__in=nodes, target__in=nodes)
+    edges = list(OrganizationRelationship.objects.filter(source__in=nodes, target__in=nodes))
     linked = {pk for edge in edges for pk in (edge.source_id, edge.target_id)}
     elements = [
         {
@@ -236,11 +257,16 @@ def network(request):
                 "id": f"r{e.pk}",
                 "source": f"o{e.source_id}",
                 "target": f"o{e.target_id}",
-                "label": e.get_kind_display(),
+                "label": RELATIONSHIP_LOOK[e.kind][3],
                 "kind": e.kind,
             }
         }
         for e in edges
+    ]
+    types = sorted({nodes[pk].type for pk in linked}, key=lambda t: (t.order, t.code))
+    kinds = [
+        {"kind": kind, "color": color, "line": line, "dashes": LINE_DASHES[line], "arrow": arrow, "name": name}
+        for kind, (color, line, arrow, name) in RELATIONSHIP_LOOK.items()
     ]
     return render(
         request,
@@ -251,8 +277,14 @@ def network(request):
             "areas": areas,
             "area": area,
             "elements": elements,
-            "edge_count": len(elements) - len(linked),
+            "edge_count": len(edges),
             "node_count": len(linked),
+            "ties": sorted(
+                ((nodes[e.source_id], RELATIONSHIP_LOOK[e.kind][3], nodes[e.target_id]) for e in edges),
+                key=lambda tie: (tie[0].name, str(tie[1]), tie[2].name),
+            ),
+            "types": types,
+            "kinds": kinds,
         },
     )
 

@@ -1,6 +1,9 @@
 """Stakeholder analysis: influence and interest 1–5 and a stance → the power–interest grid of a site,
 seen by project staff and administrators only."""
 
+import json
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -81,3 +84,45 @@ def test_the_grid_query_count_is_constant(client_for, staff, make_organization):
     with CaptureQueriesContext(connection) as many:
         client.get(url())
     assert len(few) == len(many)
+
+
+def url_in(language, name="stakeholder-analysis", *args):
+    with translation.override(language):
+        return reverse(f"stakeholders:{name}", args=args)
+
+
+@pytest.mark.parametrize(
+    ("language", "manage_closely", "monitor"),
+    [
+        ("en", "Manage closely", "Monitor"),
+        ("ru", "Тесно взаимодействовать", "Наблюдать"),
+        ("ky", "Тыгыз иштешүү", "Көз салып туруу"),
+    ],
+)
+def test_quadrant_names_follow_the_language_of_the_page(
+    client_for, staff, make_organization, language, manage_closely, monitor
+):
+    # QUADRANTS is built once, at import: with gettext (not gettext_lazy) it stayed in one language for every page.
+    make_organization(influence=5, interest=5)
+    response = client_for(staff).get(url_in(language) + "?site=kyshtut")
+    names = {code: str(name) for code, name, _meaning, _members in response.context["quadrants"]}
+    assert (names["manage-closely"], names["monitor"]) == (manage_closely, monitor)
+    assert response.context["grid_text"]["quadrants"] == names  # the words drawn on the chart
+    drawn = json.loads(re.search(r'id="analysis-labels"[^>]*>(.*?)</script>', response.content.decode()).group(1))
+    assert drawn["quadrants"]["manage-closely"] == manage_closely
+
+
+def test_the_chart_gets_the_line_where_high_begins_and_translated_axis_titles(client_for, staff, make_organization):
+    make_organization(influence=4, interest=3)
+    text = client_for(staff).get(url_in("ru") + "?site=kyshtut").context["grid_text"]
+    assert text["boundary"] == 3.5  # between 3 (low) and 4 (high), as analysis_quadrant decides
+    assert (text["interest"], text["influence"]) == ("заинтересованность (1–5)", "влияние (1–5)")
+
+
+def test_a_site_without_analysis_says_where_it_is_recorded(client_for, staff, make_organization):
+    make_organization(name_ky="Бааланбаган уюм")
+    page = client_for(staff).get(url() + "?site=kyshtut").content.decode()
+    assert "No organization of this site has its influence and interest recorded yet." in page
+    assert "Stakeholder analysis" in page
+    assert f'href="{url("organization-list")}?site=kyshtut"' in page
+    assert 'id="analysis-grid"' not in page and "analysis_grid.js" not in page

@@ -104,3 +104,48 @@ def test_network_and_profile_query_counts_are_constant(client_for, staff, web, m
     with CaptureQueriesContext(connection) as many_profile:
         client.get(url("organization-detail", web["council"].pk))
     assert (len(few_network), len(few_profile)) == (len(many_network), len(many_profile))
+
+
+def test_the_legend_shows_every_kind_of_tie_and_the_types_present(client_for, staff, web, make_organization):
+    school = make_organization(name_ky="Мектеп", type_code="school")
+    OrganizationRelationship.objects.create(source=school, target=web["youth"], kind="partner")
+    make_organization(name_ky="Байланышсыз уюм", type_code="media")  # no tie: not drawn, not in the legend
+    response = client_for(staff).get(url("network") + "?site=kyshtut")
+    kinds = [kind["kind"] for kind in response.context["kinds"]]
+    assert kinds == ["partner", "member_of", "funds", "coordinates_with"]
+    assert [t.code for t in response.context["types"]] == ["cso", "school"]
+    page = response.content.decode()
+    assert 'data-testid="network-legend"' in page
+    assert all(f'data-kind="{kind}"' in page for kind in kinds)
+    assert 'data-type="school"' in page and 'data-type="media"' not in page
+    assert "Funding" in page and "An arrow points from the organization that funds" in page
+
+
+def test_ties_are_named_by_kind_and_listed_under_the_graph(client_for, staff, web):
+    response = client_for(staff).get(url("network") + "?site=kyshtut")
+    labels = sorted(str(e["data"]["label"]) for e in response.context["elements"] if "source" in e["data"])
+    assert labels == ["funding", "partnership"]
+    ties = [(source.name, str(kind), target.name) for source, kind, target in response.context["ties"]]
+    assert ties == [("Айыл өкмөтү", "funding", "Аялдар кеңеши"), ("Жаштар борбору", "partnership", "Аялдар кеңеши")]
+    assert 'data-testid="network-ties"' in response.content.decode()
+
+
+def test_a_site_without_ties_says_so_and_where_staff_record_them(client_for, staff, web):
+    page = client_for(staff).get(url("network") + "?site=akturpak").content.decode()
+    assert 'data-testid="network-empty"' in page
+    assert "No relationships between organizations of this site have been recorded yet." in page
+    assert "open the organization, and under “Relationships” choose the kind" in page
+    assert f'href="{url("organization-list")}?site=akturpak"' in page
+    assert 'id="network"' not in page and "cytoscape" not in page
+
+
+def test_a_local_authority_without_ties_is_told_who_records_them(client_for, la_kyshtut):
+    page = client_for(la_kyshtut).get(url("network")).content.decode()
+    assert "Project staff record relationships on the organizations' profiles" in page
+    assert "choose the kind of relationship" not in page
+
+
+def test_a_direction_without_ties_offers_every_direction(client_for, staff, web):
+    page = client_for(staff).get(url("network") + "?site=kyshtut&thematic_area=peace-security").content.decode()
+    assert "No relationships between organizations of this direction." in page
+    assert 'href="?site=kyshtut"' in page
