@@ -68,7 +68,9 @@ def open_tab(browser, live_server, width, cookie):
     """A page in a context of its own at `width`, signed in with `cookie`, and the list its problems go to."""
     tile_host = urlsplit(settings.MAP_TILE_URL).netloc
     w, h = gate.WIDTHS[width]
-    context = browser.new_context(viewport={"width": w, "height": h}, base_url=live_server.url)
+    # Reduced motion: Bootstrap's colour transitions would otherwise be caught half-way by axe (a link read at the
+    # colour it fades from), and its smooth scrolling would move controls while they are hit-tested.
+    context = browser.new_context(viewport={"width": w, "height": h}, base_url=live_server.url, reduced_motion="reduce")
     context.set_default_timeout(20_000)
     context.add_init_script(path=str(gate.AXE_JS))
     if cookie:
