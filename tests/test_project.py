@@ -73,7 +73,10 @@ def test_every_string_is_translated_and_none_is_fuzzy(language):
 def test_no_translation_just_repeats_the_english(language):
     entries = po_entries(ROOT / "locale" / language / "LC_MESSAGES" / "django.po")
     copied = [
-        e["msgid"] for e in entries if re.search(r"[A-Za-z]{3,}", e["msgid"]) and e["msgid"] in e["msgstr"].values()
+        e["msgid"]
+        for e in entries
+        # Words, not placeholders: "%(sex)s, %(band)s" is the same in every language.
+        if re.search(r"[A-Za-z]{3,}", re.sub(r"%\(\w+\)[sd]", "", e["msgid"])) and e["msgid"] in e["msgstr"].values()
     ]
     assert copied == []
 
