@@ -166,7 +166,13 @@ OVERFLOW_JS = """() => {
   }
   return {width, scroll, culprits};
   function clipped(el) {  // inside a box that scrolls or hides its own overflow: not the page's
+    // An absolutely positioned element escapes every box below its containing block (offsetParent).
+    const position = getComputedStyle(el).position;
+    if (position === 'fixed') return false;
+    const container = position === 'absolute' ? el.offsetParent : null;
+    let counts = container === null;
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (!counts) { counts = a === container; if (!counts) continue; }
       if (getComputedStyle(a).overflowX !== 'visible') return true;
     }
     return false;
