@@ -20,6 +20,19 @@
     return html;
   }
 
+  /* The site's name, in a pane below the markers and vectors (portal.css): a cluster count or an organization
+     is never hidden under it, and it takes no clicks. It stands off the centre, where the markers gather —
+     above an exact point, above the edge of an approximate area. */
+  function siteLabel(map, props, ll) {
+    var P = window.PortalMap;
+    if (!map.getPane("site-labels")) { map.createPane("site-labels"); }
+    var anchor = props.precision === "exact" ? ll : [ll[0] + APPROXIMATE_RADIUS_M / 111320, ll[1]];
+    L.tooltip({ permanent: true, direction: "top", offset: [0, -12], className: "site-label", pane: "site-labels" })
+      .setLatLng(anchor)
+      .setContent(P.escapeHtml(P.pickName(props.names)))
+      .addTo(map);
+  }
+
   function draw(element, data) {
     var P = window.PortalMap;
     var labels = P.labels();
@@ -46,7 +59,7 @@
           layer = L.circle(ll, { radius: APPROXIMATE_RADIUS_M, className: "site-centre site-approximate" });
         }
         layer.bindPopup(popupHtml(props, labels, element.dataset.siteUrl));
-        layer.bindTooltip(P.escapeHtml(P.pickName(props.names)), { permanent: true, direction: "top", className: "site-label" });
+        siteLabel(map, props, ll);
         layers[props.slug] = layer;
       }
       layer.addTo(map);
@@ -60,14 +73,20 @@
       map.fitBounds(bounds, { padding: [30, 30], maxZoom: 10 });
     }
 
+    // Shows a site (the list's buttons; the organizations' site filter); false when it has no place on the map.
+    function focusSite(slug) {
+      var layer = layers[slug];
+      if (!layer) { return false; }
+      map.fitBounds(layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]), { maxZoom: 11 });
+      return layer;
+    }
     document.querySelectorAll(".site-focus").forEach(function (button) {
       button.addEventListener("click", function () {
-        var layer = layers[button.dataset.slug];
-        if (!layer) { return; }
-        map.fitBounds(layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]), { maxZoom: 11 });
-        layer.openPopup();
+        var layer = focusSite(button.dataset.slug);
+        if (layer) { layer.openPopup(); }
       });
     });
+    element.focusSite = focusSite;
     element.portalMap = map;
     element.dataset.ready = "true";
     element.dispatchEvent(new CustomEvent("portal:map-ready", { bubbles: true }));
