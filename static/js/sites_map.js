@@ -70,7 +70,8 @@
       var target = layers[focus];
       map.fitBounds(target.getBounds ? target.getBounds() : L.latLngBounds([target.getLatLng()]), { maxZoom: 11 });
     } else if (bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [30, 30], maxZoom: 10 });
+      // Room at the sides for the names of the sites at the edges (they wrap to two lines on a phone).
+      map.fitBounds(bounds, { padding: [Math.max(30, Math.min(80, element.clientWidth / 6)), 30], maxZoom: 10 });
     }
 
     // Shows a site (the list's buttons; the organizations' site filter); false when it has no place on the map.
