@@ -138,10 +138,15 @@
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         changed();
-        // On a phone the panel folds away once applied, to show the map.
+        // On a phone the panel folds away once applied, to show the map (once it has finished opening).
         var toggle = document.querySelector('[data-bs-target="#' + form.id + '"]');
-        if (toggle && toggle.offsetParent !== null && window.bootstrap && form.classList.contains("show")) {
-          window.bootstrap.Collapse.getOrCreateInstance(form, { toggle: false }).hide();
+        if (toggle && toggle.offsetParent !== null && window.bootstrap && toggle.getAttribute("aria-expanded") === "true") {
+          var panel = window.bootstrap.Collapse.getOrCreateInstance(form, { toggle: false });
+          if (form.classList.contains("collapsing")) {
+            form.addEventListener("shown.bs.collapse", function () { panel.hide(); }, { once: true });
+          } else {
+            panel.hide();
+          }
           element.scrollIntoView({ block: "nearest" });
         }
       });

@@ -21,16 +21,26 @@
   }
 
   /* The site's name, in a pane below the markers and vectors (portal.css): a cluster count or an organization
-     is never hidden under it, and it takes no clicks. It stands off the centre, where the markers gather —
-     above an exact point, above the edge of an approximate area. */
+     is never hidden under it, and it takes no clicks. It stands off the centre, where the markers gather: above
+     an exact point; above the edge of an approximate area — or at its centre once the area fills the view and
+     there is no room above it (a site's own page). */
   function siteLabel(map, props, ll) {
     var P = window.PortalMap;
     if (!map.getPane("site-labels")) { map.createPane("site-labels"); }
-    var anchor = props.precision === "exact" ? ll : [ll[0] + APPROXIMATE_RADIUS_M / 111320, ll[1]];
-    L.tooltip({ permanent: true, direction: "top", offset: [0, -12], className: "site-label", pane: "site-labels" })
-      .setLatLng(anchor)
+    var label = L.tooltip({ permanent: true, direction: "top", offset: [0, -12], className: "site-label", pane: "site-labels" })
+      .setLatLng(ll)
       .setContent(P.escapeHtml(P.pickName(props.names)))
       .addTo(map);
+    if (props.precision !== "exact") {
+      var north = L.latLng(ll[0] + APPROXIMATE_RADIUS_M / 111320, ll[1]);
+      var place = function () {
+        var element = label.getElement();
+        var room = map.latLngToContainerPoint(north).y;
+        label.setLatLng(room > (element ? element.offsetHeight : 30) + 16 ? north : ll);
+      };
+      map.on("moveend", place);
+      place();
+    }
   }
 
   function draw(element, data) {

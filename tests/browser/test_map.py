@@ -259,6 +259,7 @@ def test_on_a_phone_the_filters_fold_and_every_control_is_reachable(page, mapped
     expect(page).to_have_url(re.compile(r"\?type=youth-organization$"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.get_by_role("button", name="Чыпкалар").click()
+    expect(page.locator("#map-filters")).to_have_class(re.compile(r"\bshow\b"))  # opened (not still unfolding)
     unreachable = page.evaluate("""() => [...document.querySelectorAll('main :is(input, select, button, a[href])')]
       .filter(el => el.checkVisibility() && !el.closest('.leaflet-control-attribution'))
       .filter(el => {
