@@ -78,10 +78,11 @@
 
     if (focus && layers[focus]) {
       var target = layers[focus];
-      map.fitBounds(target.getBounds ? target.getBounds() : L.latLngBounds([target.getLatLng()]), { maxZoom: 11 });
+      // The first view without an animation: "ready" means the view is final.
+      map.fitBounds(target.getBounds ? target.getBounds() : L.latLngBounds([target.getLatLng()]), { maxZoom: 11, animate: false });
     } else if (bounds.isValid()) {
       // Room at the sides for the names of the sites at the edges (they wrap to two lines on a phone).
-      map.fitBounds(bounds, { padding: [Math.max(30, Math.min(80, element.clientWidth / 6)), 30], maxZoom: 10 });
+      map.fitBounds(bounds, { padding: [Math.max(30, Math.min(80, element.clientWidth / 6)), 30], maxZoom: 10, animate: false });
     }
 
     // Shows a site (the list's buttons; the organizations' site filter); false when it has no place on the map.
