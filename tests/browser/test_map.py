@@ -234,7 +234,8 @@ def test_a_site_label_never_lies_over_a_marker(page, registry, make_organization
       const m = marker.getBoundingClientRect(), l = label.getBoundingClientRect();
       const overlaps = m.left < l.right && l.left < m.right && m.top < l.bottom && l.top < m.bottom;
       const hit = document.elementFromPoint(m.left + m.width / 2, m.top + m.height / 2);
-      return {overlaps, marker: marker.contains(hit), hit: hit.className, m: [m.left, m.top, m.right, m.bottom], l: [l.left, l.top, l.right, l.bottom], n: document.querySelectorAll(".organization-marker, .marker-cluster").length};
+      return {overlaps, marker: marker.contains(hit), hit: hit.className,
+              markerBox: [m.left, m.top, m.right, m.bottom], labelBox: [l.left, l.top, l.right, l.bottom]};
     }""")
     assert on_top["overlaps"], f"the test placed the organization under the label: {on_top}"
     assert on_top["marker"], f"a label lies over the marker: {on_top['hit']}"
