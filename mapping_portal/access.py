@@ -188,6 +188,14 @@ def can_browse_registry(user) -> bool:
 
 
 @predicate
+def can_view_record_status(user) -> bool:
+    """Whether an organization consented to public listing, needs validation or was deactivated (the list's
+    status and its filters): the project's signed-in roles. The public sees only active, consented
+    organizations, so these say nothing to it, and "needs validation" is the project's own bookkeeping."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.REVIEWER, Role.VIEWER}
+
+
+@predicate
 def can_view_stakeholder_analysis(user) -> bool:
     """Influence, interest and stance are the project's own judgement of local actors: labelling an
     organization "resistant" could harm it if it travelled, so admins and staff only."""

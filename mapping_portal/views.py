@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.cache import never_cache
@@ -52,22 +52,46 @@ def home(request):
 
 
 def map_page(request):
-    # The organizations layer is filtered with the organization list's own FilterSet (a few of its fields).
-    from stakeholders.filters import OrganizationFilterSet
+    """The map of the pilot sites and its layers. The organizations are filtered with the organization list's
+    own FilterSet — the filters the user may use, but the sort order, which means nothing on a map — and the
+    filter lives in the address, so that a link opens the same selection (and the same one as a list)."""
+    from stakeholders.filters import BooleanChoiceFilter, OrganizationFilterSet
     from stakeholders.models import OrganizationType
 
-    sites = PilotSite.objects.prefetch_related("settlements")
-    filters = style_filter_form(OrganizationFilterSet(request.GET or None).form)
-    map_filters = [filters[name] for name in ("q", "site", "type", "thematic_area")]
-    types = OrganizationType.objects.filter(is_active=True)
+    sites = list(PilotSite.objects.prefetch_related("settlements"))
+    filterset = OrganizationFilterSet(request.GET or None, user=request.user)
+    form = style_filter_form(filterset.form)
+    names = [name for name in filterset.filters if name != "order"]
+    chosen = {}
+    if form.is_bound:
+        form.is_valid()  # the values not understood are reported on the page and ignored, as on the list
+        chosen = {name: form.cleaned_data[name] for name in names if form.cleaned_data.get(name) not in (None, "")}
+    types = list(OrganizationType.objects.all())
     return render(
         request,
         "mapping_portal/map.html",
         {
             "sites": sites,
-            "map_filters": map_filters,
-            "organization_types": types,
-            "type_colors": {t.code: t.color for t in types},
+            "filter_form": form,
+            # (field, whether it is a short yes/no choice that takes half a row)
+            "map_filters": [(form[name], isinstance(filterset.filters[name], BooleanChoiceFilter)) for name in names],
+            "filter_query": urlencode({name: request.GET[name] for name in chosen}),
+            "active_filter_count": len(chosen),
+            "focus_site": chosen["site"].slug if "site" in chosen else "",
+            "organization_types": [t for t in types if t.is_active],
+            "type_colors": {t.code: t.color for t in types if t.is_active},
+            # What an organization's popup says, in the page's language (the layer gives codes and ids).
+            "organization_names": {
+                "types": {t.code: t.name for t in types},
+                "sites": {site.slug: site.name for site in sites},
+                "settlements": {s.pk: s.name for site in sites for s in site.settlements.all()},
+                "labels": {
+                    "type": _("Type"),
+                    "site": _("Pilot site"),
+                    "settlement": _("Settlement"),
+                    "profile": _("Open the profile"),
+                },
+            },
             "grants_layer": access.can_view_awards_on_map(request.user),
             **map_context(),
         },

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from mapping_portal import access
 from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.text import match_key
 from stakeholders.models import (
@@ -68,6 +69,17 @@ class OrganizationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Organization
         fields = []
+
+    # Filters on the record's status: only for those who may see it (access.can_view_record_status).
+    RECORD_STATUS_FILTERS = ("consent", "needs_validation", "active")
+
+    def __init__(self, *args, user=None, **kwargs):
+        """With `user`, the filters are those the user may use: the public filters public fields only (a
+        status filter would be meaningless, or tell which consented organizations need validation)."""
+        super().__init__(*args, **kwargs)
+        if user is not None and not access.can_view_record_status(user):
+            for name in self.RECORD_STATUS_FILTERS:
+                del self.filters[name]
 
     def filter_q(self, queryset, name, value):
         return search_names(queryset, value)

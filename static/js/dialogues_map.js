@@ -1,5 +1,6 @@
 /* The dialogues layer of the map (signed-in staff and local authorities): dialogue and resource centres
-   and events, from /api/dialogues.geojson, filtered by the panel's site and thematic direction. */
+   and events, from /api/dialogues.geojson, filtered by the panel's site and thematic direction; each turned on
+   and off from its line in the legend. */
 (function () {
   "use strict";
 
@@ -8,12 +9,18 @@
   function setup(element) {
     var P = window.PortalMap;
     var map = element.portalMap;
-    var events = L.layerGroup().addTo(map);
-    var platforms = L.layerGroup().addTo(map);
-    var overlays = {};
-    overlays[element.dataset.labelPlatforms] = platforms;
-    overlays[element.dataset.labelEvents] = events;
-    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+    var events = L.layerGroup();
+    var platforms = L.layerGroup();
+    // Shown or hidden from their lines in the legend, like the grants: no control lies over the map (on a phone
+    // a layers box covered a third of it, and a site with it).
+    [[element.dataset.platformsToggle, platforms], [element.dataset.eventsToggle, events]].forEach(function (pair) {
+      var toggle = document.getElementById(pair[0]);
+      function show() {
+        if (!toggle || toggle.checked) { map.addLayer(pair[1]); } else { map.removeLayer(pair[1]); }
+      }
+      if (toggle) { toggle.addEventListener("change", show); }
+      show();
+    });
     var form = document.getElementById(element.dataset.filterForm);
 
     function query() {

@@ -27,17 +27,71 @@
     return icons[typeCode];
   }
 
-  function typeColors() {
-    var node = document.getElementById("organization-type-colors");
+  function pageData(id) {
+    var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : {};
   }
 
-  function setup(element) {
+  /* The filter as a query string: the filled-in fields only (a shorter address to share). */
+  function filterQuery(form) {
+    var params = new URLSearchParams();
+    if (form) {
+      new FormData(form).forEach(function (value, name) { if (value !== "") { params.append(name, value); } });
+    }
+    return params.toString();
+  }
+
+  /* Name, type, site and settlement in the page's language; a link to the profile only when the page gives the
+     profile's address (to those who may browse the registry: access.can_browse_registry). */
+  function popupHtml(props, names, detailUrl) {
     var P = window.PortalMap;
+    var labels = names.labels || {};
+    var rows = [[labels.type, (names.types || {})[props.type]], [labels.site, (names.sites || {})[props.site]]];
+    if (props.settlement != null) { rows.push([labels.settlement, (names.settlements || {})[props.settlement]]); }
+    var html = '<strong class="d-block">' + P.escapeHtml(props.name) + '</strong><dl class="organization-popup">';
+    rows.forEach(function (row) {
+      if (row[1]) { html += "<dt>" + P.escapeHtml(row[0]) + "</dt><dd>" + P.escapeHtml(row[1]) + "</dd>"; }
+    });
+    html += "</dl>";
+    if (detailUrl) {
+      html += '<a class="organization-profile-link" href="' + P.escapeHtml(detailUrl.replace("/0/", "/" + props.id + "/")) + '">' +
+        P.escapeHtml(labels.profile) + "</a>";
+    }
+    return html;
+  }
+
+  /* The address keeps the filter (a shared link opens the same selection), and so do the links that lead to the
+     same selection elsewhere: the list, the language switch, the sign-in. */
+  function rememberFilter(form) {
+    var query = filterQuery(form);
+    var search = query ? "?" + query : "";
+    window.history.replaceState(window.history.state, "", window.location.pathname + search + window.location.hash);
+    document.querySelectorAll("[data-keeps-filters]").forEach(function (link) {
+      link.href = link.dataset.keepsFilters + search;
+    });
+    var here = window.location.pathname + search;
+    document.querySelectorAll('form input[name="next"]').forEach(function (input) { input.value = here; });
+    document.querySelectorAll('a[href*="next="]').forEach(function (link) {
+      var url = new URL(link.href);
+      if ((url.searchParams.get("next") || "").split("?")[0] === window.location.pathname) {
+        url.searchParams.set("next", here);
+        link.href = url.pathname + url.search;
+      }
+    });
+    var badge = document.querySelector("[data-active-filter-count]");
+    if (badge) {
+      var count = query ? query.split("&").length : 0;
+      badge.textContent = String(count);
+      badge.hidden = count === 0;
+    }
+  }
+
+  function setup(element) {
     var map = element.portalMap;
     var detailUrl = element.dataset.organizationUrl;
     var form = document.getElementById(element.dataset.filterForm);
-    var colors = typeColors();
+    var colors = pageData("organization-type-colors");
+    var names = pageData("organization-names");
     var count = document.querySelector("[data-organization-count]");
     var cluster = L.markerClusterGroup({
       showCoverageOnHover: false,
@@ -62,8 +116,7 @@
             var c = feature.geometry.coordinates;
             var props = feature.properties;
             var marker = L.marker([c[1], c[0]], { icon: markerIcon(props.type, colors), title: props.name });
-            var link = detailUrl.replace("/0/", "/" + props.id + "/");
-            marker.bindPopup('<a href="' + P.escapeHtml(link) + '">' + P.escapeHtml(props.name) + "</a>");
+            marker.bindPopup(popupHtml(props, names, detailUrl));
             return marker;
           });
           if (count) { count.textContent = String(markers.length); }
@@ -72,16 +125,39 @@
         .catch(function () { element.classList.add("map-failed"); });
     }
 
+    function changed(event) {
+      rememberFilter(form);
+      load();
+      // Choosing a site shows it.
+      if (event && event.target && event.target.name === "site" && event.target.value && element.focusSite) {
+        element.focusSite(event.target.value);
+      }
+    }
+
     if (form) {
-      form.addEventListener("submit", function (event) { event.preventDefault(); load(); });
-      form.addEventListener("change", function () { load(); });
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        changed();
+        // On a phone the panel folds away once applied, to show the map (once it has finished opening).
+        var toggle = document.querySelector('[data-bs-target="#' + form.id + '"]');
+        if (toggle && toggle.offsetParent !== null && window.bootstrap && toggle.getAttribute("aria-expanded") === "true") {
+          var panel = window.bootstrap.Collapse.getOrCreateInstance(form, { toggle: false });
+          if (form.classList.contains("collapsing")) {
+            form.addEventListener("shown.bs.collapse", function () { panel.hide(); }, { once: true });
+          } else {
+            panel.hide();
+          }
+          element.scrollIntoView({ block: "nearest" });
+        }
+      });
+      form.addEventListener("change", changed);
+      rememberFilter(form);  // values the page did not understand leave the address
     }
     load(element.earlyOrganizations);
   }
 
   function fetchOrganizations(element) {
-    var form = document.getElementById(element.dataset.filterForm);
-    var query = form ? new URLSearchParams(new FormData(form)).toString() : "";
+    var query = filterQuery(document.getElementById(element.dataset.filterForm));
     return fetch(element.dataset.organizationsUrl + (query ? "?" + query : ""), { headers: { Accept: "application/geo+json" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("HTTP " + response.status); }

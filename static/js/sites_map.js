@@ -20,6 +20,29 @@
     return html;
   }
 
+  /* The site's name, in a pane below the markers and vectors (portal.css): a cluster count or an organization
+     is never hidden under it, and it takes no clicks. It stands off the centre, where the markers gather: above
+     an exact point; above the edge of an approximate area — or at its centre once the area fills the view and
+     there is no room above it (a site's own page). */
+  function siteLabel(map, props, ll) {
+    var P = window.PortalMap;
+    if (!map.getPane("site-labels")) { map.createPane("site-labels"); }
+    var label = L.tooltip({ permanent: true, direction: "top", offset: [0, -12], className: "site-label", pane: "site-labels" })
+      .setLatLng(ll)
+      .setContent(P.escapeHtml(P.pickName(props.names)))
+      .addTo(map);
+    if (props.precision !== "exact") {
+      var north = L.latLng(ll[0] + APPROXIMATE_RADIUS_M / 111320, ll[1]);
+      var place = function () {
+        var element = label.getElement();
+        var room = map.latLngToContainerPoint(north).y;
+        label.setLatLng(room > (element ? element.offsetHeight : 30) + 16 ? north : ll);
+      };
+      map.on("moveend", place);
+      place();
+    }
+  }
+
   function draw(element, data) {
     var P = window.PortalMap;
     var labels = P.labels();
@@ -46,7 +69,7 @@
           layer = L.circle(ll, { radius: APPROXIMATE_RADIUS_M, className: "site-centre site-approximate" });
         }
         layer.bindPopup(popupHtml(props, labels, element.dataset.siteUrl));
-        layer.bindTooltip(P.escapeHtml(P.pickName(props.names)), { permanent: true, direction: "top", className: "site-label" });
+        siteLabel(map, props, ll);
         layers[props.slug] = layer;
       }
       layer.addTo(map);
@@ -55,19 +78,27 @@
 
     if (focus && layers[focus]) {
       var target = layers[focus];
-      map.fitBounds(target.getBounds ? target.getBounds() : L.latLngBounds([target.getLatLng()]), { maxZoom: 11 });
+      // The first view without an animation: "ready" means the view is final.
+      map.fitBounds(target.getBounds ? target.getBounds() : L.latLngBounds([target.getLatLng()]), { maxZoom: 11, animate: false });
     } else if (bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [30, 30], maxZoom: 10 });
+      // Room at the sides for the names of the sites at the edges (they wrap to two lines on a phone).
+      map.fitBounds(bounds, { padding: [Math.max(30, Math.min(80, element.clientWidth / 6)), 30], maxZoom: 10, animate: false });
     }
 
+    // Shows a site (the list's buttons; the organizations' site filter); false when it has no place on the map.
+    function focusSite(slug) {
+      var layer = layers[slug];
+      if (!layer) { return false; }
+      map.fitBounds(layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]), { maxZoom: 11 });
+      return layer;
+    }
     document.querySelectorAll(".site-focus").forEach(function (button) {
       button.addEventListener("click", function () {
-        var layer = layers[button.dataset.slug];
-        if (!layer) { return; }
-        map.fitBounds(layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]), { maxZoom: 11 });
-        layer.openPopup();
+        var layer = focusSite(button.dataset.slug);
+        if (layer) { layer.openPopup(); }
       });
     });
+    element.focusSite = focusSite;
     element.portalMap = map;
     element.dataset.ready = "true";
     element.dispatchEvent(new CustomEvent("portal:map-ready", { bubbles: true }));

@@ -16,7 +16,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mapping_portal.settings")
 django.setup()
 
 from django.db import connection, reset_queries  # noqa: E402
-from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -90,13 +89,9 @@ def main():
 def geojson_against_bare_sql():
     """DESIGN.md §8: the stakeholder GeoJSON within 2x of the bare SQL that builds the same JSON."""
     from stakeholders.models import Organization
-    from stakeholders.views.registry import GEOJSON_SQL
+    from stakeholders.views.registry import GEOJSON_SQL, map_layer_rows
 
-    rows = (
-        Organization.objects.filter(lat__isnull=False)
-        .order_by()
-        .values("id", "name_ky", "name_ru", "lat", "lon", type_code=F("type__code"), site_slug=F("site__slug"))
-    )
+    rows = map_layer_rows(Organization.objects.all())
     sql, params = rows.query.sql_with_params()
     timings = []
     for _ in range(ROUNDS):

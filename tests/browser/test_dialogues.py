@@ -105,6 +105,10 @@ def test_staff_see_centres_and_events_on_the_map(page, users, training, registry
     page.goto("/en/map/")
     page.wait_for_selector("#sites-map[data-dialogues-ready=true]")
     expect(page.locator("#sites-map")).to_have_attribute("data-dialogues-count", "2")
-    expect(page.locator(".leaflet-control-layers")).to_contain_text("Dialogue and resource centres")
+    # Each layer is turned on and off from its line in the legend (no box over the map).
+    expect(page.locator("path.dialogue-platform")).to_have_count(1)
+    page.get_by_label("Dialogue and resource centre").uncheck()
+    expect(page.locator("path.dialogue-platform")).to_have_count(0)
+    expect(page.locator("path.dialogue-event")).to_have_count(1)
     page.goto(f"/en/dialogues/{training.pk}/")
     page.wait_for_selector("#event-map[data-ready=true]")

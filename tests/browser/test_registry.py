@@ -46,7 +46,9 @@ def test_staff_adds_an_organization_finds_it_by_latin_spelling_and_sees_it_on_th
     page.wait_for_timeout(400)
     if page.locator(".leaflet-popup-content").count() == 0:  # a cluster: zoom in and open the marker
         page.locator(".organization-marker").first.click()
-    expect(page.locator(".leaflet-popup-content a")).to_have_text("Чарбак жаштар борбору")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Чарбак жаштар борбору")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Charbak")
+    expect(page.locator(".leaflet-popup-content a")).to_have_text("Open the profile")
 
 
 def test_the_public_map_shows_only_consented_organizations(page, registry, make_organization):

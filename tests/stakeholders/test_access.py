@@ -76,7 +76,7 @@ def test_the_public_gets_only_public_fields(client, records):
     for hidden in ["+996 312 000 111", "Фонд Х", "Борбор көчө 1", "Айгүл Токтосунова"]:
         assert hidden not in page
     feature = client.get("/api/stakeholders.geojson").json()["features"][0]
-    assert set(feature["properties"]) == {"id", "name", "type", "site"}
+    assert set(feature["properties"]) == {"id", "name", "type", "site", "settlement"}
 
 
 @pytest.mark.parametrize(

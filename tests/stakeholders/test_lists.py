@@ -174,3 +174,11 @@ def test_the_export_links_carry_the_lists_filters(client_for, staff, make_organi
     make_organization()
     page = client_for(staff).get(list_url(site="kerben", page="2")).content.decode()
     assert "/en/stakeholders/export.csv?site=kerben" in page and "/en/stakeholders/export.xlsx?site=kerben" in page
+
+
+@pytest.mark.parametrize("role", ["staff", "anonymous"])
+def test_the_list_links_to_the_same_selection_on_the_map(client_for, users, make_organization, role):
+    make_organization()
+    page = client_for(users[role]).get(list_url(site="kerben", women_led="true", page="2")).content.decode()
+    assert 'href="/en/map/?site=kerben&amp;women_led=true"' in page  # the page number stays with the list
+    assert 'href="/en/map/"' in client_for(users[role]).get(list_url()).content.decode()
