@@ -47,10 +47,10 @@ def register_export(name: str, factory: Callable[[], ExportSpec]):
     EXPORTS[name] = factory
 
 
-def filtered_page(request, filterset_class, queryset, page_size=PAGE_SIZE):
+def filtered_page(request, filterset_class, queryset, page_size=PAGE_SIZE, **filterset_kwargs):
     """Apply the list's FilterSet and paginate. Unknown filter values are reported by the form and
     ignored; a page number out of range shows the nearest page — never an error page."""
-    filterset = filterset_class(request.GET or None, queryset=queryset)
+    filterset = filterset_class(request.GET or None, queryset=queryset, **filterset_kwargs)
     style_filter_form(filterset.form)
     paginator = Paginator(filterset.qs, page_size)
     page = paginator.get_page(request.GET.get("page"))

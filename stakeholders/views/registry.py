@@ -44,7 +44,9 @@ def organization_queryset(user):
 def organization_list(request):
     if not access.can_browse_registry(request.user):
         raise PermissionDenied
-    filterset, page = filtered_page(request, OrganizationFilterSet, organization_queryset(request.user))
+    filterset, page = filtered_page(
+        request, OrganizationFilterSet, organization_queryset(request.user), user=request.user
+    )
     return render(
         request,
         "stakeholders/organization_list.html",
@@ -56,7 +58,7 @@ def organization_export(request, fmt):
     if not access.can_export(request.user):
         raise PermissionDenied
     filterset = OrganizationFilterSet(
-        request.GET, queryset=organization_queryset(request.user).prefetch_related("target_groups")
+        request.GET, queryset=organization_queryset(request.user).prefetch_related("target_groups"), user=request.user
     )
     spec = organization_export_spec(with_funding_sources=access.can_view_funding_sources(request.user))
     return export_response(request, spec, filterset, fmt)

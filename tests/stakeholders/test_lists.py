@@ -182,3 +182,16 @@ def test_the_list_links_to_the_same_selection_on_the_map(client_for, users, make
     page = client_for(users[role]).get(list_url(site="kerben", women_led="true", page="2")).content.decode()
     assert 'href="/en/map/?site=kerben&amp;women_led=true"' in page  # the page number stays with the list
     assert 'href="/en/map/"' in client_for(users[role]).get(list_url()).content.decode()
+
+
+@pytest.mark.parametrize(("role", "offered"), [("anonymous", False), ("viewer", True), ("staff", True)])
+def test_the_public_list_offers_no_filter_on_a_records_status(client_for, users, make_organization, role, offered):
+    """Consent, validation and active state are the project's bookkeeping: the public list neither offers them nor
+    applies them (a filter on "needs validation" would tell which consented organizations are unverified)."""
+    make_organization(public_listing_consent=True, needs_validation=True, name_ky="Текшериле элек")
+    make_organization(public_listing_consent=True, needs_validation=False, name_ky="Текшерилген")
+    client = client_for(users[role])
+    page = client.get(list_url()).content.decode()
+    assert ('name="needs_validation"' in page) is offered and ('name="consent"' in page) is offered
+    filtered = names_on(client.get(list_url(needs_validation="true")))
+    assert ("Текшерилген" not in filtered) is offered
