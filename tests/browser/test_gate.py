@@ -24,11 +24,7 @@ from django.core.management import call_command
 from tests.browser import gate
 from tests.browser.conftest import BLANK_TILE
 
-pytestmark = [
-    pytest.mark.browser,
-    # Issue #14 is fixing what the gate found; this marker goes when the gate passes.
-    pytest.mark.xfail(reason="#14: pages being fixed", strict=False),
-]
+pytestmark = pytest.mark.browser
 
 # role → the demo user who plays it (None: the public)
 ROLES = {
