@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.dialogues.conftest import attend, make_event  # noqa: F401  (fixtures the journeys share)
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -15,19 +15,13 @@ PHONE = {"width": 375, "height": 812}
 
 
 @pytest.fixture
-def five_day_training(registry, make_person):
-    from dialogues.models import Attendance, Event
-
-    event = Event.objects.create(
+def five_day_training(make_event, attend, make_person):
+    event = make_event(
         title="Беш күндүк тренинг: чыр-чатактардын алдын алуу жана тынчтык куруу",
-        kind="training",
-        status="held",
-        site=registry["kyshtut"],
-        start_date=datetime.date(2026, 3, 9),
-        end_date=datetime.date(2026, 3, 13),
+        start=datetime.date(2026, 3, 9),
+        days=5,
     )
-    already = make_person(full_name="Айжаркын Абдыкадырова Токтосуновна")
-    Attendance.objects.create(event=event, person=already, days=event.days)
+    attend(event, make_person(full_name="Айжаркын Абдыкадырова Токтосуновна"))
     return event
 
 
@@ -111,18 +105,11 @@ def test_staff_add_people_in_place_on_a_phone_and_save_the_grid(page, users, fiv
 
 
 def test_the_first_person_of_a_one_day_meeting_is_added_with_its_day_offered(
-    page, users, registry, make_person, sign_in
+    page, users, make_event, make_person, sign_in
 ):
-    from dialogues.models import Attendance, Event
+    from dialogues.models import Attendance
 
-    meeting = Event.objects.create(
-        title="Жамаат жыйыны",
-        kind="community_meeting",
-        status="held",
-        site=registry["kyshtut"],
-        start_date=datetime.date(2026, 3, 9),
-        end_date=datetime.date(2026, 3, 9),
-    )
+    meeting = make_event(title="Жамаат жыйыны", kind="community_meeting", start=datetime.date(2026, 3, 9))
     make_person(full_name="Бакыт Асанов", sex="male")
     sign_in("staff", PASSWORD)
     page.set_viewport_size(PHONE)
