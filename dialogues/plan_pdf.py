@@ -176,8 +176,31 @@ def _build(plan) -> bytes:
     return buffer.getvalue()
 
 
+class SplittingTable(Table):
+    """A table whose rows may continue on the next page: a risk or an action of a few thousand characters is taller
+    than a page, and a row that cannot split fails the whole PDF (LayoutError) — an approved plan cannot be edited,
+    so its PDF must draw whatever the plan holds.
+
+    ReportLab (splitInRow) first tries to break between rows, and only splits a row when that fails. A short row
+    that does not fit still moves whole to the next page; but when the break between rows would leave more than
+    `ROW_SPLIT_ABOVE` of the page empty, the row is split there instead: otherwise the rest of the table would
+    start in that space with its header repeated half-way down the page."""
+
+    ROW_SPLIT_ABOVE = 60  # points, about six lines of the table's text
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("splitInRow", 1)
+        super().__init__(*args, **kwargs)
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and availHeight - parts[0].wrap(availWidth, availHeight)[1] > self.ROW_SPLIT_ABOVE:
+            return self._splitRows(availHeight, doInRowSplit=True) or parts
+        return parts
+
+
 def _table(rows, widths_mm, grid=True):
-    table = Table(rows, colWidths=[w * mm for w in widths_mm], repeatRows=1 if grid else 0)
+    table = SplittingTable(rows, colWidths=[w * mm for w in widths_mm], repeatRows=1 if grid else 0)
     style = [("FONTNAME", (0, 0), (-1, -1), "DejaVuSans"), ("VALIGN", (0, 0), (-1, -1), "TOP")]
     if grid:
         style += [
