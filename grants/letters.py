@@ -108,7 +108,9 @@ def decision_letter(application, language: str) -> bytes:
         story.append(Paragraph(words["rejected"].format(title=title), normal))
         last = application.status_changes.filter(to_status="rejected").order_by("-at").first()
         if last is not None and last.comment:
-            story.append(Paragraph(f"{words['reason']}: {escape(last.comment)}", normal))
+            # The reason as typed, its line breaks kept; a reason of several pages flows on to the next ones.
+            reason = escape(last.comment).replace("\n", "<br/>")
+            story.append(Paragraph(f"{words['reason']}: {reason}", normal))
     story += [
         Spacer(1, 8 * mm),
         Paragraph(escape(words["closing"]), normal),
