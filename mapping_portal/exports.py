@@ -7,9 +7,9 @@ server, and logging of personal-data exports are the caller's business (`on_comp
 it how many rows went out).
 
 Spreadsheet formula injection: a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
-return could be run as a formula by Excel or LibreOffice, so such strings get a leading
-apostrophe in both formats (see `neutralise`). A tool that imports these files back should
-strip that apostrophe again.
+return (or their full-width forms, and also after leading spaces or invisible characters) could be
+run as a formula by Excel or LibreOffice, so such strings get a leading apostrophe in both formats
+(see `neutralise`). A tool that imports these files back should strip that apostrophe again.
 """
 
 import contextlib
@@ -18,6 +18,7 @@ import io
 import math
 import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -37,8 +38,14 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 Value = str | int | float | bool | Decimal | date | datetime | time | None
 
-# What a spreadsheet may read as the start of a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula (OWASP "CSV injection"): the signs, their
+# full-width forms (an IME types ＝ for =) and small forms.
+FORMULA_SIGNS = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b")
+# Skipped before the sign: what a spreadsheet may trim or not show — spaces, control and format
+# characters (zero-width space/joiners U+200B–U+200D, word joiner U+2060, BOM U+FEFF, bidi controls,
+# soft hyphen), combining marks with nothing to combine with, and the invisible fillers below.
+_SKIPPED_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me"})
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 # Text is sent in chunks of about this many characters: one write per row would mean one
 # socket write per row behind a WSGI server, and one chunk per file would not be streaming.
 _CSV_CHUNK = 64 * 1024
@@ -67,9 +74,23 @@ def neutralise(value) -> Value:
     else:
         # str() also turns str subclasses (TextChoices members, SafeString) into plain text.
         value = str(value)
-    if value.startswith(_FORMULA_STARTS):
+    if looks_like_formula(value):
         return "'" + value
     return value
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could read `text` as a formula: its first visible character is a formula
+    sign (`FORMULA_SIGNS`), whatever spaces or invisible characters come before it."""
+    first = text[:1]
+    if not first or (first.isalnum() and first not in _INVISIBLE_LETTERS):  # most cells: decided on one character
+        return False
+    for character in text:
+        if character in FORMULA_SIGNS:
+            return True
+        if character not in _INVISIBLE_LETTERS and unicodedata.category(character) not in _SKIPPED_CATEGORIES:
+            return False
+    return False
 
 
 def _item_text(item) -> str:
@@ -102,7 +123,7 @@ def _csv_cell(value, tz=None):
     # The hot path: one call per cell, so the common types are tested first and by exact type.
     kind = type(value)
     if kind is str:
-        return "'" + value if value.startswith(_FORMULA_STARTS) else value
+        return "'" + value if looks_like_formula(value) else value
     if value is None:
         return ""
     if kind is int or kind is float or kind is bool or kind is Decimal:

@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mapping_portal import access
+from mapping_portal.exports import looks_like_formula, neutralise
 from mapping_portal.models import PilotSite, Settlement, ThematicArea
 from mapping_portal.text import match_key
 from stakeholders.duplicates import name_key, recheck_from
@@ -84,8 +85,6 @@ NOT_SPREADSHEETS = [
     (b"\x1f\x8b", gettext_lazy("a compressed (gzip) file")),
     (b"7z\xbc\xaf", gettext_lazy("a 7-Zip archive")),
 ]
-# What `mapping_portal.exports.neutralise` puts after the apostrophe it adds: stripped again here.
-_NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SPLIT_LIST = re.compile(r"[;,\n]+")
 _HEADER_NOISE = re.compile(r"[\W_]+", re.UNICODE)
@@ -127,8 +126,8 @@ def clean_text(value) -> str:
     elif isinstance(value, date):
         value = value.strftime("%d.%m.%Y")
     text = unicodedata.normalize("NFC", str(value)).strip()
-    if text.startswith(_NEUTRALISED):
-        text = text[1:]
+    if text.startswith("'") and looks_like_formula(text[1:]):
+        text = text[1:]  # the apostrophe `mapping_portal.exports.neutralise` put before formula-like text
     return text
 
 
@@ -1993,7 +1992,9 @@ def build_template(kind, language, stream):
         language_index = {"ky": 1, "ru": 2, "en": 3}[language]
         for name, title, rows in _value_lists(kind):
             for row in rows:
-                value_sheet.append([name, *row])
+                # Names come from the registry's lists: through `neutralise`, as every export (openpyxl would
+                # store a name starting with "=" as a formula).
+                value_sheet.append([name, *map(neutralise, row)])
             column_kind = next((c.kind for c in columns if c.name == name), "")
             if name in position and column_kind in ("choice", "reference") and rows:
                 # A drop-down of the names in the chosen language (the import reads names and codes alike).
@@ -2001,7 +2002,7 @@ def build_template(kind, language, stream):
                 letter = get_column_letter(list_column)
                 lists_sheet.cell(row=1, column=list_column, value=str(title))
                 for offset, row in enumerate(rows, 2):
-                    lists_sheet.cell(row=offset, column=list_column, value=row[language_index] or row[0])
+                    lists_sheet.cell(row=offset, column=list_column, value=neutralise(row[language_index] or row[0]))
                 validation = DataValidation(
                     type="list", formula1=f"lists!${letter}$2:${letter}${len(rows) + 1}", allow_blank=True
                 )
