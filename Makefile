@@ -35,7 +35,7 @@ serve: $(VENV)/.installed  ## production-style: gunicorn + whitenoise, DEBUG off
 	DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
 	DEBUG=0 $(PY) manage.py migrate --noinput
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=0 $(VENV)/bin/gunicorn mapping_portal.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout $${GUNICORN_TIMEOUT:-120} --access-logfile -
+	DEBUG=0 $(VENV)/bin/gunicorn mapping_portal.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout $${GUNICORN_TIMEOUT:-120} --access-logfile -
 
 test: $(VENV)/.installed-dev .env  ## the whole suite on (embedded) PostgreSQL, browser tests included
 	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
