@@ -109,13 +109,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     template_name = "registration/password_reset_form.html"
     success_url = reverse_lazy("accounts:password_reset_done")
 
-    def post(self, request, *args, **kwargs):
-        if not Throttle("password-reset-ip").allow(get_client_ip_address(request) or "unknown"):
-            return throttled(request)
-        return super().post(request, *args, **kwargs)
-
     def form_valid(self, form):
-        if not Throttle("password-reset-email").allow(form.cleaned_data["email"]):
+        # Only well-formed requests count (a mistyped address costs nothing); the IP first, so that one
+        # connection trying many addresses is held back before any of them is counted.
+        ip = get_client_ip_address(self.request) or "unknown"
+        if not Throttle("password-reset-ip").allow(ip) or not Throttle("password-reset-email").allow(
+            form.cleaned_data["email"]
+        ):
             return throttled(self.request)
         form.save(request=self.request)
         return super(auth_views.PasswordResetView, self).form_valid(form)  # FormView: on to the "done" page
@@ -138,4 +138,3 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "registration/password_reset_complete.html"
-

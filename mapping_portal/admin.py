@@ -13,7 +13,7 @@ from mapping_portal.models import PilotSite, Settlement, ThematicArea, User
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
+    list_display = ["username", "first_name", "last_name", "email", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "sites"]
     filter_horizontal = ["sites"]
     fieldsets = [

@@ -21,9 +21,7 @@ accounts_patterns = (
         path("logout/", auth_views.LogoutView.as_view(), name="logout"),
         path("password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
         path("password-reset/sent/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
-        path(
-            "reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"
-        ),
+        path("reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
         path("reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     ],
     "accounts",

@@ -208,3 +208,10 @@ def test_other_roles_cannot_send_links(client_for, users, person, role):
     response = run_action(client_for(users[role]), [person])
     assert response.redirect_chain[-1][0].startswith("/admin/login/")
     assert mail.outbox == []
+
+
+def test_mistyped_addresses_do_not_use_up_the_limit(client, person):
+    for _ in range(6):
+        assert ask(client, "aizada@", ip="10.0.3.1").status_code == 200
+    assert ask(client, "aizada@example.org", ip="10.0.3.1").status_code == 302
+    assert len(mail.outbox) == 1
