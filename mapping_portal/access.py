@@ -131,6 +131,12 @@ def can_use_admin(user) -> bool:
 
 
 @predicate
+def can_send_password_reset(user) -> bool:
+    """Only admins send other users a password-reset link (the user list of the Django admin)."""
+    return is_admin(user)
+
+
+@predicate
 def can_manage_reference_data(user) -> bool:
     return is_admin(user)
 

@@ -1,16 +1,19 @@
 """The Django admin: users, roles and reference data, for admins only."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from mapping_portal import access
+from mapping_portal.accounts import send_reset_links
 from mapping_portal.models import PilotSite, Settlement, ThematicArea, User
 
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "is_active", "last_login"]
+    list_display = ["username", "first_name", "last_name", "email", "role", "is_active", "last_login"]
     list_filter = ["role", "is_active", "sites"]
     filter_horizontal = ["sites"]
     fieldsets = [
@@ -22,6 +25,33 @@ class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "password1", "password2", "role", "sites"]}),
     ]
+    actions = ["send_password_reset"]
+
+    def has_password_reset_permission(self, request):
+        return access.can_send_password_reset(request.user)
+
+    @admin.action(description=_("Send a password-reset link"), permissions=["password_reset"])
+    def send_password_reset(self, request, queryset):
+        """Email each selected user a link to set a new password, in their preferred language."""
+        users = list(queryset)
+        sent = send_reset_links(users, request)
+        if sent:
+            message = ngettext(
+                "A password-reset link was sent to %(count)d user.",
+                "A password-reset link was sent to %(count)d users.",
+                sent,
+            )
+            self.message_user(request, message % {"count": sent}, messages.SUCCESS)
+        skipped = len(users) - sent
+        if skipped:
+            message = ngettext(
+                "%(count)d user got no link: no email address, an inactive account, no password, or the mail "
+                "could not be sent.",
+                "%(count)d users got no link: no email address, an inactive account, no password, or the mail "
+                "could not be sent.",
+                skipped,
+            )
+            self.message_user(request, message % {"count": skipped}, messages.WARNING)
 
 
 class SettlementInline(admin.TabularInline):

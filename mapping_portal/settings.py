@@ -142,6 +142,43 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
 AXES_VERBOSE = False
 
+# Password reset (mapping_portal.accounts): a link by email, valid PASSWORD_RESET_TIMEOUT seconds (3 days, Django's
+# default). Requests are throttled per address and per IP: at most PASSWORD_RESET_LIMIT in PASSWORD_RESET_WINDOW
+# seconds each, counted in the "throttle" cache below; the next one is refused with a 429 page.
+PASSWORD_RESET_LIMIT = int(os.environ.get("PASSWORD_RESET_LIMIT", "5"))
+PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW_MINUTES", "60")) * 60
+
+# --- Caches ---
+# "default" is per process (nothing shared relies on it). The throttle counters must be shared by every worker
+# (gunicorn runs several processes, each with its own LocMemCache, which would multiply the limit), so they live
+# in the database: the table is created by migration mapping_portal 0004 (or `manage.py createcachetable`).
+# A site with Redis or Memcached may point "throttle" there instead.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_throttle_cache",
+        "TIMEOUT": PASSWORD_RESET_WINDOW,
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
+
+# --- Email (password-reset links) ---
+# SMTP when EMAIL_HOST is set and DEBUG is off; otherwise the console backend prints each message to the log, so
+# that development (and a server whose mail is not configured yet) never tries to reach a mail server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10  # seconds: an unreachable mail server must not hold a worker
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "mapping-portal@localhost"
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or not EMAIL_HOST
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+
 # Idle timeout: a session left alone for SESSION_IDLE_MINUTES ends; shared office computers are common.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "120")) * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -12,13 +12,17 @@ import mapping_portal.admin  # noqa: F401, E402
 import stakeholders.admin  # noqa: F401, E402
 from dialogues import views as dialogue_views
 from grants import views as grant_views
-from mapping_portal import media, views
+from mapping_portal import accounts, media, views
 from stakeholders.views import registry as stakeholder_views
 
 accounts_patterns = (
     [
         path("login/", views.LoginView.as_view(), name="login"),
         path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+        path("password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+        path("password-reset/sent/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
+        path("reset/<uidb64>/<token>/", accounts.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+        path("reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     ],
     "accounts",
 )

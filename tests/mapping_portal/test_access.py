@@ -55,6 +55,7 @@ def test_deactivated_user_gets_the_public_scope(users):
 ALLOWED = {
     "admin": {
         "use_admin",
+        "send_password_reset",
         "manage_reference_data",
         "set_site_location",
         "manage_registry",
@@ -167,6 +168,7 @@ ALLOWED = {
 }
 SITE_INDEPENDENT = [
     "use_admin",
+    "send_password_reset",
     "manage_reference_data",
     "set_site_location",
     "manage_registry",
