@@ -218,6 +218,7 @@ def application_detail(request, pk):
             "call": application.call,
             "lines": application.budget_lines.all(),
             "contacts": access.can_view_applicant_contacts(user),
+            "applicant_names": access.can_view_applicant_names(user),
             "moves": workflow.moves_for(user, application),
             "checks": checks,
             "eligible": all(c.passed for c in checks),
