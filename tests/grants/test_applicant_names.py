@@ -13,7 +13,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from grants import workflow
-from grants.models import ApplicantAccount
+from grants.models import ApplicantAccount, GrantReport
 from mapping_portal.access import can_view_applicant_names
 
 LEAD, MEMBER, NOTED = "Гүлнара Өмүрбекова", "Бакыт Жумабаев", "Нурлан Асанов"
@@ -54,6 +54,9 @@ def awarded(users, make_application, make_organization, make_person):
     award = workflow.approve(application, staff, Decimal("85000"), version=application.version)
     tranche = award.plan_tranche(staff, datetime.date(2026, 6, 1), Decimal("50000"))
     tranche.record_payment(staff, datetime.date(2026, 6, 2), Decimal("50000"), version=tranche.version)
+    GrantReport.objects.create(
+        award=award, period_end=datetime.date(2026, 8, 31), text="Клуб ачылды.", created_by=staff
+    )
     return application
 
 
@@ -102,6 +105,7 @@ def test_a_local_authority_reads_the_award_with_the_people_as_a_count(client_for
         ("grants", "application-export", ("csv",)),
         ("grants", "application-export", ("xlsx",)),
         ("grants", "call-detail", "call"),
+        ("grants", "report-detail", "report"),
         ("stakeholders", "organization-detail", "organization"),
         ("stakeholders", "organization-timeline", "organization"),
     ],
@@ -111,6 +115,8 @@ def test_no_name_on_any_other_grants_page_a_local_authority_opens(client_for, us
     namespace, name, args = where
     if args == "call":
         args = (awarded.call_id,)
+    elif args == "report":
+        args = (GrantReport.objects.get().pk,)
     elif args == "organization":
         args = (awarded.organization_id,)
     response = client_for(users["la_kyshtut"]).get(url(name, *args, ns=namespace))
