@@ -1,9 +1,12 @@
 """Admin of the small grants, for administrators' repairs; every change keeps its history. Status and money
 still obey the database's limits (awards within the envelope, tranches within the award)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from grants import limits
 from grants.models import (
     ApplicantAccount,
     Award,
@@ -17,13 +20,25 @@ from grants.models import (
 )
 
 
+class LimitsHeldAdmin(SimpleHistoryAdmin):
+    """A change the database refuses (a money limit) is said on the page, rolled back whole, instead of a 500."""
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            with limits.held():
+                return super().changeform_view(request, *args, **kwargs)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
 class CriterionInline(admin.TabularInline):
     model = ReviewCriterion
     extra = 0
 
 
 @admin.register(GrantCall)
-class GrantCallAdmin(SimpleHistoryAdmin):
+class GrantCallAdmin(LimitsHeldAdmin):
     list_display = [
         "__str__",
         "opens_on",
@@ -71,7 +86,7 @@ class TrancheInline(admin.TabularInline):
 
 
 @admin.register(Award)
-class AwardAdmin(SimpleHistoryAdmin):
+class AwardAdmin(LimitsHeldAdmin):
     list_display = ["application", "call", "amount", "decided_by", "decided_at"]
     list_filter = ["call"]
     inlines = [TrancheInline]

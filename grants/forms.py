@@ -6,9 +6,11 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import BudgetLine, GrantApplication, GrantCall, GrantReport, ProjectKind, ReviewCriterion
+from grants import limits
+from grants.models import Award, BudgetLine, GrantApplication, GrantCall, GrantReport, ProjectKind, ReviewCriterion
 from mapping_portal.forms import BootstrapFormMixin, SomField
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite
@@ -18,6 +20,12 @@ from stakeholders.forms import ChangedMeanwhile, VersionCheckedForm
 from stakeholders.models import Organization, Person
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"})
+
+
+class NotSaved(Exception):
+    """A save refused as a whole (a limit of the grants); the form carries the message."""
+
+
 # --- Calls --------------------------------------------------------------------------------------------
 
 
@@ -79,29 +87,52 @@ class GrantCallForm(VersionCheckedForm):
         if envelope and maximum and maximum > envelope:
             self.add_error("max_per_grant", _("The maximum per grant cannot be more than the whole envelope."))
         if envelope and self.instance.pk:
-            awarded = sum(award.amount for award in self.instance.awards.all())
-            if envelope < awarded:
-                self.add_error(
-                    "envelope",
-                    _("%(awarded)s som are already awarded in this call: the envelope cannot be less.")
-                    % {"awarded": format_amount(awarded)},
-                )
+            try:
+                self.check_envelope(envelope)
+            except ValidationError as error:
+                self.add_error("envelope", error)
         return cleaned
+
+    def check_envelope(self, envelope):
+        """The envelope cannot go below what the call has already awarded (summed in SQL)."""
+        awarded = Award.objects.filter(call=self.instance.pk).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+        if envelope < awarded:
+            raise ValidationError(
+                _("%(awarded)s som are already awarded in this call: the envelope cannot be less.")
+                % {"awarded": format_amount(awarded)},
+                code="awards_within_envelope",
+            )
 
     def clean_training_days(self):
         return self.cleaned_data.get("training_days") or 3
 
-    def save_with_criteria(self, user):
-        """Save the call; a new call gets the default review criteria."""
-        with transaction.atomic():
-            call = self.save_checked(user)
-            if not call.criteria.exists():
-                call.add_default_criteria()
+    def save_with_criteria(self, user, criteria=None):
+        """Save the call and its criteria (`criteria`, a bound and valid CriterionFormSet) in one transaction; a new
+        call gets the default review criteria. The call row is locked before the envelope is checked again (an award
+        approved since `clean()` counts); a limit the database still refuses becomes the form's message. Raises
+        NotSaved (nothing saved, the form says why) or ChangedMeanwhile."""
+        new = self.instance.pk is None
+        try:
+            with limits.held():
+                call = self.save_checked(user)
+                if criteria is not None:
+                    criteria.instance = call
+                    criteria.save()
+                if not call.criteria.exists():
+                    call.add_default_criteria()
+        except ValidationError as error:
+            if new:  # rolled back: the page stays the form of a new call
+                self.instance.pk, self.instance._state.adding = None, True
+            self.add_error(limits.CALL_FIELDS.get(error.code), error)
+            raise NotSaved from error
         return call
 
     def before_save(self, user):
+        """Runs with the call row locked (save_checked): approvals of this call wait until this save commits."""
         if not self.instance.pk:
             self.instance.created_by = user
+        else:
+            self.check_envelope(self.instance.envelope)
 
 
 class CriterionForm(BootstrapFormMixin, forms.ModelForm):
@@ -509,4 +540,4 @@ class AttachmentForm(BootstrapFormMixin, forms.Form):
         return upload
 
 
-__all__ = ["ChangedMeanwhile"]
+__all__ = ["ChangedMeanwhile", "NotSaved"]

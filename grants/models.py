@@ -630,9 +630,10 @@ class Award(models.Model):
         """Add the next tranche. The award row is locked first (as the trigger does), so two staff planning at
         once are served in turn and the planned tranches never add up to more than the award."""
         from django.core.exceptions import ValidationError
-        from django.db import transaction
 
-        with transaction.atomic():
+        from grants import limits
+
+        with limits.held():
             award = Award.objects.select_for_update().get(pk=self.pk)
             planned = award.tranches.aggregate(total=Sum("planned_amount"))["total"] or ZERO
             if amount <= 0:
@@ -656,7 +657,8 @@ class Award(models.Model):
 
 class Tranche(models.Model):
     """A planned payment of an award, and when and how much was actually paid. A database trigger
-    (migration 0002) keeps the planned and the paid sums each within the award."""
+    (migration 0002) keeps the planned and the paid sums each within the award; a check constraint keeps the
+    payment within the tranche's planned amount."""
 
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="tranches", verbose_name=_("award"))
     number = models.PositiveSmallIntegerField(_("number"))
@@ -682,18 +684,25 @@ class Tranche(models.Model):
                 condition=(Q(paid_date__isnull=True) & Q(paid_amount__isnull=True))
                 | (Q(paid_date__isnull=False) & Q(paid_amount__gt=0)),
             ),
+            models.CheckConstraint(
+                name="tranche_paid_within_planned",
+                condition=Q(paid_amount__isnull=True) | Q(paid_amount__lte=F("planned_amount")),
+            ),
         ]
 
     def __str__(self):
         return f"{self.award.application} — {self.number}"
 
     def record_payment(self, user, paid_date, amount, *, version) -> "Tranche":
-        """Record what was paid and when; the paid tranches never add up to more than the award. `version` is
-        the one the page showed: a payment recorded meanwhile by someone else is not overwritten."""
+        """Record what was paid and when: never more than the tranche's planned amount (so the paid tranches never
+        add up to more than the award either). `version` is the one the page showed: a payment recorded meanwhile by
+        someone else is not overwritten. The check constraint `tranche_paid_within_planned` and the trigger
+        `tranches_within_award` are the guarantee behind these checks."""
         from django.core.exceptions import ValidationError
-        from django.db import transaction
 
-        with transaction.atomic():
+        from grants import limits
+
+        with limits.held():
             award = Award.objects.select_for_update().get(pk=self.award_id)
             tranche = Tranche.objects.select_for_update().get(pk=self.pk)
             if tranche.version != int(version):
@@ -702,6 +711,15 @@ class Tranche(models.Model):
                 )
             if amount <= 0:
                 raise ValidationError(_("The amount paid must be more than zero."), code="amount")
+            if amount > tranche.planned_amount:
+                raise ValidationError(
+                    _(
+                        "A payment cannot be more than its tranche: %(planned)s som are planned for tranche "
+                        "%(number)s. Plan another tranche for the rest."
+                    ),
+                    params={"planned": format_amount(tranche.planned_amount), "number": tranche.number},
+                    code="over_tranche",
+                )
             paid_elsewhere = award.tranches.exclude(pk=tranche.pk).aggregate(total=Sum("paid_amount"))["total"] or ZERO
             if paid_elsewhere + amount > award.amount:
                 raise ValidationError(

@@ -28,6 +28,7 @@ from grants.forms import (
     CriterionFormSet,
     DeclarationForm,
     GrantCallForm,
+    NotSaved,
     PaymentForm,
     ReportForm,
     ScoreForm,
@@ -133,12 +134,10 @@ def _call_form(request, call):
     criteria = CriterionFormSet(data, instance=call, prefix="criteria") if call.pk and not scored else None
     if request.method == "POST" and form.is_valid() and (criteria is None or criteria.is_valid()):
         try:
-            call = form.save_with_criteria(request.user)
-        except ChangedMeanwhile:
+            call = form.save_with_criteria(request.user, criteria)
+        except (ChangedMeanwhile, NotSaved):
             pass
         else:
-            if criteria is not None:
-                criteria.save()
             messages.success(request, _("The call “%(title)s” was saved.") % {"title": call.title})
             return redirect("grants:call-detail", pk=call.pk)
     return render(request, "grants/call_form.html", {"form": form, "criteria": criteria, "call": call})
@@ -219,6 +218,7 @@ def application_detail(request, pk):
             "call": application.call,
             "lines": application.budget_lines.all(),
             "contacts": access.can_view_applicant_contacts(user),
+            "applicant_names": access.can_view_applicant_names(user),
             "moves": workflow.moves_for(user, application),
             "checks": checks,
             "eligible": all(c.passed for c in checks),

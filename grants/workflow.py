@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grants import limits
 from grants.models import ApplicationStatus as S
 from grants.models import Award, GrantApplication, GrantCall, Review, ReviewCriterion, Score, StatusChange
 from mapping_portal import access
@@ -174,12 +175,9 @@ def approve(application, user, amount, comment="", *, version) -> Award:
             params={"remaining": format_amount(remaining), "amount": format_amount(amount)},
             code="over_envelope",
         )
-    try:
-        with transaction.atomic():
-            award = Award.objects.create(application=locked, call=call, amount=amount, decided_by=user)
-    except IntegrityError as error:  # the trigger: only if the check above was somehow bypassed
-        raise ValidationError(_("This award would exceed the call's envelope."), code="over_envelope") from error
-    _record(locked, S.APPROVED, user, comment)
+    with limits.held():  # the triggers: only if the checks above were somehow bypassed
+        award = Award.objects.create(application=locked, call=call, amount=amount, decided_by=user)
+        _record(locked, S.APPROVED, user, comment)
     return award
 
 

@@ -366,6 +366,15 @@ def can_view_application_documents(user) -> bool:
 
 
 @predicate
+def can_view_applicant_names(user) -> bool:
+    """The names of an application's lead applicant and team members, and the team as the applicants wrote it:
+    admins and staff, reviewers (the applications assigned to them), applicants (their own). Local authorities read
+    their site's awards — project, organization, settlement, amounts, progress — with the people as a count only
+    (DESIGN.md §4); viewers read aggregates."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.REVIEWER, Role.APPLICANT}
+
+
+@predicate
 def can_view_applicant_contacts(user) -> bool:
     """Applicants' phone, email and year of birth: admins and staff; reviewers score without them."""
     return is_project_staff(user)

@@ -123,22 +123,25 @@ def test_one_tranche_paid_by_twenty_at_once_is_paid_once(users, make_application
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_holds_the_paid_sum_without_the_python_check(users, make_application):
+def test_the_database_holds_each_payment_within_its_tranche_without_the_python_check(users, make_application):
     application = make_application(status="in_review", lines=[(1, 100000)])
     award = workflow.approve(application, users["staff"], Decimal("100000"), version=application.version)
     tranches = [award.plan_tranche(users["staff"], datetime.date(2026, 6, 1), Decimal("5000")) for _n in range(THREADS)]
 
     def pay(n):
-        # More than planned per tranche, straight into the table: only the award bounds the sum.
+        # More than planned per tranche, straight into the table (their sum, 80 000, would fit the award).
         with transaction.atomic():
             return Tranche.objects.filter(pk=tranches[n].pk).update(
-                paid_date=datetime.date(2026, 6, 2), paid_amount=40000
+                paid_date=datetime.date(2026, 6, 2), paid_amount=5000 + n % 4
             )
 
     outcomes = run_at_once(pay)
 
-    assert sum(o == 1 for o in outcomes) == 2
-    assert award.totals()["paid"] == Decimal("80000")
+    assert sum(o == 1 for o in outcomes) == THREADS // 4  # only the payments of exactly 5 000
+    refused = [o for o in outcomes if isinstance(o, IntegrityError)]
+    assert len(refused) == THREADS - THREADS // 4
+    assert {o.__cause__.diag.constraint_name for o in refused} == {"tranche_paid_within_planned"}
+    assert award.totals()["paid"] == Decimal("5000") * (THREADS // 4)
 
 
 # --- The triggers on their own -------------------------------------------------------------------------------
@@ -266,6 +269,22 @@ def test_a_payment_in_the_future_is_refused(client_for, staff, make_application)
     assert tranche.paid_amount is None
 
 
+def test_a_payment_over_its_tranche_is_refused_with_a_message(client_for, staff, make_application):
+    application = make_application(status="in_review", lines=[(1, 80000)])
+    award = workflow.approve(application, staff, Decimal("80000"), version=application.version)
+    tranche = award.plan_tranche(staff, datetime.date(2026, 6, 1), Decimal("1000"))
+    with translation.override("en"):
+        response = client_for(staff).post(
+            url("tranche-pay", application.pk, tranche.pk),
+            {"paid_date": "02.06.2026", "paid_amount": "1 000,01", "version": tranche.version},
+            follow=True,
+        )
+    assert response.status_code == 200
+    assert "A payment cannot be more than its tranche: 1\u00a0000 som are planned" in response.content.decode()
+    tranche.refresh_from_db()
+    assert tranche.paid_amount is None and tranche.version == 1
+
+
 def test_local_authority_reads_the_award_but_cannot_plan_or_pay(client_for, staff, la_kyshtut, make_application):
     application = make_application(status="in_review", lines=[(1, 80000)])
     award = workflow.approve(application, staff, Decimal("80000"), version=application.version)
@@ -300,3 +319,30 @@ def test_application_page_with_award_has_constant_queries(client_for, staff, mak
     for _n in range(5):
         award.plan_tranche(staff, datetime.date(2026, 7, 1), Decimal("1000"))
     assert count() == few
+
+
+def test_an_admin_lowering_an_award_below_its_tranches_reads_a_message_not_a_500(client_for, admin, make_application):
+    application = make_application(status="in_review", lines=[(1, 50000)])
+    award = workflow.approve(application, admin, Decimal("50000"), version=application.version)
+    tranche = award.plan_tranche(admin, datetime.date(2026, 6, 1), Decimal("40000"))
+    data = {
+        "application": application.pk,
+        "call": award.call_id,
+        "amount": "39000",
+        "decided_by": admin.pk,
+        "tranches-TOTAL_FORMS": 1,
+        "tranches-INITIAL_FORMS": 1,
+        "tranches-MIN_NUM_FORMS": 0,
+        "tranches-MAX_NUM_FORMS": 1000,
+        "tranches-0-id": tranche.pk,
+        "tranches-0-award": award.pk,
+        "tranches-0-number": 1,
+        "tranches-0-planned_date": "2026-06-01",
+        "tranches-0-planned_amount": "40000",
+    }
+    with translation.override("en"):
+        response = client_for(admin).post(f"/admin/grants/award/{award.pk}/change/", data, follow=True)
+    assert response.status_code == 200
+    assert "The tranches would add up to more than the award" in response.content.decode()
+    award.refresh_from_db()
+    assert award.amount == Decimal("50000")

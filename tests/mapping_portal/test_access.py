@@ -77,6 +77,7 @@ ALLOWED = {
         "manage_grants",
         "view_applications",
         "view_applicant_contacts",
+        "view_applicant_names",
         "view_review_results",
         "browse_registry",
         "view_record_status",
@@ -110,6 +111,7 @@ ALLOWED = {
         "manage_grants",
         "view_applications",
         "view_applicant_contacts",
+        "view_applicant_names",
         "view_review_results",
         "browse_registry",
         "view_record_status",
@@ -147,6 +149,7 @@ ALLOWED = {
         "view_contacts",
         "view_grants",
         "view_applications",
+        "view_applicant_names",  # of the applications assigned to them
         "browse_registry",
         "view_record_status",
         "view_grant_figures",
@@ -163,7 +166,7 @@ ALLOWED = {
         "view_plans",  # approved plans only: ConflictPreventionPlan.objects.for_user
     },
     # Their own applications and the calls that take them online; nothing of the registry, contacts or figures.
-    "applicant": {"view_grants", "view_applications", "view_application_documents"},
+    "applicant": {"view_grants", "view_applications", "view_application_documents", "view_applicant_names"},
     "anonymous": {"browse_registry"},  # the organizations that consented to be listed
 }
 SITE_INDEPENDENT = [
@@ -190,6 +193,7 @@ SITE_INDEPENDENT = [
     "manage_grants",
     "view_applications",
     "view_applicant_contacts",
+    "view_applicant_names",
     "view_review_results",
     "browse_registry",
     "view_record_status",
