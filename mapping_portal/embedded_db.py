@@ -105,5 +105,4 @@ def embedded_database_settings(root: Path) -> dict:
         "PASSWORD": "",
         "HOST": str(info.socket_dir),
         "PORT": str(info.port),
-        "CONN_MAX_AGE": 60,
     }
