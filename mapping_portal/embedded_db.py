@@ -112,6 +112,11 @@ def heal_handle_pids(pgdata: Path) -> bool:
     """Rewrite a broken `.handle_pids.json` (or one naming processes that are gone) with the ids
     of the live processes it names. Returns True if the file was broken."""
     path = pgdata / ".handle_pids.json"
+    # A writer killed between writing its temporary file and renaming it leaves that file behind.
+    for leftover in pgdata.glob(f".{path.name}.*.tmp"):
+        pid = leftover.name.removeprefix(f".{path.name}.").removesuffix(".tmp")
+        if not (pid.isdigit() and psutil.pid_exists(int(pid))):
+            leftover.unlink(missing_ok=True)
     if not path.exists():
         return False
     values = _read_pid_list(path)

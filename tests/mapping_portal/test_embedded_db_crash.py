@@ -120,8 +120,11 @@ def test_the_process_list_drops_processes_that_are_gone(running):
     pgdata = running
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     (pgdata / ".handle_pids.json").write_text(json.dumps([int(gone.stdout), os.getpid()]))
+    leftover = pgdata / f".handle_pids.json.{gone.stdout.strip()}.tmp"
+    leftover.write_text("[")  # its writer was killed before renaming it into place
     assert embedded_db.heal_handle_pids(pgdata) is False
     assert json.loads((pgdata / ".handle_pids.json").read_text()) == [os.getpid()]
+    assert not leftover.exists()
 
 
 def test_a_data_directory_left_half_made_by_initdb_is_made_again(pgdata):
