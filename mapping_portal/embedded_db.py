@@ -78,10 +78,15 @@ def _wait_until_ready(pgdata: Path, postmaster: psutil.Process) -> None:
         time.sleep(0.1)
 
 
+def temporary_path(path: Path, pid: int) -> Path:
+    """Where process `pid` writes the new `path` before renaming it into place."""
+    return path.with_name(f"{path.name}.{pid}.tmp")
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Replace `path` with `text` so that a reader (or a crash) sees the old or the new file, never
     an empty or half-written one."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary = temporary_path(path, os.getpid())
     with open(temporary, "w", encoding="utf-8") as file:
         file.write(text)
         file.flush()
@@ -113,8 +118,8 @@ def heal_handle_pids(pgdata: Path) -> bool:
     of the live processes it names. Returns True if the file was broken."""
     path = pgdata / ".handle_pids.json"
     # A writer killed between writing its temporary file and renaming it leaves that file behind.
-    for leftover in pgdata.glob(f".{path.name}.*.tmp"):
-        pid = leftover.name.removeprefix(f".{path.name}.").removesuffix(".tmp")
+    for leftover in pgdata.glob(f"{path.name}.*.tmp"):
+        pid = leftover.name.removeprefix(f"{path.name}.").removesuffix(".tmp")
         if not (pid.isdigit() and psutil.pid_exists(int(pid))):
             leftover.unlink(missing_ok=True)
     if not path.exists():

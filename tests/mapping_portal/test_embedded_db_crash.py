@@ -120,7 +120,7 @@ def test_the_process_list_drops_processes_that_are_gone(running):
     pgdata = running
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     (pgdata / ".handle_pids.json").write_text(json.dumps([int(gone.stdout), os.getpid()]))
-    leftover = pgdata / f".handle_pids.json.{gone.stdout.strip()}.tmp"
+    leftover = embedded_db.temporary_path(pgdata / ".handle_pids.json", int(gone.stdout))
     leftover.write_text("[")  # its writer was killed before renaming it into place
     assert embedded_db.heal_handle_pids(pgdata) is False
     assert json.loads((pgdata / ".handle_pids.json").read_text()) == [os.getpid()]
@@ -140,3 +140,4 @@ def test_atomic_write_leaves_no_temporary_file(tmp_path):
     embedded_db.atomic_write(target, "[2]")
     assert target.read_text() == "[2]"
     assert [p.name for p in tmp_path.iterdir()] == ["list.json"]
+    assert embedded_db.temporary_path(target, os.getpid()).parent == tmp_path
