@@ -116,7 +116,10 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 # exports, "too many clients". There every request closes its connection when it finishes (for a
 # streamed download: when the stream is closed, after its last row). DB_CONN_MAX_AGE overrides.
 RUNSERVER = sys.argv[1:2] == ["runserver"]
-DB_CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE") or (0 if RUNSERVER else 60))
+try:
+    DB_CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE") or (0 if RUNSERVER else 60))
+except ValueError:
+    raise ImproperlyConfigured("DB_CONN_MAX_AGE must be a whole number of seconds.") from None
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 else:
