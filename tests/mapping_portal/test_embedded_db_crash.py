@@ -10,6 +10,7 @@ for the long version).
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -68,6 +69,7 @@ def pgdata():
     root = Path(tempfile.mkdtemp(prefix="pgcrash-"))
     yield root / "data"
     embedded_db.stop(root / "data")
+    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +79,7 @@ def running():
     embedded_db.start(root / "data")
     yield root / "data"
     embedded_db.stop(root / "data")
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def test_ten_processes_starting_at_once_all_get_a_working_server(pgdata):
