@@ -1,6 +1,7 @@
 """Settings for the mapping portal: one module, driven by the environment (and `.env`)."""
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -107,12 +108,28 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Database: PostgreSQL only. DATABASE_URL, or the embedded server under var/pg/. ---
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Persistent connections (CONN_MAX_AGE) pay off only where a thread serves request after request:
+# gunicorn's sync workers (one thread each, so at most one connection per worker). The development
+# server starts a new thread for every request and never closes that thread's connection (only
+# Django's test server does), so a kept connection is orphaned when the thread ends and stays open
+# in PostgreSQL until the garbage collector happens to free it — after a few thousand streamed
+# exports, "too many clients". There every request closes its connection when it finishes (for a
+# streamed download: when the stream is closed, after its last row). DB_CONN_MAX_AGE overrides.
+RUNSERVER = sys.argv[1:2] == ["runserver"]
+try:
+    DB_CONN_MAX_AGE = int(os.environ.get("DB_CONN_MAX_AGE") or (0 if RUNSERVER else 60))
+except ValueError:
+    raise ImproperlyConfigured("DB_CONN_MAX_AGE must be a whole number of seconds.") from None
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 else:
     from mapping_portal.embedded_db import embedded_database_settings
 
     DATABASES = {"default": embedded_database_settings(BASE_DIR / "var" / "pg")}
+DATABASES["default"]["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
+# A kept connection that broke (the database restarted) is replaced before the request uses it,
+# instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DB_CONN_MAX_AGE > 0
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("The portal runs on PostgreSQL only: DATABASE_URL must be postgres://…")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
