@@ -47,7 +47,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mapping_portal import access
-from mapping_portal.models import PilotSite, Settlement, ThematicArea
+from mapping_portal.models import PilotSite, Settlement, ThematicArea, validate_portal_date
 from mapping_portal.text import match_key
 from stakeholders.duplicates import name_key, recheck_from
 from stakeholders.models import (
@@ -898,7 +898,12 @@ class Analysis:
         if kind == "bool":
             return parse_bool(raw)
         if kind == "date":
-            return parse_date(raw)
+            day = parse_date(raw)
+            try:
+                validate_portal_date(day)  # the same range as every date typed into the portal
+            except ValidationError as error:
+                raise CellError(error.messages[0]) from None
+            return day
         if kind == "email":
             text = clean_text(raw)
             try:
