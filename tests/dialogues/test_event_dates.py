@@ -144,3 +144,11 @@ def test_a_far_date_in_the_plans_filter_is_explained_and_ignored(client_for, sta
         response = client_for(staff).get(url("plan-list", namespace="plans") + "?period_to=31.12.9999")
     assert response.status_code == 200
     assert "Enter a date from 01.01.2000 to" in response.content.decode()
+
+
+@pytest.mark.parametrize(("rows", "expected"), [("30", 30), ("999", 200), ("²", 25), ("9" * 5000, 25), ("-5", 25)])
+def test_the_blank_sheets_row_count_is_bounded_and_never_an_error(client_for, staff, make_event, rows, expected):
+    event = make_event(days=2)
+    response = client_for(staff).get(url("blank-sheet", event.pk), {"rows": rows})
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == expected
