@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import ConflictPreventionPlan, DialoguePlatform, Event, EventKind, FollowUpAction, PlanStatus
+from mapping_portal.forms import PortalDateFilter
 from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.text import match_key
 from stakeholders.filters import BooleanChoiceFilter
@@ -27,8 +28,8 @@ class EventFilterSet(django_filters.FilterSet):
         to_field_name="code",
         empty_label=_("All directions"),
     )
-    date_from = django_filters.DateFilter(label=_("From"), field_name="end_date", lookup_expr="gte", widget=DATE_WIDGET)
-    date_to = django_filters.DateFilter(label=_("To"), field_name="start_date", lookup_expr="lte", widget=DATE_WIDGET)
+    date_from = PortalDateFilter(label=_("From"), field_name="end_date", lookup_expr="gte", widget=DATE_WIDGET)
+    date_to = PortalDateFilter(label=_("To"), field_name="start_date", lookup_expr="lte", widget=DATE_WIDGET)
     # Reached from a centre's or an organization's page (links), not typed: hidden in the panel.
     platform = django_filters.NumberFilter(
         label=_("Dialogue and resource centre"), field_name="platform_id", widget=forms.HiddenInput
@@ -102,12 +103,10 @@ class PlanFilterSet(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=PlanStatus.choices, empty_label=_("Any"))
     # A plan is in the period when the two overlap: it ends after "from" and starts before "to".
-    period_from = django_filters.DateFilter(
+    period_from = PortalDateFilter(
         label=_("Covers from"), field_name="period_end", lookup_expr="gte", widget=DATE_WIDGET
     )
-    period_to = django_filters.DateFilter(
-        label=_("Covers to"), field_name="period_start", lookup_expr="lte", widget=DATE_WIDGET
-    )
+    period_to = PortalDateFilter(label=_("Covers to"), field_name="period_start", lookup_expr="lte", widget=DATE_WIDGET)
     latest = BooleanChoiceFilter(label=_("Latest version only"), method="filter_latest")
 
     class Meta:

@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import (
+    MAX_EVENT_DAYS,
+    TOO_LONG_MESSAGE,
     Attendance,
     AttendanceRole,
     AttendanceTally,
@@ -18,9 +20,10 @@ from dialogues.models import (
     FollowUpAction,
     InitiativeGroup,
     TallyBand,
+    too_long,
     validate_days,
 )
-from mapping_portal.forms import BootstrapFormMixin
+from mapping_portal.forms import BootstrapFormMixin, PortalDateField
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite, Settlement
 from mapping_portal.widgets import RecordMultiPicker, RecordPicker
@@ -56,6 +59,7 @@ class PlatformForm(VersionCheckedForm):
             "lat": forms.NumberInput(attrs={"step": "any"}),
             "lon": forms.NumberInput(attrs={"step": "any"}),
         }
+        field_classes = {"opened_on": PortalDateField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,6 +106,7 @@ class EventForm(VersionCheckedForm):
             "lat": forms.NumberInput(attrs={"step": "any"}),
             "lon": forms.NumberInput(attrs={"step": "any"}),
         }
+        field_classes = {"start_date": PortalDateField, "end_date": PortalDateField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +122,10 @@ class EventForm(VersionCheckedForm):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if self.instance.pk and start and end and start <= end:
+        if start and end and start <= end and too_long(start, end):
+            # Refused here, before anything that costs work per day of the range.
+            self.add_error("end_date", TOO_LONG_MESSAGE % {"days": MAX_EVENT_DAYS})
+        elif self.instance.pk and start and end and start <= end:
             outside = self.instance.attendance_outside(start, end)
             if outside:
                 self.add_error(
@@ -148,12 +156,19 @@ class DaysField(forms.Field):
         if not value:
             return []
         values = value if isinstance(value, list | tuple) else [value]
+        if len(values) > self.event.day_count:
+            # Counted before anything is parsed: a posted list is never longer than the event's days.
+            raise ValidationError(
+                _("%(count)s days were given, but the event has only %(days)s."),
+                code="too_many",
+                params={"count": len(values), "days": self.event.day_count},
+            )
         days = []
         for item in values:
             try:
                 days.append(datetime.date.fromisoformat(str(item)))
             except ValueError:
-                raise ValidationError(_("“%(value)s” is not a date."), params={"value": item}) from None
+                raise ValidationError(_("“%(value)s” is not a date."), params={"value": str(item)[:20]}) from None
         return sorted(set(days))
 
     def validate(self, value):
@@ -432,6 +447,7 @@ class FollowUpActionForm(BootstrapFormMixin, forms.ModelForm):
         model = FollowUpAction
         fields = ["what", "owner", "owner_organization", "due", "status"]
         widgets = {"due": DATE_INPUT}
+        field_classes = {"due": PortalDateField}
 
     def __init__(self, *args, user=None, event=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -483,3 +499,4 @@ class InitiativeGroupForm(BootstrapFormMixin, forms.ModelForm):
         model = InitiativeGroup
         fields = ["formed_by_project", "formed_on", "problems"]
         widgets = {"formed_on": DATE_INPUT, "problems": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"formed_on": PortalDateField}

@@ -17,7 +17,7 @@ from dialogues.models import (
     PlanStatus,
     Risk,
 )
-from mapping_portal.forms import BootstrapFormMixin, SomField
+from mapping_portal.forms import BootstrapFormMixin, PortalDateField, SomField
 from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.widgets import RecordMultiPicker, RecordPicker
 from stakeholders.forms import VersionCheckedForm
@@ -53,6 +53,7 @@ class PlanForm(VersionCheckedForm):
             "focus_dialogue": forms.Textarea(attrs={"rows": 3}),
             "focus_peace": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"period_start": PortalDateField, "period_end": PortalDateField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,6 +136,7 @@ class ActionForm(VersionCheckedForm):
             "start_date": DATE_INPUT,
             "end_date": DATE_INPUT,
         }
+        field_classes = {"start_date": PortalDateField, "end_date": PortalDateField}
 
     def __init__(self, *args, plan, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,7 +188,7 @@ class TransitionForm(BootstrapFormMixin, forms.Form):
     version = forms.IntegerField(min_value=1)
     comment = forms.CharField(required=False, max_length=5000)
     decision_number = forms.CharField(label=_("Decision or protocol number"), required=False, max_length=100)
-    decision_date = forms.DateField(
+    decision_date = PortalDateField(
         label=_("Date of the decision"),
         required=False,
         error_messages={"invalid": _("Enter the date of the decision as dd.mm.yyyy.")},
@@ -201,7 +203,7 @@ class ProgressForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
     spent = SomField(label=_("Spent so far (som)"), required=False, min_value=Decimal("0"))
     note = forms.CharField(label=_("Progress note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    note_date = forms.DateField(
+    note_date = PortalDateField(
         label=_("Date of the note"),
         required=False,
         widget=DATE_INPUT,

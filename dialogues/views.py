@@ -2,6 +2,8 @@
 an event's attendance (sheet, people search, tallies, printable blank sheet), follow-up actions, photos,
 the results (unique people reached and trained), initiative groups and the map layer."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -363,7 +365,9 @@ def attendance_blank_sheet(request, pk):
     """A blank attendance sheet to print and sign on paper: a column per day of the event."""
     event = get_object_or_404(Event.objects.for_user(request.user).select_related("site", "platform"), pk=pk)
     _require(access.can_manage_registry(request.user))
-    rows = int(request.GET.get("rows", "25")) if request.GET.get("rows", "").isdigit() else 25
+    # ASCII digits, at most three: "²" or a 5,000-digit number (both pass isdigit) would make int() fail.
+    asked = request.GET.get("rows", "")
+    rows = int(asked) if re.fullmatch(r"[0-9]{1,3}", asked) else 25
     return render(request, "dialogues/blank_sheet.html", {"event": event, "rows": range(1, max(1, min(rows, 200)) + 1)})
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants import limits
 from grants.models import Award, BudgetLine, GrantApplication, GrantCall, GrantReport, ProjectKind, ReviewCriterion
-from mapping_portal.forms import BootstrapFormMixin, SomField
+from mapping_portal.forms import BootstrapFormMixin, PortalDateField, SomField
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite
 from mapping_portal.text import format_amount
@@ -68,6 +68,7 @@ class GrantCallForm(VersionCheckedForm):
             "description_ru": forms.Textarea(attrs={"rows": 3}),
             "description_en": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"opens_on": PortalDateField, "closes_on": PortalDateField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -444,12 +445,12 @@ class ScoreForm(BootstrapFormMixin, forms.Form):
 
 
 class TrancheForm(BootstrapFormMixin, forms.Form):
-    planned_date = forms.DateField(label=_("Planned date"), widget=DATE_WIDGET)
+    planned_date = PortalDateField(label=_("Planned date"), widget=DATE_WIDGET)
     planned_amount = SomField(label=_("Planned amount (som)"))
 
 
 class PaymentForm(BootstrapFormMixin, forms.Form):
-    paid_date = forms.DateField(label=_("Paid on"), widget=DATE_WIDGET)
+    paid_date = PortalDateField(label=_("Paid on"), widget=DATE_WIDGET)
     paid_amount = SomField(label=_("Amount paid (som)"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -480,6 +481,7 @@ class ReportForm(BootstrapFormMixin, forms.ModelForm):
         model = GrantReport
         fields = ["kind", "period_end", "text"]
         widgets = {"period_end": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 6})}
+        field_classes = {"period_end": PortalDateField}
 
     def __init__(self, *args, award=None, lines=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,14 +1,17 @@
-"""Forms of the shared core: signing in, placing a pilot site on the map; the field every amount in som uses."""
+"""Forms of the shared core: signing in, placing a pilot site on the map; the fields every date and every amount
+in som use."""
 
 import re
 from decimal import Decimal, InvalidOperation
 
+import django_filters
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mapping_portal.models import LocationPrecision, validate_point_in_kyrgyzstan
+from mapping_portal.models import LocationPrecision, validate_point_in_kyrgyzstan, validate_portal_date
 
 
 class BootstrapFormMixin:
@@ -89,12 +92,60 @@ class PortalAuthenticationForm(AuthenticationForm):
     }
 
 
+class PortalDateField(forms.DateField):
+    """The date field of every form and filter of the portal: dd.mm.yyyy, from 01.01.2000 to ten years ahead.
+
+    Model forms take it through `Meta.field_classes`; django-filter through `PortalDateFilter`."""
+
+    widget = forms.DateInput(attrs={"placeholder": "dd.mm.yyyy", "autocomplete": "off"})
+    default_validators = [validate_portal_date]
+
+    def to_python(self, value):
+        # Longer than any date: refused before it is parsed against every input format.
+        if isinstance(value, str) and len(value.strip()) > 32:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+def validate_past_year(value: int) -> None:
+    if value is not None and not 1950 <= value <= timezone.localdate().year:
+        raise ValidationError(
+            _("Enter a year from 1950 to %(latest)s."),
+            code="year_out_of_range",
+            params={"latest": timezone.localdate().year},
+        )
+
+
+class PastYearField(forms.IntegerField):
+    """A year something began (a membership, a relationship): from 1950 to this year."""
+
+    default_validators = [validate_past_year]
+
+    def __init__(self, **kwargs):
+        kwargs.pop("min_value", None)
+        kwargs.pop("max_value", None)
+        super().__init__(**kwargs)
+
+
+class PortalDateFilter(django_filters.DateFilter):
+    """A list's date filter: a date outside the portal's range is reported with the other ignored filter values
+    (the partial filter_errors.html), never run as a query."""
+
+    field_class = PortalDateField
+
+
 # Words and signs of other currencies a field officer might type out of habit.
 OTHER_CURRENCY = re.compile(
     r"[$€£₽₸]|\b(usd|eur|rub|kzt|uzs|tjs|cny)\b|руб|тенге|теңге|доллар|евро|\bсум\b|dollar|euro|rouble|ruble",
     re.IGNORECASE,
 )
 SOM = re.compile(r"\s*(сом|som|kgs|с)\.?\s*$", re.IGNORECASE)
+# What is left of an amount once the word "som" is gone: digits (ASCII only), thousands separated by spaces in
+# groups of three, one decimal comma or point. No underscores ("1_000": Python's Decimal reads it as 1000), no
+# exponent ("1e5"), no "+", no NaN or Infinity; a leading minus reaches the lower limit's message.
+AMOUNT = re.compile(r"-?(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:[.,][0-9]+)?")
+# The spaces a keyboard, a spreadsheet or a locale puts between thousands: no-break, narrow no-break, thin.
+THOUSANDS_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 LARGEST_AMOUNT = Decimal("999999999.99")
 
 
@@ -104,7 +155,10 @@ class SomField(forms.DecimalField):
     `min_value` says otherwise (a budget may be 0)."""
 
     default_error_messages = {
-        "invalid": _("Enter an amount in som, as a number (for example 12 500 or 12 500,50)."),
+        "invalid": _(
+            "Enter an amount in som with digits only: spaces between thousands and one decimal comma are allowed "
+            "(for example 12 500 or 12 500,50)."
+        ),
         "other_currency": _(
             "Amounts are in som (KGS). Convert “%(value)s” to som at the day's rate and enter the number only."
         ),
@@ -119,12 +173,17 @@ class SomField(forms.DecimalField):
 
     def to_python(self, value):
         if isinstance(value, str):
-            text = value.strip().replace("\u00a0", " ").replace("\u202f", " ")
+            text = value.translate(THOUSANDS_SPACES).strip()
+            if len(text) > 40:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
             if OTHER_CURRENCY.search(text):
                 raise ValidationError(
                     self.error_messages["other_currency"], code="other_currency", params={"value": text}
                 )
-            text = SOM.sub("", text).replace(" ", "").replace(",", ".")
+            text = SOM.sub("", text)
+            if text and not AMOUNT.fullmatch(text):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            text = text.replace(" ", "").replace(",", ".")
             if text:
                 try:
                     Decimal(text)

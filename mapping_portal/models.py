@@ -1,12 +1,16 @@
 """The shared core: users with a role and a site scope, pilot sites with their settlements, thematic areas; and
 the photo every app attaches the same way."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -22,6 +26,48 @@ KYRGYZSTAN_BOUNDS = {"lat_min": 39.1, "lat_max": 43.4, "lon_min": 69.2, "lon_max
 def point_in_kyrgyzstan(lat, lon) -> bool:
     b = KYRGYZSTAN_BOUNDS
     return b["lat_min"] <= lat <= b["lat_max"] and b["lon_min"] <= lon <= b["lon_max"]
+
+
+# Every date typed into the portal (events, plans, calls, tranches, reports, assessments, filters) lies in this
+# range: the project's records start after 2000 and nothing is planned more than ten years ahead. A year 0001 or
+# 9999 is a typing slip (or an attack: a range of dates costs work in proportion to its length), never data.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 10
+
+
+def latest_date() -> datetime.date:
+    """The last date the portal accepts: today (in Bishkek) ten years on."""
+    today = timezone.localdate()
+    return today.replace(year=today.year + YEARS_AHEAD, day=28 if (today.month, today.day) == (2, 29) else today.day)
+
+
+DATE_RANGE_MESSAGE = _("Enter a date from %(earliest)s to %(latest)s.")
+
+
+def validate_portal_date(value: datetime.date) -> None:
+    """Refuse a date outside the portal's range, with the range in the user's date format."""
+    latest = latest_date()
+    if value is not None and not EARLIEST_DATE <= value <= latest:
+        raise ValidationError(
+            DATE_RANGE_MESSAGE,
+            code="date_out_of_range",
+            params={
+                "earliest": date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT"),
+                "latest": date_format(latest, "SHORT_DATE_FORMAT"),
+            },
+        )
+
+
+def portal_date_errors(instance, *names) -> dict:
+    """The model-level twin of the forms' date field: {field name: error} for each named date outside the range
+    (for a model's clean, so the admin and any other writer get the same limit)."""
+    errors = {}
+    for name in names:
+        try:
+            validate_portal_date(getattr(instance, name))
+        except ValidationError as error:
+            errors[name] = error
+    return errors
 
 
 def validate_point_in_kyrgyzstan(lat, lon):

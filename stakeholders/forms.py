@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from mapping_portal.forms import BootstrapFormMixin
+from mapping_portal.forms import BootstrapFormMixin, PastYearField, PortalDateField
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite, Settlement
 from mapping_portal.widgets import RecordPicker
@@ -221,6 +221,7 @@ class PersonForm(VersionCheckedForm):
             "consent_purpose",
         ]
         widgets = {"settlement": SettlementSelect, "consent_date": forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"})}
+        field_classes = {"consent_date": PortalDateField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -257,6 +258,7 @@ class MembershipForm(BootstrapFormMixin, forms.ModelForm):
         model = Membership
         fields = ["organization", "role", "since"]
         widgets = {"organization": RecordPicker()}
+        field_classes = {"since": PastYearField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,6 +288,7 @@ class AssessmentForm(VersionCheckedForm):
             "strengths": forms.Textarea(attrs={"rows": 3}),
             "gaps": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"date": PortalDateField}
 
     def validate_unique(self):
         # The organization is set by the view, not the form: check "one per kind and date" here too,
@@ -389,6 +392,7 @@ class DevelopmentActionForm(BootstrapFormMixin, forms.ModelForm):
             "due": forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"}),
             "support_needed": forms.Textarea(attrs={"rows": 1}),
         }
+        field_classes = {"due": PortalDateField}
 
 
 class ReopenForm(BootstrapFormMixin, forms.Form):
@@ -400,6 +404,7 @@ class RelationshipForm(BootstrapFormMixin, forms.ModelForm):
         model = OrganizationRelationship
         fields = ["kind", "target", "since", "note"]
         widgets = {"target": RecordPicker()}
+        field_classes = {"since": PastYearField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -48,7 +48,7 @@ from django.utils.translation import gettext_lazy
 
 from mapping_portal import access
 from mapping_portal.exports import looks_like_formula, neutralise
-from mapping_portal.models import PilotSite, Settlement, ThematicArea
+from mapping_portal.models import PilotSite, Settlement, ThematicArea, validate_portal_date
 from mapping_portal.text import match_key
 from stakeholders.duplicates import name_key, recheck_from
 from stakeholders.models import (
@@ -897,7 +897,12 @@ class Analysis:
         if kind == "bool":
             return parse_bool(raw)
         if kind == "date":
-            return parse_date(raw)
+            day = parse_date(raw)
+            try:
+                validate_portal_date(day)  # the same range as every date typed into the portal
+            except ValidationError as error:
+                raise CellError(error.messages[0]) from None
+            return day
         if kind == "email":
             text = clean_text(raw)
             try:

@@ -3,6 +3,7 @@
 from dialogues.models.events import (  # noqa: F401
     INITIATIVE_GROUP_TYPE,
     MAX_EVENT_DAYS,
+    TOO_LONG_MESSAGE,
     Attendance,
     AttendanceRole,
     AttendanceTally,
@@ -16,6 +17,7 @@ from dialogues.models.events import (  # noqa: F401
     InitiativeGroup,
     InitiativeGroupQuerySet,
     TallyBand,
+    too_long,
     validate_days,
 )
 from dialogues.models.plans import (  # noqa: F401

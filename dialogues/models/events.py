@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mapping_portal import access
-from mapping_portal.models import Photo, PilotSite, Settlement, ThematicArea, validate_point_in_kyrgyzstan
+from mapping_portal.models import (
+    Photo,
+    PilotSite,
+    Settlement,
+    ThematicArea,
+    portal_date_errors,
+    validate_point_in_kyrgyzstan,
+)
 from stakeholders.models import Organization, Person
 
 # A multi-day event longer than this is a typing mistake (a year typed wrong), not a training.
@@ -241,14 +248,12 @@ class Event(models.Model):
         return None
 
     def clean(self):
-        errors = {}
-        if self.start_date and self.end_date:
+        errors = portal_date_errors(self, "start_date", "end_date")
+        if self.start_date and self.end_date and not errors:
             if self.end_date < self.start_date:
                 errors["end_date"] = _("The last day cannot be before the first day.")
-            elif self.day_count > MAX_EVENT_DAYS:
-                errors["end_date"] = _("An event lasts at most %(days)s days: check the dates.") % {
-                    "days": MAX_EVENT_DAYS
-                }
+            elif too_long(self.start_date, self.end_date):
+                errors["end_date"] = TOO_LONG_MESSAGE % {"days": MAX_EVENT_DAYS}
         if self.platform_id and self.site_id and self.platform.site_id != self.site_id:
             errors["platform"] = _("This dialogue and resource centre is in another pilot site.")
         if self.settlement_id and self.site_id and self.settlement.site_id != self.site_id:
@@ -258,16 +263,35 @@ class Event(models.Model):
         _point_clean(self.lat, self.lon)
 
     def attendance_outside(self, start_date, end_date) -> int:
-        """How many attendance records have a day outside `start_date`–`end_date` (when moving the event)."""
+        """How many attendance records have a day outside `start_date`–`end_date` (when moving the event).
+
+        One range condition in SQL, whatever the length of the range (never a list of its days)."""
+        if not (start_date and end_date and start_date <= end_date):
+            return 0
         return (
-            self.attendances.exclude(days__contained_by=_date_range(start_date, end_date)).count()
-            if start_date and end_date and start_date <= end_date
-            else 0
+            self.attendances.alias(inside=_AllWithin(F("days"), Value(start_date), Value(end_date)))
+            .filter(inside=False)
+            .count()
         )
 
 
-def _date_range(start, end) -> list[datetime.date]:
-    return [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+TOO_LONG_MESSAGE = _("An event lasts at most %(days)s days: check the dates.")
+
+
+def too_long(start: datetime.date, end: datetime.date) -> bool:
+    """More than MAX_EVENT_DAYS days from `start` to `end` (both counted): checked before any work per day."""
+    return (end - start).days + 1 > MAX_EVENT_DAYS
+
+
+class _AllWithin(models.Func):
+    """`lo <= ALL(array) AND hi >= ALL(array)`: every element of an array lies in [lo, hi]."""
+
+    output_field = models.BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        array, low, high = (compiler.compile(expression) for expression in self.get_source_expressions())
+        sql = f"({low[0]} <= ALL({array[0]}) AND {high[0]} >= ALL({array[0]}))"
+        return sql, (*low[1], *array[1], *high[1], *array[1])
 
 
 class AttendanceRole(models.TextChoices):

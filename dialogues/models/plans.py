@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mapping_portal import access
-from mapping_portal.models import PilotSite, ThematicArea
+from mapping_portal.models import PilotSite, ThematicArea, portal_date_errors
 from mapping_portal.roles import Role
 from stakeholders.models import Organization
 
@@ -187,7 +187,7 @@ class ConflictPreventionPlan(models.Model):
         ]
 
     def clean(self):
-        errors = {}
+        errors = portal_date_errors(self, "period_start", "period_end")
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("The period cannot end before it starts.")
         if self.authoring_body_id:
@@ -356,8 +356,11 @@ class PlanAction(models.Model):
         return _("delayed") if self.is_delayed else self.get_status_display()
 
     def clean(self):
+        errors = portal_date_errors(self, "start_date", "end_date")
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The action cannot end before it starts.")})
+            errors["end_date"] = _("The action cannot end before it starts.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class ProgressNote(models.Model):

@@ -3,6 +3,7 @@ adds them, ticks the days of a three-day training on the keyboard-friendly sheet
 people who completed the training change on the event and on the results page."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -112,3 +113,15 @@ def test_staff_see_centres_and_events_on_the_map(page, users, training, registry
     expect(page.locator("path.dialogue-event")).to_have_count(1)
     page.goto(f"/en/dialogues/{training.pk}/")
     page.wait_for_selector("#event-map[data-ready=true]")
+
+
+def test_moving_an_event_to_year_9999_is_refused_at_once_with_the_range(page, users, training, sign_in):
+    """The attack of issue #21: an event's last day in 9999 answered after ~100 s; now the form says the range."""
+    sign_in("staff", PASSWORD)
+    page.goto(f"/en/dialogues/{training.pk}/edit/")
+    page.fill("#id_end_date", "31.12.9999")
+    page.press("#id_end_date", "Enter")
+    expect(page.locator("#id_end_date")).to_have_class(re.compile(r"\bis-invalid\b"), timeout=5000)
+    expect(page.locator("main")).to_contain_text("Enter a date from 01.01.2000 to")
+    training.refresh_from_db()
+    assert training.end_date == datetime.date(2026, 3, 12)
