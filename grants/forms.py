@@ -178,6 +178,7 @@ CriterionFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=True,
     max_num=20,
+    absolute_max=20,
     validate_max=True,
 )
 
@@ -331,6 +332,7 @@ BudgetLineFormSet = forms.inlineformset_factory(
     extra=3,
     can_delete=True,
     max_num=60,
+    absolute_max=60,
     validate_max=True,
 )
 

@@ -8,21 +8,32 @@ import django_filters
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mapping_portal.models import LocationPrecision, validate_point_in_kyrgyzstan, validate_portal_date
 
+# The longest free text any form takes (a plan's context analysis, a risk, a report): about four printed pages.
+# A text area without a limit of its own gets this one, so a post cannot hand the PDFs and exports megabytes
+# of one field (a 100,000-character cell costs the plan PDF 18 s).
+TEXT_LIMIT = 10_000
+
 
 class BootstrapFormMixin:
     """Bootstrap's class on each widget, for the few fields rendered bare (cells of a table of lines); crispy-forms
     renders every other field and adds the same classes itself. A group of choices gets none: its options carry
-    `form-check-input`, and a class on the group's wrapper would squeeze the whole list into one check box."""
+    `form-check-input`, and a class on the group's wrapper would squeeze the whole list into one check box.
+    An unbounded text area gets TEXT_LIMIT."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(field, forms.CharField) and isinstance(widget, forms.Textarea) and field.max_length is None:
+                field.max_length = TEXT_LIMIT
+                field.validators.append(MaxLengthValidator(TEXT_LIMIT))
+                widget.attrs.setdefault("maxlength", str(TEXT_LIMIT))
             if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
                 continue
             if isinstance(widget, forms.CheckboxInput):
