@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from PIL import Image
 
 from grants.models import ApplicationAttachment
 
@@ -21,6 +22,12 @@ def url(name, *args):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
+
+
+def small_image(image_format):
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 120, 40)).save(buffer, image_format)
+    return buffer.getvalue()
 
 
 def office(entries):
@@ -49,7 +56,8 @@ def test_a_pdf_is_attached_and_served_to_staff_only(client_for, users, make_appl
     [
         ("quote.docx", office(["[Content_Types].xml", "word/document.xml"]), "docx"),
         ("budget.xlsx", office(["[Content_Types].xml", "xl/workbook.xml"]), "xlsx"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "png"),
+        ("photo.png", small_image("PNG"), "png"),
+        ("scan.jpg", small_image("JPEG"), "jpg"),
     ],
 )
 def test_office_files_and_images_are_accepted(client_for, staff, make_application, media_root, name, content, kind):
