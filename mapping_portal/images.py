@@ -150,7 +150,9 @@ def _decode(data, *, max_pixels, max_side) -> Image.Image:
         raise ValidationError(CORRUPTED, code="corrupted") from None
 
     try:
-        return ImageOps.exif_transpose(image)
+        # In place: without an orientation tag exif_transpose would return a full copy of the pixels.
+        ImageOps.exif_transpose(image, in_place=True)
+        return image
     except Exception:
         # A broken EXIF block does not make the picture unreadable; it is dropped anyway.
         return image

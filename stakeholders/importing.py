@@ -209,10 +209,14 @@ def _check_zip(stream):
         for entry in entries
     )
     shared = sum(entry.file_size for entry in entries if entry.filename.lower() == "xl/sharedstrings.xml")
-    if bomb or shared > MAX_SHARED_STRINGS or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_SIZE:
+    if shared > MAX_SHARED_STRINGS or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_SIZE:
         raise ImportFileError(
             _("The workbook unpacks to more than %(limit)s MB. Split it into smaller files.")
             % {"limit": MAX_UNCOMPRESSED_SIZE // 1024 // 1024}
+        )
+    if bomb:
+        raise ImportFileError(
+            _("The workbook unpacks to far more than its size (a compressed bomb). Save it again from Excel.")
         )
     if "xl/workbook.xml" not in names:
         if "mimetype" in names and "content.xml" in names:

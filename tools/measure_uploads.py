@@ -21,6 +21,7 @@ FILES = Path(tempfile.gettempdir()) / "upload-bombs"
 CASES = {
     "photo-1x24000000.png": ("photo", lambda b: b.png_bomb(1, 24_000_000)),
     "photo-4999x4999.png": ("photo", lambda b: b.png_bomb(4999, 4999, channels=3)),
+    "photo-4000x4000.png": ("photo", lambda b: b.png_bomb(4000, 4000, channels=3)),
     "attachment-20000x20000.png": ("attachment", lambda b: b.png_bomb(20_000, 20_000)),
     "attachment-png+html.png": ("attachment", lambda b: b.png_html_polyglot()),
     "import-20000-columns.xlsx": ("import", lambda b: b.xlsx_wide_header(20_000)),

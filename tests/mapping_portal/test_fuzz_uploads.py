@@ -4,7 +4,6 @@ types, an empty file, hostile names. Every refusal is a message on the page, nev
 database or on disk; what a field accepts is stored re-encoded (photos) or exactly what it claims to be."""
 
 import io
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,11 +16,9 @@ from dialogues.models import EventPhoto
 from grants import workflow
 from grants.models import ApplicationAttachment, GrantReport
 from stakeholders.models import ImportBatch, Organization, OrganizationType
+from tests import upload_bombs as bombs
 from tests.dialogues.conftest import make_event  # noqa: F401 (fixtures shared with the apps' tests)
 from tests.grants.conftest import make_application, make_call  # noqa: F401
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import upload_bombs as bombs  # noqa: E402
 
 MARKERS = (b"<script", b"<html", b"PK\x03\x04")
 # Built once, in memory: the bombs claim huge canvases with a few bytes of data (only the header is read).
