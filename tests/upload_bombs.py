@@ -187,8 +187,9 @@ def xlsx_one_huge_cell(unpacked_mb: int) -> bytes:
     return xlsx(parts())
 
 
-def xlsx_shared_strings(unpacked_mb: int) -> bytes:
-    """A normal small sheet, and a shared-strings part of about `unpacked_mb` MB (millions of short strings)."""
+def xlsx_shared_strings(unpacked_mb: int, varied: bool = False) -> bytes:
+    """A normal small sheet, and a shared-strings part of about `unpacked_mb` MB (millions of short strings);
+    `varied`: different strings, which compress about as well as real texts."""
 
     def sheet():
         yield _SHEET_HEAD + '<row r="1">'
@@ -199,8 +200,13 @@ def xlsx_shared_strings(unpacked_mb: int) -> bytes:
         yield '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         yield "".join(f"<si><t>{name}</t></si>" for name in HEADER)
         size, target = 0, unpacked_mb * 1024 * 1024
-        block = "<si><t>ab</t></si>" * 10_000
+        number = 0
         while size < target:
+            if varied:
+                block = "".join(f"<si><t>{(number + i) * 7919 % 1_000_003:x}</t></si>" for i in range(10_000))
+                number += 10_000
+            else:
+                block = "<si><t>ab</t></si>" * 10_000
             size += len(block)
             yield block
         yield "</sst>"

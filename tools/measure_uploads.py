@@ -28,6 +28,7 @@ CASES = {
     "import-190mb-rows.xlsx": ("import", lambda b: b.xlsx_long_rows(190)),
     "import-190mb-cell.xlsx": ("import", lambda b: b.xlsx_one_huge_cell(190)),
     "import-190mb-shared-strings.xlsx": ("import", lambda b: b.xlsx_shared_strings(190)),
+    "import-15mb-shared-strings.xlsx": ("import", lambda b: b.xlsx_shared_strings(15, varied=True)),
 }
 
 

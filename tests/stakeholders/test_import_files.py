@@ -275,3 +275,9 @@ def test_an_xlsx_row_whose_xml_is_too_long_is_refused_while_it_is_read(registry,
         )
     assert batch.status == ImportBatch.Status.FAILED and not batch.file
     assert batch.message == "Row 2 is too long: a row may hold at most 100 000 characters."
+
+
+def test_an_xlsx_whose_shared_texts_unpack_past_the_limit_is_refused_before_openpyxl_reads_them(registry):
+    assert refused(upload_bombs.xlsx_shared_strings(17, varied=True)) == (
+        "The workbook's texts unpack to more than 16 MB. Split it into smaller files."
+    )
