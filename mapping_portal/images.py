@@ -21,11 +21,27 @@ ACCEPTED_FORMATS = {*OPENED_FORMATS, "MPO"}
 JPEG_QUALITY = 85
 # Leaves room for the upload_to folder within FileField's default max_length of 100.
 MAX_NAME_LENGTH = 60
+# Checked from the header, before any pixel is decoded. The pixel count alone lets a 1 × 24,000,000 PNG
+# (47 KB) through, and decoding it costs ~460 MB: each side and the shape are limited too.
+MAX_SIDE = 12_000  # pixels, either side
+MAX_ASPECT_RATIO = 20  # the long side at most 20 times the short one (phone panoramas are under 8)
+# Only JPEG can be decoded at a reduced scale (draft): the others cost 4 bytes per pixel in full, so
+# their pixel limit is lower (16 megapixels: 64 MB decoded, where 25 megapixels cost ~180 MB).
+UNREDUCIBLE_MAX_PIXELS = 16_000_000
+DRAFT_FORMATS = ("JPEG", "MPO")
 
 TOO_LARGE = _("The file is too large. The limit is %(limit)s MB.")
 NOT_AN_IMAGE = _("The file is not an image in a supported format (JPEG, PNG, WebP or GIF).")
 TOO_MANY_PIXELS = _("The image has too many pixels. The limit is %(limit)s megapixels: make it smaller and try again.")
 CORRUPTED = _("The image file is damaged and cannot be read.")
+SIDE_TOO_LONG = _(
+    "The image is %(width)s × %(height)s pixels; each side may be at most %(limit)s pixels. Make it smaller and "
+    "try again."
+)
+TOO_NARROW = _(
+    "The image is %(width)s × %(height)s pixels: too long and narrow. The long side may be at most %(ratio)s "
+    "times the short one."
+)
 
 # Modes whose samples go above 255 (16-bit greyscale PNGs). Converting them straight to RGB clips
 # every value above 255 to white, so they are scaled down to 8 bits first.
@@ -62,6 +78,12 @@ def clean_image(
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         pixels = _decode(data, max_pixels=max_pixels, max_side=max_side)
+    try:
+        if pixels.mode in ("RGB", "RGBA", "L", "LA"):
+            # Shrunk first, so that the conversions below copy a small image, not the full one.
+            pixels.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    except Exception:
+        raise ValidationError(CORRUPTED, code="corrupted") from None
     pixels, image_format = _flatten(pixels)
 
     try:
@@ -105,9 +127,8 @@ def _decode(data, *, max_pixels, max_side) -> Image.Image:
     """The first frame's pixels, fully decoded, upright (EXIF orientation applied)."""
     image = _open(data, max_pixels)
     # Image.open reads only the header, so the size is known before any pixel is decoded.
+    check_dimensions(image, max_pixels)
     width, height = image.size
-    if width * height > max_pixels:
-        raise _too_many_pixels(max_pixels)
     try:
         image.verify()
     except Exception:
@@ -129,10 +150,31 @@ def _decode(data, *, max_pixels, max_side) -> Image.Image:
         raise ValidationError(CORRUPTED, code="corrupted") from None
 
     try:
-        return ImageOps.exif_transpose(image)
+        # In place: without an orientation tag exif_transpose would return a full copy of the pixels.
+        ImageOps.exif_transpose(image, in_place=True)
+        return image
     except Exception:
         # A broken EXIF block does not make the picture unreadable; it is dropped anyway.
         return image
+
+
+def check_dimensions(image, max_pixels=25_000_000, *, reducible=None):
+    """Refuse, from the header alone, an image whose decoding would cost too much: pixels, sides, shape.
+    `reducible`: whether it will be decoded at a reduced scale (by default: if its format allows it)."""
+    width, height = image.size
+    if not (image.format in DRAFT_FORMATS if reducible is None else reducible):
+        max_pixels = min(max_pixels, UNREDUCIBLE_MAX_PIXELS)
+    if width * height > max_pixels:
+        raise _too_many_pixels(max_pixels)
+    size = {"width": _integer(width), "height": _integer(height)}
+    if max(width, height) > MAX_SIDE:
+        raise ValidationError(SIDE_TOO_LONG, code="side_too_long", params={**size, "limit": _integer(MAX_SIDE)})
+    if min(width, height) < 1 or max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        raise ValidationError(TOO_NARROW, code="too_narrow", params={**size, "ratio": MAX_ASPECT_RATIO})
+
+
+def _integer(value) -> str:
+    return number_format(value, force_grouping=True)
 
 
 def _open(data, max_pixels) -> Image.Image:
@@ -161,7 +203,7 @@ def _flatten(image) -> tuple[Image.Image, str]:
             if rgba.getchannel("A").getextrema()[0] < 255:
                 return rgba, "PNG"
             return rgba.convert("RGB"), "JPEG"
-        return image.convert("RGB"), "JPEG"
+        return (image if image.mode == "RGB" else image.convert("RGB")), "JPEG"
     except Exception:
         raise ValidationError(CORRUPTED, code="corrupted") from None
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mapping_portal import access
 from mapping_portal.forms import BootstrapFormMixin
-from stakeholders.importing import MAX_FILE_SIZE, MAX_ROWS
+from stakeholders.importing import MAX_COLUMNS, MAX_FILE_SIZE, MAX_ROWS
 from stakeholders.models import ImportBatch
 
 
@@ -23,9 +23,9 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
         if not access.can_view_personal_data(user):
             self.fields["kind"].choices = [(ImportBatch.Kind.ORGANIZATIONS, ImportBatch.Kind.ORGANIZATIONS.label)]
         self.fields["file"].help_text = _(
-            "CSV or XLSX (Excel), at most %(size)s MB and %(rows)s rows: the template, an export of the portal's "
-            "lists, or a KoboToolbox export."
-        ) % {"size": MAX_FILE_SIZE // 1024 // 1024, "rows": f"{MAX_ROWS:,}".replace(",", " ")}
+            "CSV or XLSX (Excel), at most %(size)s MB, %(rows)s rows and %(columns)s columns: the template, an export "
+            "of the portal's lists, or a KoboToolbox export."
+        ) % {"size": MAX_FILE_SIZE // 1024 // 1024, "rows": f"{MAX_ROWS:,}".replace(",", " "), "columns": MAX_COLUMNS}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -23,7 +23,6 @@ import contextlib
 import copy
 import csv
 import io
-import itertools
 import math
 import re
 import unicodedata
@@ -31,7 +30,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import XMLPullParser, iterparse
 
 from django.apps import apps
 from django.conf import settings
@@ -71,6 +70,16 @@ from stakeholders.models import (
 MAX_FILE_SIZE = 20 * 1024 * 1024  # bytes of the uploaded file, checked before anything is read
 MAX_UNCOMPRESSED_SIZE = 200 * 1024 * 1024  # all entries of an XLSX (a zip) once unpacked: zip bombs
 MAX_ROWS = 20_000  # data rows of one file, counted while reading
+# A row's width, checked while it is read, before anything is built per column: a header of 20,000
+# columns used to reach openpyxl's column letters (which stop at 18,278) and a 500.
+MAX_COLUMNS = 200  # cells with a value; empty cells further right are left out
+MAX_CELL_CHARS = 32_767  # characters of one cell: Excel's own limit
+MAX_ROW_CHARS = 100_000  # characters of one row (CSV: its text; XLSX: its values)
+MAX_ROW_XML = 1024 * 1024  # bytes of one XLSX row's XML: read in pieces, refused as soon as a row is longer
+# The XLSX's shared texts once unpacked: openpyxl reads them all into memory when it opens the workbook, before
+# any row (190 MB of short texts ran for over 4 minutes). 16 MB is several times a full 20,000-row export.
+MAX_SHARED_STRINGS = 16 * 1024 * 1024
+MAX_PART_RATIO = 200  # unpacked / packed size of one part of an XLSX over 1 MB: more is a zip bomb
 CHUNK_ROWS = 500  # rows analysed per step (one poll of the progress page), staged in one write
 LANGUAGES = ("ky", "ru", "en")
 
@@ -196,10 +205,24 @@ def _check_zip(stream):
         ) from error
     finally:
         stream.seek(0)
+    bomb = any(
+        entry.file_size > 1024 * 1024 and entry.file_size > MAX_PART_RATIO * max(entry.compress_size, 1)
+        for entry in entries
+    )
+    shared = sum(entry.file_size for entry in entries if entry.filename.lower() == "xl/sharedstrings.xml")
+    if shared > MAX_SHARED_STRINGS:
+        raise ImportFileError(
+            _("The workbook's texts unpack to more than %(limit)s MB. Split it into smaller files.")
+            % {"limit": MAX_SHARED_STRINGS // 1024 // 1024}
+        )
     if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_SIZE:
         raise ImportFileError(
             _("The workbook unpacks to more than %(limit)s MB. Split it into smaller files.")
             % {"limit": MAX_UNCOMPRESSED_SIZE // 1024 // 1024}
+        )
+    if bomb:
+        raise ImportFileError(
+            _("The workbook unpacks to far more than its size (a compressed bomb). Save it again from Excel.")
         )
     if "xl/workbook.xml" not in names:
         if "mimetype" in names and "content.xml" in names:
@@ -242,12 +265,44 @@ def iter_rows(stream, info: FileInfo, start: int = 0) -> Iterator[tuple[int, lis
         yield from _csv_rows(stream, info, start)
 
 
+class _BoundedLines:
+    """The lines of a text stream for the csv module, each read with a length limit, and the characters of
+    the row being read counted as they come: a row too wide is refused before the csv module builds it."""
+
+    def __init__(self, text):
+        self.text, self.used, self.row = text, 0, 1
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self.text.readline(MAX_ROW_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.used += len(line)
+        if self.used > MAX_ROW_CHARS:
+            raise ImportFileError(_row_too_wide(self.row))
+        if "\x00" in line:
+            raise ImportFileError(
+                _("Row %(row)s holds binary data (a NUL character): this is not a CSV text file.") % {"row": self.row}
+            )
+        return line
+
+    def next_row(self):
+        self.used, self.row = 0, self.row + 1
+
+
 def _csv_rows(stream, info, start):
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=info.encoding, newline="")
     try:
-        reader = csv.reader(text, delimiter=info.delimiter or ",")
-        for number, row in enumerate(itertools.islice(reader, start, None), start + 1):
+        lines = _BoundedLines(text)
+        reader = csv.reader(lines, delimiter=info.delimiter or ",")
+        for number, row in enumerate(reader, 1):
+            lines.next_row()
+            if number <= start:
+                continue
+            row = _bounded_row(number, row)
             yield number, [Formula(cell.strip()) if cell.strip().startswith("=") else cell for cell in row]
     except UnicodeDecodeError as error:
         raise ImportFileError(
@@ -258,6 +313,37 @@ def _csv_rows(stream, info, start):
         raise ImportFileError(_("The CSV file is damaged: %(error)s") % {"error": error}) from error
     finally:
         text.detach()
+
+
+def _bounded_row(number, values: list) -> list:
+    """A row within the limits (columns with a value, characters per cell), empty cells beyond the last column
+    left out; or ImportFileError naming the row."""
+    while len(values) > MAX_COLUMNS and values[-1] in (None, ""):
+        values.pop()
+    if len(values) > MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "Row %(row)s has more than %(limit)s columns. A file may have at most %(limit)s columns: remove the "
+                "ones the portal does not need."
+            )
+            % {"row": number, "limit": MAX_COLUMNS}
+        )
+    for index, value in enumerate(values):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise ImportFileError(
+                _("Cell %(cell)s has more than %(limit)s characters; a cell may hold at most %(limit)s.")
+                % {"cell": f"{column_letter(index)}{number}", "limit": f"{MAX_CELL_CHARS:,}".replace(",", " ")}
+            )
+    if sum(len(value) for value in values if isinstance(value, str)) > MAX_ROW_CHARS:
+        raise ImportFileError(_row_too_wide(number))
+    return values
+
+
+def _row_too_wide(number) -> str:
+    return _("Row %(row)s is too long: a row may hold at most %(limit)s characters.") % {
+        "row": number,
+        "limit": f"{MAX_ROW_CHARS:,}".replace(",", " "),
+    }
 
 
 def _read_dimensions_quickly(worksheet):
@@ -318,13 +404,10 @@ def _xlsx_rows(stream, start):
         number = start
         try:
             with sheet._get_source() as source:
-                for _event, element in iterparse(source, events=("end",)):
-                    if element.tag != _ROW_TAG:
-                        continue
+                for element in _sheet_row_elements(source):
                     number = int(element.get("r") or number + 1)
                     if number > start:
-                        yield number, cells.row(element)
-                    element.clear()
+                        yield number, _bounded_row(number, cells.row(element, number))
         except ImportFileError:
             raise
         except Exception as error:
@@ -336,8 +419,32 @@ def _xlsx_rows(stream, start):
         workbook.close()
 
 
+def _sheet_row_elements(source):
+    """The <row> elements of a sheet's XML, read 64 KB at a time with the C parser; each row is taken out of
+    the tree once used (so that millions of rows do not stay in memory), and a row whose XML passes
+    MAX_ROW_XML is refused while it is read, before its cells are built."""
+    parser = XMLPullParser(events=("start", "end"))
+    sheet_data, since_last_row, rows_seen = None, 0, 0
+    while chunk := source.read(64 * 1024):
+        parser.feed(chunk)
+        since_last_row += len(chunk)
+        for event, element in parser.read_events():
+            if event == "start":
+                if element.tag == _SHEET_DATA_TAG:
+                    sheet_data = element
+            elif element.tag == _ROW_TAG:
+                since_last_row, rows_seen = 0, rows_seen + 1
+                yield element
+                element.clear()
+                if sheet_data is not None:
+                    sheet_data.remove(element)
+        if since_last_row > MAX_ROW_XML:
+            raise ImportFileError(_row_too_wide(rows_seen + 1))
+    parser.close()
+
+
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW_TAG, _CELL_TAG = f"{_MAIN_NS}row", f"{_MAIN_NS}c"
+_ROW_TAG, _CELL_TAG, _SHEET_DATA_TAG = f"{_MAIN_NS}row", f"{_MAIN_NS}c", f"{_MAIN_NS}sheetData"
 _VALUE_TAG, _FORMULA_TAG, _INLINE_TAG, _TEXT_TAG = (f"{_MAIN_NS}{tag}" for tag in ("v", "f", "is", "t"))
 _COLUMN = re.compile(r"^([A-Z]+)")
 
@@ -365,21 +472,29 @@ class _CellReader:
         if letters is None:
             return default
         letters = letters.group(1)
+        if len(letters) > 3:  # past Excel's last column (XFD): far beyond MAX_COLUMNS
+            return 1 << 20
         if letters not in self.columns:
             from openpyxl.utils import column_index_from_string
 
             self.columns[letters] = column_index_from_string(letters) - 1
         return self.columns[letters]
 
-    def row(self, element) -> list:
+    def row(self, element, number=0) -> list:
         values = []
         for cell in element.iter(_CELL_TAG):
             index = self.column(cell.get("r"), len(values))
-            if index > 20_000:
-                raise ImportFileError(_("The sheet has too many columns."))
+            value = self.value(cell)
+            if index >= MAX_COLUMNS:
+                if value is None or value == "":
+                    continue  # an empty (formatted) cell far to the right
+                # One more than the limit: _bounded_row refuses the row, naming it.
+                values.extend([None] * (MAX_COLUMNS - len(values)))
+                values.append(value)
+                break
             while len(values) < index:
                 values.append(None)
-            values.append(self.value(cell))
+            values.append(value)
         return values
 
     def value(self, cell):

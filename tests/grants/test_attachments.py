@@ -8,8 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from PIL import Image
 
 from grants.models import ApplicationAttachment
+from tests import upload_bombs
 
 
 def url(name, *args):
@@ -21,6 +23,12 @@ def url(name, *args):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     return tmp_path
+
+
+def small_image(image_format):
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 120, 40)).save(buffer, image_format)
+    return buffer.getvalue()
 
 
 def office(entries):
@@ -49,7 +57,8 @@ def test_a_pdf_is_attached_and_served_to_staff_only(client_for, users, make_appl
     [
         ("quote.docx", office(["[Content_Types].xml", "word/document.xml"]), "docx"),
         ("budget.xlsx", office(["[Content_Types].xml", "xl/workbook.xml"]), "xlsx"),
-        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "png"),
+        ("photo.png", small_image("PNG"), "png"),
+        ("scan.jpg", small_image("JPEG"), "jpg"),
     ],
 )
 def test_office_files_and_images_are_accepted(client_for, staff, make_application, media_root, name, content, kind):
@@ -97,3 +106,58 @@ def test_only_staff_attach(client_for, users, make_application, media_root, role
     application = make_application(status="approved")
     upload = SimpleUploadedFile("a.pdf", b"%PDF-1.7")
     assert client_for(users[role]).post(url("attachment-add", application.pk), {"file": upload}).status_code == status
+
+
+def check(content):
+    from grants.attachments import check_attachment
+
+    with translation.override("en"):
+        return check_attachment(SimpleUploadedFile("file", content))
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (upload_bombs.png_html_polyglot(), "trailing_data"),
+        (upload_bombs.png_zip_polyglot(), "trailing_data"),
+        (small_image("JPEG") + b"<html><script>alert(1)</script></html>", "trailing_data"),
+        (upload_bombs.png_header_only(20_000, 20_000), "too_many_pixels"),
+        (upload_bombs.png_header_only(1, 15_000_000), "side_too_long"),
+        (upload_bombs.png_header_only(3_000, 100), "too_narrow"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "damaged"),
+        (office(["[Content_Types].xml", "xl/workbook.xml"])[:-30] + b"x" * 30, "damaged"),
+    ],
+    ids=[
+        "png+html",
+        "png+zip",
+        "jpeg+html",
+        "png-20000x20000",
+        "png-1x15000000",
+        "png-3000x100",
+        "png-empty",
+        "zip-cut",
+    ],
+)
+def test_an_image_attachment_is_checked_like_a_photo_and_must_end_where_the_image_ends(content, code):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        check(content)
+    assert error.value.code == code
+
+
+def test_an_office_zip_bomb_is_refused_from_its_declared_sizes():
+    from django.core.exceptions import ValidationError
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<xml/>")
+        archive.writestr("xl/workbook.xml", "<xml/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "x" * (3 * 1024 * 1024))
+    with pytest.raises(ValidationError) as error:
+        check(buffer.getvalue())
+    assert error.value.code == "bomb"
+
+
+def test_a_scan_of_25_megapixels_is_accepted_whatever_its_format():
+    assert check(upload_bombs.png_header_only(5_000, 5_000)) == "png"

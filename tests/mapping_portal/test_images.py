@@ -402,3 +402,33 @@ def test_a_file_without_a_name_is_stored_as_image():
 
     assert result.full.name == "image.jpg"
     assert result.thumbnail.name == "image-thumb.jpg"
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "code"),
+    [
+        (1, 15_000_000, "side_too_long"),  # under the pixel limit: such a PNG is ~30 KB and cost ~300 MB decoded
+        (12_001, 1_000, "side_too_long"),
+        (2_100, 100, "too_narrow"),
+        (100, 2_100, "too_narrow"),
+    ],
+)
+def test_an_image_too_long_on_one_side_or_too_narrow_is_refused_from_its_header(decoders_created, width, height, code):
+    with translation.override("en"):
+        error = refusal(png_declaring(width, height), name="strip.png")
+        message = " ".join(error.messages)
+
+    assert error.code == code
+    assert f"{width:,}".replace(",", "\xa0") in message and f"{height:,}".replace(",", "\xa0") in message
+    assert decoders_created == []
+
+
+def test_a_long_panorama_within_the_shape_limit_is_accepted():
+    assert clean_image(upload(encode(Image.new("RGB", (2_000, 100)), "JPEG"))).width == 1600
+
+
+def test_a_png_has_a_lower_pixel_limit_than_a_jpeg_which_is_decoded_reduced(decoders_created):
+    error = refusal(png_declaring(4_999, 4_999), name="big.png")
+
+    assert error.code == "too_many_pixels" and decoders_created == []
+    assert "16 megapixels" in " ".join(error.messages)

@@ -2,6 +2,7 @@
 old .xls, too big, too many rows, a zip bomb, formulas, empty."""
 
 import io
+import random
 import zipfile
 
 import openpyxl
@@ -13,6 +14,7 @@ from django.utils import translation
 
 from stakeholders import importing
 from stakeholders.models import ImportBatch, ImportRow, Organization
+from tests import upload_bombs
 from tests.stakeholders.test_import import csv_bytes, private_media, xlsx_bytes  # noqa: F401 (autouse)
 
 GOOD_XLSX_ROWS = [["name_ky", "type", "site"], ["Бир", "cso", "kyshtut"]]
@@ -213,3 +215,69 @@ def test_sparse_rows_and_cells_keep_their_row_numbers_and_columns(staff, registr
     first, second = batch.rows.order_by("number")
     assert (first.number, first.data["year_founded"], "women_led" in first.data) == (5, 1999, False)
     assert (second.number, second.data["women_led"]) == (9, True)
+
+
+def _wide_csv(columns):
+    header = ["name_ky", "type", "site"] + [f"extra{index}" for index in range(columns - 3)]
+    return ",".join(header).encode() + b"\nA,ngo,kyshtut" + b"," * (columns - 3) + b"\n"
+
+
+def test_a_csv_with_more_columns_than_the_limit_is_refused_with_a_message(registry):
+    assert refused(_wide_csv(201), name="wide.csv") == (
+        "Row 1 has more than 200 columns. A file may have at most 200 columns: remove the ones the portal does "
+        "not need."
+    )
+    # 20,000 columns: the row's characters pass their limit first, while the line is read.
+    assert refused(_wide_csv(20_000), name="wider.csv").startswith("Row 1 ")
+
+
+def test_an_xlsx_header_of_20000_columns_is_refused_before_any_column_letter_is_made(registry):
+    assert "Row 1 has more than 200 columns." in refused(upload_bombs.xlsx_wide_header(20_000))
+
+
+def test_empty_cells_beyond_the_column_limit_are_left_out(registry, staff):
+    content = b"name_ky,type,site" + b"," * 400 + b"\nA,ngo,kyshtut" + b"," * 400 + b"\n"
+    batch = importing.start_import(SimpleUploadedFile("commas.csv", content), "organizations", staff)
+    assert batch.header[:3] == ["name_ky", "type", "site"] and len(batch.header) == 200
+
+
+def test_a_csv_row_wider_than_the_limit_is_refused_while_it_is_read(registry):
+    content = b"name_ky,type,site\n" + b"x" * 50_000 + b"," + b"y" * 60_000 + b",kyshtut\n"
+    assert refused(content, name="long.csv") == "Row 2 is too long: a row may hold at most 100 000 characters."
+
+
+def test_a_cell_longer_than_excel_allows_is_refused_naming_the_cell(registry):
+    content = b"name_ky,type,site\nA," + b"n" * 40_000 + b",kyshtut\n"
+    assert (
+        refused(content, name="cell.csv") == "Cell B2 has more than 32 767 characters; a cell may hold at most 32 767."
+    )
+
+
+def test_a_nul_character_deep_in_a_csv_is_refused_naming_its_row(registry):
+    content = b"name_ky,type,site\n" + b"A,ngo,kyshtut\n" * 700 + b"B\x00,ngo,kyshtut\n"
+    assert refused(content, name="nul.csv").startswith("Row 702 holds binary data")
+
+
+def test_an_xlsx_zip_bomb_is_refused_from_its_declared_sizes(registry):
+    assert "compressed bomb" in refused(upload_bombs.xlsx_one_huge_cell(3))
+
+
+def test_an_xlsx_row_whose_xml_is_too_long_is_refused_while_it_is_read(registry, staff):
+    text = "".join(random.Random(5).choices("абвгдежзийклмнопрстуфхцчшщ", k=1_100_000))
+    parts = [upload_bombs._SHEET_HEAD, '<row r="1">']
+    parts += [upload_bombs._cell(letter, 1, name) for letter, name in zip("ABC", upload_bombs.HEADER, strict=True)]
+    parts += ['</row><row r="2">', upload_bombs._cell("A", 2, text), "</row>", upload_bombs._SHEET_TAIL]
+    content = upload_bombs.xlsx(parts)
+    assert importing.MAX_PART_RATIO * len(content) > 2 * 1024 * 1024  # not a bomb by its ratio
+    with translation.override("en"):
+        batch = importing.analyse_all(
+            importing.start_import(SimpleUploadedFile("x.xlsx", content), "organizations", staff)
+        )
+    assert batch.status == ImportBatch.Status.FAILED and not batch.file
+    assert batch.message == "Row 2 is too long: a row may hold at most 100 000 characters."
+
+
+def test_an_xlsx_whose_shared_texts_unpack_past_the_limit_is_refused_before_openpyxl_reads_them(registry):
+    assert refused(upload_bombs.xlsx_shared_strings(17, varied=True)) == (
+        "The workbook's texts unpack to more than 16 MB. Split it into smaller files."
+    )

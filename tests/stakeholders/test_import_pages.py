@@ -288,3 +288,9 @@ def test_the_admin_shows_imports_read_only(client_for, admin):
     assert client.get("/admin/stakeholders/importbatch/").status_code == 200
     page = client.get(f"/admin/stakeholders/importbatch/{batch.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+
+
+def test_the_upload_page_states_the_limits_on_columns_and_row_width(client_for, staff, registry):
+    page = client_for(staff).get("/en/stakeholders/imports/new/").content.decode()
+    assert "At most 200 columns; at most 100\u00a0000 characters in a row and 32\u00a0767 in a cell." in page
+    assert "20 MB, 20 000 rows and 200 columns" in page
