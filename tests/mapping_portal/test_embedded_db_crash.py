@@ -92,19 +92,39 @@ def test_ten_processes_starting_at_once_all_get_a_working_server(pgdata):
     assert select_one(embedded_db.start(pgdata)) == 1
 
 
+def timed_start(pgdata):
+    began = time.monotonic()
+    process = start_process(pgdata)
+    assert process.wait(timeout=120) == 0, process.stderr.read().decode()[-2000:]
+    return time.monotonic() - began
+
+
 def test_starts_killed_at_random_points_never_leave_the_server_unable_to_start(pgdata):
     rng = random.Random(21)
+    # How long a whole start takes on this machine, from nothing and onto a running server: the kills
+    # land at random points inside that span, however fast or loaded the machine is.
+    from_nothing = timed_start(pgdata)
+    onto_running = timed_start(pgdata)
+    embedded_db.stop(pgdata)
+    from_stopped = timed_start(pgdata)
     killed = 0
     for n in range(KILLS):
+        span = onto_running
         if n % 5 == 4:
             embedded_db.stop(pgdata)  # so that later kills land inside pg_ctl start too
+            span = from_stopped
+        if n == 0:
+            embedded_db.stop(pgdata)
+            shutil.rmtree(pgdata)  # and the first inside initdb
+            span = from_nothing
         process = start_process(pgdata)
-        # From 0 to 1.5 s: importing, initdb (first starts), pg_ctl start, writing the pid list.
-        time.sleep(rng.uniform(0, 1.5))
+        # Importing, initdb (first start), pg_ctl start, writing the pid list, the first query.
+        time.sleep(rng.uniform(0, 0.95) * span)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             killed += 1
         process.wait(timeout=30)
+    print(f"{killed} of {KILLS} starts killed mid-way")
     assert killed >= KILLS // 3  # the kills did land mid-start, not after it
     check = start_process(pgdata)
     assert check.wait(timeout=120) == 0, check.stderr.read().decode()[-2000:]
