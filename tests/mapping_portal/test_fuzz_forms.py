@@ -17,7 +17,7 @@ from tests import fuzz
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = int(os.environ.get("FUZZ_SAMPLE_FORMS", "350"))  # posts in `make test`
+SAMPLE = int(os.environ.get("FUZZ_SAMPLE_FORMS", "200"))  # posts in `make test`
 
 CHOICE_KINDS = {"select", "select-multiple", "radio", "checkbox"}
 # An answer that says the form was refused: Bootstrap's invalid state, Django's error list, an alert.
