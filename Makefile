@@ -9,7 +9,7 @@ DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE := mapping_portal.settings
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run serve test screenshots lint format messages check bench db-stop clean
+.PHONY: run serve test fuzz screenshots lint format messages check bench db-stop clean
 
 # The virtual environment is rebuilt only when a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -39,6 +39,9 @@ serve: $(VENV)/.installed  ## production-style: gunicorn + whitenoise, DEBUG off
 
 test: $(VENV)/.installed-dev .env  ## the whole suite on (embedded) PostgreSQL, browser tests included
 	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+fuzz: $(VENV)/.installed-dev .env  ## every fuzz case (query strings, forms); `make test` runs a seeded sample
+	DEBUG=1 $(PY) -m pytest tests/mapping_portal/test_fuzz_queries.py tests/mapping_portal/test_fuzz_forms.py -m fuzz -s $(PYTEST_ARGS)
 
 screenshots: $(VENV)/.installed-dev .env  ## every page per role, phone and desk, in Kyrgyz → var/screenshots/
 	rm -rf var/screenshots

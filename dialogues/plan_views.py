@@ -33,6 +33,7 @@ from dialogues.models import (
 )
 from dialogues.plan_forms import ActionForm, CommentForm, PlanForm, ProgressForm, RiskForm, TransitionForm
 from mapping_portal import access
+from mapping_portal.forms import QueryForm, site_field
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite
@@ -206,8 +207,7 @@ def plan_detail(request, pk):
 def plan_create(request):
     _require(access.can_draft_plans(request.user))
     plan = ConflictPreventionPlan()
-    slug = request.GET.get("site", "")
-    site = PilotSite.objects.for_user(request.user).filter(slug=slug).first() if slug else None
+    site = QueryForm(request.GET, fields={"site": site_field(PilotSite.objects.for_user(request.user))}).get("site")
     if site is not None:
         plan.site = site
     form = PlanForm(request.POST or None, instance=plan, user=request.user)

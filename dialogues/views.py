@@ -2,8 +2,7 @@
 an event's attendance (sheet, people search, tallies, printable blank sheet), follow-up actions, photos,
 the results (unique people reached and trained), initiative groups and the map layer."""
 
-import re
-
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -42,7 +41,7 @@ from dialogues.models import (
     InitiativeGroup,
 )
 from mapping_portal import access
-from mapping_portal.forms import style_filter_form
+from mapping_portal.forms import QueryForm, style_filter_form
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, export_rows, filtered_page
 from mapping_portal.models import PilotSite
@@ -136,11 +135,10 @@ def event_detail(request, pk):
 def event_create(request):
     _require(access.can_manage_registry(request.user))
     event = Event()
-    platform_id = request.GET.get("platform", "")
-    if platform_id.isdigit():
-        platform = DialoguePlatform.objects.for_user(request.user).filter(pk=platform_id).first()
-        if platform:
-            event.platform, event.site = platform, platform.site
+    platforms = forms.ModelChoiceField(DialoguePlatform.objects.for_user(request.user), required=False)
+    platform = QueryForm(request.GET, fields={"platform": platforms}).get("platform")
+    if platform:
+        event.platform, event.site = platform, platform.site
     return _event_form(request, event)
 
 
@@ -365,9 +363,7 @@ def attendance_blank_sheet(request, pk):
     """A blank attendance sheet to print and sign on paper: a column per day of the event."""
     event = get_object_or_404(Event.objects.for_user(request.user).select_related("site", "platform"), pk=pk)
     _require(access.can_manage_registry(request.user))
-    # ASCII digits, at most three: "²" or a 5,000-digit number (both pass isdigit) would make int() fail.
-    asked = request.GET.get("rows", "")
-    rows = int(asked) if re.fullmatch(r"[0-9]{1,3}", asked) else 25
+    rows = QueryForm(request.GET, fields={"rows": forms.IntegerField(required=False)}).get("rows", 25)
     return render(request, "dialogues/blank_sheet.html", {"event": event, "rows": range(1, max(1, min(rows, 200)) + 1)})
 
 

@@ -205,3 +205,32 @@ class SomField(forms.DecimalField):
 
     def prepare_value(self, value):
         return f"{value:.2f}" if isinstance(value, Decimal) else value
+
+
+# --- GET parameters ---------------------------------------------------------------------------------------------
+
+
+class QueryForm(forms.Form):
+    """The GET parameters of a page without a FilterSet, read through a form (issue #21: raw values reached the
+    database, and `?site=%00` was a 500). Bound at once; a value it cannot read is left out of `cleaned_data` — the
+    page uses its default instead — and `errors` says which, for `partials/filter_errors.html`.
+    Text parameters are `forms.CharField(max_length=…)`, which also refuses NUL characters."""
+
+    def __init__(self, data, fields=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields.update(fields or {})  # fields that depend on the user (the sites they may see …)
+        self.full_clean()
+
+    def get(self, name, default=None):
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "", [], ()) else value
+
+
+def id_field(**kwargs):
+    """A record's number in a GET parameter: a positive integer PostgreSQL can hold (else not understood)."""
+    return forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, **kwargs)
+
+
+def site_field(queryset, **kwargs):
+    """A pilot site named by its slug in a GET parameter, among `queryset` (the sites the user may see)."""
+    return forms.ModelChoiceField(queryset, to_field_name="slug", required=False, label=_("Pilot site"), **kwargs)

@@ -75,7 +75,7 @@ def map_page(request):
             "filter_form": form,
             # (field, whether it is a short yes/no choice that takes half a row)
             "map_filters": [(form[name], isinstance(filterset.filters[name], BooleanChoiceFilter)) for name in names],
-            "filter_query": urlencode({name: request.GET[name] for name in chosen}),
+            "filter_query": urlencode({name: request.GET.getlist(name) for name in chosen}, doseq=True),
             "active_filter_count": len(chosen),
             "focus_site": chosen["site"].slug if "site" in chosen else "",
             "organization_types": [t for t in types if t.is_active],

@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mapping_portal import access
-from mapping_portal.forms import BootstrapFormMixin
+from mapping_portal.forms import BootstrapFormMixin, QueryForm, site_field
 from mapping_portal.models import PilotSite
 from stakeholders import merging
 from stakeholders.duplicates import candidate_pairs, pending_count, refresh_candidates, similar_people
 from stakeholders.models import DistinctPair, Organization, OrganizationMerge, Person, PersonMerge, RecordKind
+from stakeholders.views.registry import SimilarQuery
 
 KINDS = {
     "organizations": (RecordKind.ORGANIZATION, Organization),
@@ -43,10 +44,12 @@ def _scoped(model, user):
 def duplicate_list(request):
     """A site's pairs of organizations (or people) whose names look alike, best first."""
     _require_merge_rights(request.user)
-    kind_name = request.GET.get("kind") if request.GET.get("kind") in KINDS else "organizations"
-    kind, model = KINDS[kind_name]
     sites = PilotSite.objects.for_user(request.user)
-    site = sites.filter(slug=request.GET.get("site")).first() or sites.first()
+    kinds = forms.ChoiceField(choices=[(code, code) for code in KINDS], required=False, label=_("Records"))
+    query = QueryForm(request.GET, fields={"kind": kinds, "site": site_field(sites)})
+    kind_name = query.get("kind", "organizations")
+    kind, model = KINDS[kind_name]
+    site = query.get("site") or sites.first()
     waiting = pending_count(kind, site) if site else 0
     pairs = candidate_pairs(kind, site, model.objects.for_user(request.user)) if site else []
     page = Paginator(pairs, 25).get_page(request.GET.get("page"))
@@ -62,6 +65,7 @@ def duplicate_list(request):
         request,
         "stakeholders/duplicate_list.html",
         {
+            "query_form": query,
             "sites": sites,
             "site": site,
             "kind": kind_name,
@@ -81,9 +85,10 @@ def duplicate_compare(request):
     """htmx, sent by the duplicates page after it loads: compare the next batch of changed records, and
     answer with the progress (which asks for the next batch) or, when all are compared, a page reload."""
     _require_merge_rights(request.user)
-    kind_name = request.POST.get("kind")
-    site = PilotSite.objects.for_user(request.user).filter(slug=request.POST.get("site")).first()
-    if kind_name not in KINDS or site is None:
+    kinds = forms.ChoiceField(choices=[(code, code) for code in KINDS])
+    sent = QueryForm(request.POST, fields={"kind": kinds, "site": site_field(PilotSite.objects.for_user(request.user))})
+    kind_name, site = sent.get("kind"), sent.get("site")
+    if kind_name is None or site is None:
         raise Http404
     waiting = refresh_candidates(KINDS[kind_name][0], site)
     response = render(
@@ -241,16 +246,14 @@ def person_similar(request):
     """htmx, while a name is typed: people of the site who may be the same person."""
     if not (access.can_manage_registry(request.user) and access.can_view_personal_data(request.user)):
         raise PermissionDenied
-    site_id = request.GET.get("site", "")
-    site = PilotSite.objects.for_user(request.user).filter(pk=site_id).first() if site_id.isdigit() else None
-    birth_year = request.GET.get("birth_year", "")
-    exclude = request.GET.get("similar_exclude", "")
+    sites = PilotSite.objects.for_user(request.user)
+    query = SimilarQuery(request.GET, fields={"site": forms.ModelChoiceField(sites, required=False)})
     matches = similar_people(
         Person.objects.for_user(request.user),
-        request.GET.get("full_name", "") or request.GET.get("full_name_latin", ""),
-        site=site,
-        birth_year=int(birth_year) if birth_year.isdigit() and len(birth_year) == 4 else None,
-        exclude_pk=int(exclude) if exclude.isdigit() else None,
+        query.get("full_name", "") or query.get("full_name_latin", ""),
+        site=query.get("site"),
+        birth_year=query.get("birth_year"),
+        exclude_pk=query.get("similar_exclude"),
     )
     return render(request, "stakeholders/partials/similar_people.html", {"matches": matches})
 

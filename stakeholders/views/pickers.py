@@ -1,5 +1,6 @@
 """The search behind the record pickers (mapping_portal.widgets): a few records of the user's scope by name."""
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import PermissionDenied
@@ -8,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from mapping_portal import access
+from mapping_portal.forms import QueryForm, id_field
 from mapping_portal.text import match_key
 from stakeholders.models import Organization, Person
 
@@ -21,15 +23,15 @@ def _matches(request, queryset):
     user's scope) gives an empty answer, never an error. `queryset` is already scoped to the user,
     so an out-of-scope site simply matches nothing.
     """
-    query = request.GET.get("q", "").strip()
+    sent = QueryForm(request.GET, fields={"q": forms.CharField(required=False, max_length=200), "site": id_field()})
+    query = sent.get("q", "").strip()
     key = match_key(query)
     if len(query) < 2 or len(key) < 2:
         return None
-    site = request.GET.get("site", "").strip()
-    if site:
-        if not site.isdigit():
-            return []
-        queryset = queryset.filter(site_id=int(site))
+    if "site" in sent.errors:
+        return []
+    if site := sent.get("site"):
+        queryset = queryset.filter(site_id=site)
     found = (
         queryset.filter(Q(search_key__contains=key) | Q(search_key__trigram_word_similar=key))
         .annotate(similarity=TrigramWordSimilarity(key, "search_key"))

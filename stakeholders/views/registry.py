@@ -1,5 +1,6 @@
 """Pages of the registry: organization and people lists (with export), profiles, forms, the map layer."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import EmptyResultSet, PermissionDenied
@@ -15,6 +16,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from mapping_portal import access
+from mapping_portal.forms import QueryForm, id_field, site_field
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite, ThematicArea
@@ -122,13 +124,25 @@ QUADRANTS = [
 ]
 
 
+class SimilarQuery(QueryForm):
+    """What the organization and person forms send while a name is typed (htmx)."""
+
+    name_ky = forms.CharField(required=False, max_length=300)
+    name_ru = forms.CharField(required=False, max_length=300)
+    full_name = forms.CharField(required=False, max_length=300)
+    full_name_latin = forms.CharField(required=False, max_length=300)
+    birth_year = forms.IntegerField(required=False, min_value=1000, max_value=9999)
+    similar_exclude = id_field()
+
+
 @login_required
 def stakeholder_analysis(request):
     """The power–interest grid of a pilot site: a chart and the same organizations as four lists."""
     if not access.can_view_stakeholder_analysis(request.user):
         raise PermissionDenied
     sites = PilotSite.objects.for_user(request.user)
-    site = sites.filter(slug=request.GET.get("site")).first() or sites.first()
+    query = QueryForm(request.GET, fields={"site": site_field(sites)})
+    site = query.get("site") or sites.first()
     organizations = list(
         Organization.objects.for_user(request.user)
         .filter(site=site, is_active=True, influence__isnull=False, interest__isnull=False)
@@ -152,6 +166,7 @@ def stakeholder_analysis(request):
         request,
         "stakeholders/stakeholder_analysis.html",
         {
+            "query_form": query,
             "sites": sites,
             "site": site,
             "points": points,
@@ -176,14 +191,13 @@ def organization_similar(request):
     """htmx, while a name is typed: existing organizations of the site that may be the same one."""
     if not access.can_manage_registry(request.user):
         raise PermissionDenied
-    site_id = request.GET.get("site", "")
-    site = PilotSite.objects.for_user(request.user).filter(pk=site_id).first() if site_id.isdigit() else None
-    exclude = request.GET.get("similar_exclude")
+    sites = PilotSite.objects.for_user(request.user)
+    query = SimilarQuery(request.GET, fields={"site": forms.ModelChoiceField(sites, required=False)})
     matches = similar_organizations(
         Organization.objects.for_user(request.user),
-        [request.GET.get("name_ky", ""), request.GET.get("name_ru", "")],
-        site=site,
-        exclude_pk=int(exclude) if exclude and exclude.isdigit() else None,
+        [query.get("name_ky", ""), query.get("name_ru", "")],
+        site=query.get("site"),
+        exclude_pk=query.get("similar_exclude"),
     )
     return render(request, "stakeholders/partials/similar_organizations.html", {"matches": matches})
 
@@ -233,9 +247,11 @@ def network(request):
     if not access.can_view_network(request.user):
         raise PermissionDenied
     sites = PilotSite.objects.for_user(request.user)
-    site = sites.filter(slug=request.GET.get("site")).first() or sites.first()
     areas = ThematicArea.objects.all()
-    area = areas.filter(code=request.GET.get("thematic_area")).first()
+    area_field = forms.ModelChoiceField(areas, to_field_name="code", required=False, label=_("Thematic direction"))
+    query = QueryForm(request.GET, fields={"site": site_field(sites), "thematic_area": area_field})
+    site = query.get("site") or sites.first()
+    area = query.get("thematic_area")
     organizations = Organization.objects.for_user(request.user).filter(site=site, is_active=True).select_related("type")
     if area:
         organizations = organizations.filter(thematic_areas=area)
@@ -274,6 +290,7 @@ def network(request):
         request,
         "stakeholders/network.html",
         {
+            "query_form": query,
             "sites": sites,
             "site": site,
             "areas": areas,
