@@ -24,18 +24,6 @@ CHOICE_KINDS = {"select", "select-multiple", "radio", "checkbox"}
 REFUSED = re.compile(rb"is-invalid|invalid-feedback|errorlist|alert-danger|alert-warning")
 SUCCESS_HEADERS = ("HX-Redirect", "HX-Refresh", "HX-Location")
 
-# Cases another helper of issue #21 fixes: (view name of the form's action, field, bad-value label) → the item.
-# The lead removes these after merging their branches.
-OTHERS = {
-    # Item 1 (helper "dates"): an edited event's far dates build one date per day of the range before the 31-day
-    # check — ~100 s and 3 GB per post. Skipped before they run, so that `make fuzz` stays a test, not an attack.
-    **{
-        ("dialogues:event-edit", name, label): "item 1"
-        for name in ("start_date", "end_date")
-        for label in ("date-0001", "date-9999", "date-dotted-9999")
-    },
-}
-
 
 @pytest.fixture(scope="module")
 def walks(django_db_setup, django_db_blocker):
@@ -66,11 +54,8 @@ def cases(walks):
 def run(walks, chosen):
     users, found = walks
     sql = fuzz.row_counts_sql()
-    failures, skipped = [], 0
-    for role, view_name, form, name, label, value in chosen:
-        if (view_name, name, label) in OTHERS or (view_name, name, "*") in OTHERS:
-            skipped += 1
-            continue
+    failures = []
+    for role, _view_name, form, name, label, value in chosen:
         client = found[role].client
         data = form.data(**{name: value})
         data["csrfmiddlewaretoken"] = form.values["csrfmiddlewaretoken"][0]
@@ -102,33 +87,30 @@ def run(walks, chosen):
             client.force_login(user)  # the post changed the session, which was rolled back: sign in again
         if problem:
             failures.append(f"{where}: {problem}")
-    return failures, skipped
+    return failures
 
 
-def report(kind, chosen, failures, skipped):
+def report(kind, chosen, failures):
     forms = {(c[0], c[1]) for c in chosen}
     fields = {(c[0], c[1], c[3]) for c in chosen}
-    print(
-        f"{kind}: {len(chosen)} posts ({len(forms)} forms, {len(fields)} form×field), "
-        f"{skipped} skipped (other items), {len(failures)} failed"
-    )
+    print(f"{kind}: {len(chosen)} posts ({len(forms)} forms, {len(fields)} form×field), {len(failures)} failed")
 
 
 def test_a_seeded_sample_of_bad_form_values_never_answers_500_nor_saves_part(walks):
     every = cases(walks)
     chosen = random.Random(fuzz.SEED).sample(every, min(SAMPLE, len(every)))
-    failures, skipped = run(walks, chosen)
+    failures = run(walks, chosen)
     fuzz.write_report("forms-sample", failures)
-    report(f"sample of {len(every)} (seed {fuzz.SEED})", chosen, failures, skipped)
+    report(f"sample of {len(every)} (seed {fuzz.SEED})", chosen, failures)
     assert not failures, "\n".join(failures[:40])
 
 
 @pytest.mark.fuzz
 def test_every_bad_value_in_every_field_of_every_form_never_answers_500_nor_saves_part(walks):
     every = cases(walks)
-    failures, skipped = run(walks, every)
+    failures = run(walks, every)
     fuzz.write_report("forms-all", failures)
-    report("all", every, failures, skipped)
+    report("all", every, failures)
     assert not failures, f"{len(failures)} failed:\n" + "\n".join(failures[:80])
 
 
