@@ -363,7 +363,7 @@ def attendance_blank_sheet(request, pk):
     """A blank attendance sheet to print and sign on paper: a column per day of the event."""
     event = get_object_or_404(Event.objects.for_user(request.user).select_related("site", "platform"), pk=pk)
     _require(access.can_manage_registry(request.user))
-    rows = QueryForm(request.GET, fields={"rows": forms.IntegerField(required=False)}).get("rows", 25)
+    rows = QueryForm(request.GET, fields={"rows": forms.IntegerField(required=False, min_value=1)}).get("rows", 25)
     return render(request, "dialogues/blank_sheet.html", {"event": event, "rows": range(1, max(1, min(rows, 200)) + 1)})
 
 

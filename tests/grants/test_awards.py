@@ -342,7 +342,9 @@ def test_an_admin_lowering_an_award_below_its_tranches_reads_a_message_not_a_500
         "tranches-0-planned_amount": "40000",
     }
     with translation.override("en"):
-        response = client_for(admin).post(f"/admin/grants/award/{award.pk}/change/", data, follow=True)
+        response = client_for(admin).post(
+            f"/admin/grants/award/{award.pk}/change/", data, follow=True, headers={"accept-language": "en"}
+        )
     assert response.status_code == 200
     assert "The tranches would add up to more than the award" in response.content.decode()
     award.refresh_from_db()

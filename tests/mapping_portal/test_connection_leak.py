@@ -85,7 +85,13 @@ def test_300_streamed_exports_on_the_development_server_leave_no_connection_open
         http_connection.close()
         if n % 25 == 24:
             counts.append(server_connections())
-    time.sleep(0.5)
-    counts.append(server_connections())
+    settled = server_connections()
+    deadline = time.monotonic() + 5  # the last streams finish writing to a reader that went away
+    while settled > BOUND and time.monotonic() < deadline:
+        time.sleep(0.1)
+        settled = server_connections()
     assert before <= BOUND
-    assert max(counts) <= BOUND, counts
+    # A leak grows with the requests (32 open after 300 before the fix); a request or two still finishing
+    # when we look is not one.
+    assert max(counts) <= BOUND + 2, counts
+    assert settled <= BOUND, [*counts, settled]
