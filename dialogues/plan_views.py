@@ -33,7 +33,7 @@ from dialogues.models import (
 )
 from dialogues.plan_forms import ActionForm, CommentForm, PlanForm, ProgressForm, RiskForm, TransitionForm
 from mapping_portal import access
-from mapping_portal.forms import QueryForm, site_field
+from mapping_portal.forms import QueryForm, posted_id, site_field
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite
@@ -409,12 +409,12 @@ def plan_transition(request, pk):
 @require_POST
 def plan_new_version(request, pk):
     plan = get_object_or_404(ConflictPreventionPlan.objects.for_user(request.user), pk=pk)
-    version = request.POST.get("version", "")
-    if not version.isdigit():
+    version = posted_id(request.POST.get("version"))
+    if version is None:
         messages.error(request, _("That step is not understood. Reload the page and try again."))
         return redirect("plans:plan-detail", pk=plan.pk)
     try:
-        copy = workflow.open_new_version(plan, request.user, version=int(version))
+        copy = workflow.open_new_version(plan, request.user, version=version)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

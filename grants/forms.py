@@ -10,8 +10,17 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
 from grants import limits
-from grants.models import Award, BudgetLine, GrantApplication, GrantCall, GrantReport, ProjectKind, ReviewCriterion
-from mapping_portal.forms import BootstrapFormMixin, PortalDateField, SomField
+from grants.models import (
+    ApplicationStatus,
+    Award,
+    BudgetLine,
+    GrantApplication,
+    GrantCall,
+    GrantReport,
+    ProjectKind,
+    ReviewCriterion,
+)
+from mapping_portal.forms import TEXT_LIMIT, BootstrapFormMixin, PortalDateField, SomField
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite
 from mapping_portal.text import format_amount
@@ -444,6 +453,15 @@ class ScoreForm(BootstrapFormMixin, forms.Form):
 
 
 # --- Tranches ------------------------------------------------------------------------------------------------
+
+
+class ApplicationStepForm(forms.Form):
+    """A workflow button on an application's page, as posted: the status it moves to, the version the page showed,
+    the comment typed beside it (the amount of an approval is read by the view like every amount)."""
+
+    to = forms.ChoiceField(choices=ApplicationStatus.choices)
+    version = forms.IntegerField(min_value=0, max_value=2**31 - 1)
+    comment = forms.CharField(required=False, strip=False, max_length=TEXT_LIMIT, label=_("Comment"))
 
 
 class TrancheForm(BootstrapFormMixin, forms.Form):

@@ -21,6 +21,7 @@ from grants.filters import GrantApplicationFilterSet, GrantCallFilterSet
 from grants.forms import (
     ApplicantApplicationForm,
     ApplicationForm,
+    ApplicationStepForm,
     AssignReviewerForm,
     AttachmentForm,
     BudgetLineFormSet,
@@ -323,12 +324,14 @@ def application_transition(request, pk):
     """A workflow button: the status it moves to, a comment, the version the page showed (and for approval,
     the amount awarded)."""
     application = get_object_or_404(GrantApplication.objects.for_user(request.user), pk=pk)
-    to = request.POST.get("to", "")
-    comment = request.POST.get("comment", "")
-    version = request.POST.get("version", "")
-    if to not in ApplicationStatus.values or not version.isdigit():
-        messages.error(request, _("That step is not understood. Reload the page and try again."))
+    step = ApplicationStepForm(request.POST)
+    if not step.is_valid():
+        for error in step.errors.get("comment", []) or [
+            _("That step is not understood. Reload the page and try again.")
+        ]:
+            messages.error(request, error)
         return redirect("grants:application-detail", pk=application.pk)
+    to, comment, version = (step.cleaned_data[name] for name in ("to", "comment", "version"))
     try:
         if to == ApplicationStatus.APPROVED:
             workflow.approve(application, request.user, _amount(request.POST.get("amount")), comment, version=version)

@@ -226,6 +226,16 @@ class QueryForm(forms.Form):
         return default if value in (None, "", [], ()) else value
 
 
+def posted_id(value) -> int | None:
+    """A record's number as a page posts it (a hidden input, a button), or None: ASCII digits only and within a
+    PostgreSQL bigint — `str.isdigit()` says yes to "²" and to a 10,000-digit number, which int() or the database
+    then refuse with a 500."""
+    value = str(value or "")
+    if not re.fullmatch(r"[0-9]{1,18}", value):
+        return None
+    return int(value)
+
+
 def id_field(**kwargs):
     """A record's number in a GET parameter: a positive integer PostgreSQL can hold (else not understood)."""
     return forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, **kwargs)

@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from mapping_portal.forms import posted_id
+
 
 class RecordPicker(forms.Select):
     """Choose one record by searching; the chosen one is shown as a ticked checkbox.
@@ -42,7 +44,7 @@ class RecordPicker(forms.Select):
 
     def chosen(self, values):
         """The chosen records, in one query, among the field's own (scoped) queryset."""
-        ids = [value for value in (str(v) for v in values if v is not None) if value.isdigit()]
+        ids = [pk for pk in (posted_id(v) for v in values) if pk is not None]
         queryset = getattr(self.choices, "queryset", None)
         if not ids or queryset is None:
             return []

@@ -57,6 +57,7 @@ BAD_VALUES = [
     ("list-mixed", ["", "\x00", "abc"]),
     ("unicode-digits", "١٢٣"),
     ("fullwidth-digits", "１２"),
+    ("superscript-digit", "²"),  # str.isdigit() says yes, int() refuses it
     ("sql", "' OR '1'='1'; DROP TABLE x; --"),
     ("html", '"><script>alert(1)</script><img src=x onerror=alert(2)>'),
     ("percent", "%_\\"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from mapping_portal import access
-from mapping_portal.forms import BootstrapFormMixin, QueryForm, site_field
+from mapping_portal.forms import BootstrapFormMixin, QueryForm, posted_id, site_field
 from mapping_portal.models import PilotSite
 from stakeholders import merging
 from stakeholders.duplicates import candidate_pairs, pending_count, refresh_candidates, similar_people
@@ -108,13 +108,13 @@ def distinct_pair(request):
     if kind_name not in KINDS:
         raise Http404
     kind, model = KINDS[kind_name]
-    ids = [request.POST.get("first", ""), request.POST.get("second", "")]
-    if not all(value.isdigit() for value in ids) or ids[0] == ids[1]:
+    ids = [posted_id(request.POST.get("first")), posted_id(request.POST.get("second"))]
+    if None in ids or ids[0] == ids[1]:
         raise Http404
     records = model.objects.for_user(request.user).filter(pk__in=ids)
     if records.count() != 2:
         raise Http404
-    DistinctPair.record(kind, int(ids[0]), int(ids[1]), request.user)
+    DistinctPair.record(kind, ids[0], ids[1], request.user)
     messages.success(request, _("Noted: these are different records. The pair will not be offered again."))
     site = records.first().site
     return redirect(f"{reverse('stakeholders:duplicate-list')}?kind={kind_name}&site={site.slug}")

@@ -769,3 +769,17 @@ def test_the_site_page_shows_the_plan_figures_of_the_followed_plans(client_for, 
     with translation.override("en"):
         response = client_for(users["reviewer"]).get(reverse("site-detail", args=["kyshtut"]))
     assert "Plan actions done" not in {figure.label for figure in response.context["figures"]}
+
+
+@pytest.mark.parametrize("version", ["²", "9" * 5000, "-1", ""])
+def test_a_new_version_asked_with_a_version_number_it_cannot_read_is_a_message(
+    client_for, staff, la_kyshtut, make_plan, version
+):
+    plan = make_plan()
+    plan = workflow.transition(plan, "submitted", staff, version=plan.version)
+    plan = workflow.transition(plan, "approved", la_kyshtut, version=plan.version, **DECISION)
+    with translation.override("en"):
+        response = client_for(la_kyshtut).post(url("plan-new-version", plan.pk), {"version": version}, follow=True)
+        assert "That step is not understood" in page_of(response)
+    assert response.status_code == 200
+    assert type(plan).objects.filter(site=plan.site).count() == 1

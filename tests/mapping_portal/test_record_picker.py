@@ -298,3 +298,14 @@ def test_search_queries_are_constant(client_for, staff, many_organizations, djan
     many_organizations(50, prefix="Registry More")
     with django_assert_num_queries(7):
         assert client.get(pick("organizations", q="registry")).content.count(b"data-pick-value=") == PICKER_LIMIT
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("posted", ["9" * 10_000, "²", "١٢", "-1", "\x00"])
+def test_a_picker_redrawn_with_a_number_it_cannot_read_shows_nothing_chosen(posted):
+    # The form fuzz found it: a refused form redraws its picker, which looked the posted value up as it was.
+    form = EventForm(data={"organizers": [posted]}, user=None)
+    assert not form.is_valid()
+    assert "organizers" in form.errors
+    assert form.fields["organizers"].widget.chosen([posted]) == []
+    assert 'name="organizers"' in str(form["organizers"])  # the redrawn page, not a 500

@@ -68,6 +68,8 @@ def test_a_pair_judged_different_is_not_offered_again(alike, staff, client_for):
         {"kind": "organizations", "first": "x", "second": "2"},
         {"kind": "organizations", "first": "5", "second": "5"},
         {"kind": "organizations", "first": "999999", "second": "999998"},
+        {"kind": "organizations", "first": "²", "second": "2"},  # isdigit() says yes, int() no
+        {"kind": "organizations", "first": "9" * 5000, "second": "2"},
     ],
 )
 def test_bad_pair_input_is_404_and_records_nothing(alike, staff, client_for, data):
