@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import psycopg2
 import pytest
 from django.conf import settings
 
 from mapping_portal import embedded_db
+from tests.mapping_portal.test_embedded_db import select_one
 
 ROOT = Path(settings.BASE_DIR)
 KILLS = int(os.environ.get("EMBEDDED_DB_KILLS") or 30)
@@ -51,16 +51,6 @@ def start_process(pgdata):
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
-
-
-def select_one(info):
-    conn = psycopg2.connect(dbname="postgres", user="postgres", host=str(info.socket_dir), port=info.port)
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            return cursor.fetchone()[0]
-    finally:
-        conn.close()
 
 
 @pytest.fixture
