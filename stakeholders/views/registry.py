@@ -3,11 +3,10 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.db import connection
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mapping_portal import access, hooks
 from mapping_portal.forms import ChangedMeanwhile, QueryForm, id_field, site_field
+from mapping_portal.geo import PointLayer, geojson_response, point_layers
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite, ThematicArea
@@ -368,48 +368,26 @@ def organizations_geojson(request):
     filterset = OrganizationFilterSet(
         request.GET, queryset=Organization.objects.for_user(request.user), user=request.user
     )
-    try:
-        sql, params = map_layer_rows(filterset.qs).query.sql_with_params()
-    except EmptyResultSet:  # a scope with nothing in it (e.g. a reviewer): no query at all
-        body = '{"type": "FeatureCollection", "features": []}'
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(GEOJSON_SQL.format(rows=sql), params)
-            body = cursor.fetchone()[0]
-    response = HttpResponse(body, content_type="application/geo+json")
-    response["Cache-Control"] = "public, max-age=60" if access.role_of(request.user) is None else "private, no-store"
-    return response
+    return geojson_response(point_layers(map_layer(filterset.qs)), public=access.role_of(request.user) is None)
 
 
-def map_layer_rows(organizations):
-    """The columns GEOJSON_SQL reads, for the organizations with a point."""
-    return (
+def map_layer(organizations) -> PointLayer:
+    """The organizations with a point, their name in Kyrgyz (else Russian)."""
+    rows = (
         organizations.filter(lat__isnull=False)
         .order_by()
         .values(
             "id",
-            "name_ky",
-            "name_ru",
             "lat",
             "lon",
             "settlement_id",
+            name=Coalesce(NullIf("name_ky", Value("")), "name_ru"),
             type_code=F("type__code"),
             site_slug=F("site__slug"),
         )
     )
-
-
-GEOJSON_SQL = """
-SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
-    'type', 'Feature',
-    'geometry', json_build_object('type', 'Point', 'coordinates',
-        json_build_array(round(o.lon::numeric, 5), round(o.lat::numeric, 5))),
-    'properties', json_build_object(
-        'id', o.id, 'name', coalesce(nullif(o.name_ky, ''), o.name_ru), 'type', o.type_code, 'site', o.site_slug,
-        'settlement', o.settlement_id)
-)), '[]'::json))::text
-FROM ({rows}) AS o
-"""
+    properties = {"id": "id", "name": "name", "type": "type_code", "site": "site_slug", "settlement": "settlement_id"}
+    return PointLayer(rows, lat="lat", lon="lon", properties=properties)
 
 
 # --- People (personal data: admins and staff only) --------------------------------------------
