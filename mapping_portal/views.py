@@ -6,11 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -23,6 +22,7 @@ from mapping_portal import access, hooks
 from mapping_portal.forms import PortalAuthenticationForm, SiteLocationForm, style_filter_form
 from mapping_portal.geo import geojson_response, sites_feature_collection
 from mapping_portal.models import PilotSite, ThematicArea
+from mapping_portal.shortcuts import get_for_user_or_404, require
 
 logger = logging.getLogger("mapping_portal")
 
@@ -99,7 +99,7 @@ def map_page(request):
 
 @login_required
 def site_detail(request, slug):
-    site = get_object_or_404(PilotSite.objects.for_user(request.user).prefetch_related("settlements"), slug=slug)
+    site = get_for_user_or_404(PilotSite.objects.prefetch_related("settlements"), request.user, slug=slug)
     return render(
         request,
         "mapping_portal/site_detail.html",
@@ -115,9 +115,8 @@ def site_detail(request, slug):
 @login_required
 def site_location(request, slug):
     """An admin places a site's centre by clicking the map (or typing the coordinates)."""
-    site = get_object_or_404(PilotSite.objects.for_user(request.user), slug=slug)
-    if not access.can_set_site_location(request.user, site):
-        raise PermissionDenied
+    site = get_for_user_or_404(PilotSite, request.user, slug=slug)
+    require(access.can_set_site_location(request.user, site))
     initial = {
         "centre_lat": site.centre_lat,
         "centre_lon": site.centre_lon,

@@ -4,7 +4,7 @@ and organization type."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from mapping_portal import access
 from mapping_portal.forms import ChangedMeanwhile
 from mapping_portal.listing import export_response, export_rows, filtered_page
+from mapping_portal.shortcuts import error_messages, get_for_user_or_404, require
 from stakeholders import workflow
 from stakeholders.exports import assessment_export_spec
 from stakeholders.filters import AssessmentFilterSet
@@ -41,25 +42,22 @@ def assessment_queryset(user):
 
 @login_required
 def assessment_list(request):
-    if not access.can_view_assessments(request.user):
-        raise PermissionDenied
+    require(access.can_view_assessments(request.user))
     filterset, page = filtered_page(request, AssessmentFilterSet, assessment_queryset(request.user))
     return render(request, "stakeholders/assessment_list.html", {"filter": filterset, "page": page})
 
 
 @login_required
 def assessment_export(request, fmt):
-    if not (access.can_view_assessments(request.user) and access.can_export(request.user)):
-        raise PermissionDenied
+    require(access.can_view_assessments(request.user) and access.can_export(request.user))
     filterset = AssessmentFilterSet(request.GET, queryset=assessment_queryset(request.user))
     return export_response(request, assessment_export_spec(), filterset, fmt)
 
 
 @login_required
 def assessment_create(request, organization_pk):
-    organization = get_object_or_404(Organization.objects.for_user(request.user), pk=organization_pk)
-    if not access.can_edit_record(request.user, organization):
-        raise PermissionDenied
+    organization = get_for_user_or_404(Organization, request.user, pk=organization_pk)
+    require(access.can_edit_record(request.user, organization))
     template = AssessmentTemplate.current()
     if template is None:
         messages.error(request, _("No assessment template is offered yet: ask an administrator."))
@@ -100,8 +98,7 @@ def assessment_detail(request, pk):
 def assessment_edit(request, pk):
     """The long form: header and every indicator; saved as a draft as often as needed, then finalized."""
     assessment = get_object_or_404(assessment_queryset(request.user), pk=pk)
-    if not access.can_edit_record(request.user, assessment):
-        raise PermissionDenied
+    require(access.can_edit_record(request.user, assessment))
     if assessment.is_final:
         messages.error(request, _("This assessment is final and locked. Reopen it (with a reason) to change it."))
         return redirect("stakeholders:assessment-detail", pk=assessment.pk)
@@ -121,7 +118,7 @@ def assessment_edit(request, pk):
             try:
                 workflow.finalize(assessment, request.user)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                error_messages(request, error)
                 return redirect("stakeholders:assessment-edit", pk=assessment.pk)
             messages.success(request, _("The assessment is final."))
             return redirect("stakeholders:assessment-detail", pk=assessment.pk)
@@ -140,16 +137,15 @@ def assessment_edit(request, pk):
 @login_required
 @require_POST
 def assessment_reopen(request, pk):
-    assessment = get_object_or_404(CapacityAssessment.objects.for_user(request.user), pk=pk)
-    if not access.can_edit_record(request.user, assessment):
-        raise PermissionDenied
+    assessment = get_for_user_or_404(CapacityAssessment, request.user, pk=pk)
+    require(access.can_edit_record(request.user, assessment))
     form = ReopenForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(_("Say why the assessment is reopened."))
         workflow.reopen(assessment, request.user, form.cleaned_data["reason"])
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        error_messages(request, error)
         return redirect("stakeholders:assessment-detail", pk=assessment.pk)
     messages.success(request, _("The assessment is open for corrections again."))
     return redirect("stakeholders:assessment-edit", pk=assessment.pk)
@@ -158,26 +154,22 @@ def assessment_reopen(request, pk):
 @login_required
 @require_POST
 def action_add(request, pk):
-    assessment = get_object_or_404(CapacityAssessment.objects.for_user(request.user), pk=pk)
-    if not access.can_edit_record(request.user, assessment):
-        raise PermissionDenied
+    assessment = get_for_user_or_404(CapacityAssessment, request.user, pk=pk)
+    require(access.can_edit_record(request.user, assessment))
     form = DevelopmentActionForm(request.POST, instance=DevelopmentAction(assessment=assessment))
     if form.is_valid():
         form.save()
         messages.success(request, _("The action was added to the capacity-development plan."))
     else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        error_messages(request, form)
     return redirect("stakeholders:assessment-detail", pk=assessment.pk)
 
 
 @login_required
 @require_POST
 def action_status(request, pk, action_pk):
-    assessment = get_object_or_404(CapacityAssessment.objects.for_user(request.user), pk=pk)
-    if not access.can_edit_record(request.user, assessment):
-        raise PermissionDenied
+    assessment = get_for_user_or_404(CapacityAssessment, request.user, pk=pk)
+    require(access.can_edit_record(request.user, assessment))
     action = get_object_or_404(assessment.actions, pk=action_pk)
     status = request.POST.get("status")
     if status not in DevelopmentAction.Status.values:
@@ -199,8 +191,7 @@ def compare(assessments):
 @login_required
 def organization_capacity(request, organization_pk):
     """The comparison on one organization: radar of domain scores and the change of every indicator."""
-    if not access.can_view_assessments(request.user):
-        raise PermissionDenied
+    require(access.can_view_assessments(request.user))
     organization = get_object_or_404(organization_queryset(request.user), pk=organization_pk)
     assessments = list(assessment_queryset(request.user).filter(organization=organization).prefetch_related("actions"))
     baseline, latest = compare(assessments)
@@ -271,10 +262,8 @@ def _difference_of(before, after):
 def capacity_change(request, fmt=None):
     """Average change, baseline → latest, per site and per organization type (final assessments only);
     with `fmt`, the organization-by-organization table behind it as CSV or XLSX."""
-    if not access.can_view_assessments(request.user):
-        raise PermissionDenied
-    if fmt and not access.can_export(request.user):
-        raise PermissionDenied
+    require(access.can_view_assessments(request.user))
+    require(not fmt or access.can_export(request.user))
     by_organization = {}
     for assessment in assessment_queryset(request.user).filter(status=CapacityAssessment.Status.FINAL):
         by_organization.setdefault(assessment.organization_id, []).append(assessment)

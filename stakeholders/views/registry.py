@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
@@ -20,6 +19,7 @@ from mapping_portal.geo import PointLayer, geojson_response, point_layers
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite, ThematicArea
+from mapping_portal.shortcuts import error_messages, get_for_user_or_404, require
 from mapping_portal.views import map_context
 from stakeholders.duplicates import similar_organizations
 from stakeholders.exports import organization_export_spec, person_export_spec
@@ -43,8 +43,7 @@ def organization_queryset(user):
 
 
 def organization_list(request):
-    if not access.can_browse_registry(request.user):
-        raise PermissionDenied
+    require(access.can_browse_registry(request.user))
     filterset, page = filtered_page(
         request, OrganizationFilterSet, organization_queryset(request.user), user=request.user
     )
@@ -56,8 +55,7 @@ def organization_list(request):
 
 
 def organization_export(request, fmt):
-    if not access.can_export(request.user):
-        raise PermissionDenied
+    require(access.can_export(request.user))
     filterset = OrganizationFilterSet(
         request.GET, queryset=organization_queryset(request.user).prefetch_related("target_groups"), user=request.user
     )
@@ -137,8 +135,7 @@ class SimilarQuery(QueryForm):
 @login_required
 def stakeholder_analysis(request):
     """The power–interest grid of a pilot site: a chart and the same organizations as four lists."""
-    if not access.can_view_stakeholder_analysis(request.user):
-        raise PermissionDenied
+    require(access.can_view_stakeholder_analysis(request.user))
     sites = PilotSite.objects.for_user(request.user)
     query = QueryForm(request.GET, fields={"site": site_field(sites)})
     site = query.get("site") or sites.first()
@@ -188,8 +185,7 @@ def stakeholder_analysis(request):
 @require_GET
 def organization_similar(request):
     """htmx, while a name is typed: existing organizations of the site that may be the same one."""
-    if not access.can_manage_registry(request.user):
-        raise PermissionDenied
+    require(access.can_manage_registry(request.user))
     sites = PilotSite.objects.for_user(request.user)
     query = SimilarQuery(request.GET, fields={"site": forms.ModelChoiceField(sites, required=False)})
     matches = similar_organizations(
@@ -204,25 +200,22 @@ def organization_similar(request):
 @login_required
 @require_POST
 def relationship_add(request, pk):
-    organization = get_object_or_404(Organization.objects.for_user(request.user), pk=pk)
-    if not access.can_edit_record(request.user, organization):
-        raise PermissionDenied
+    organization = get_for_user_or_404(Organization, request.user, pk=pk)
+    require(access.can_edit_record(request.user, organization))
     form = RelationshipForm(request.POST, instance=OrganizationRelationship(source=organization), user=request.user)
     if form.is_valid():
         form.save()
         messages.success(request, _("The relationship was recorded."))
     else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        error_messages(request, form)
     return redirect("stakeholders:organization-detail", pk=organization.pk)
 
 
 @login_required
 @require_POST
 def relationship_remove(request, pk, relationship_pk):
-    organization = get_object_or_404(Organization.objects.for_user(request.user), pk=pk)
-    if not access.can_edit_record(request.user, organization):
-        raise PermissionDenied
+    organization = get_for_user_or_404(Organization, request.user, pk=pk)
+    require(access.can_edit_record(request.user, organization))
     relationship = get_object_or_404(organization.relationships_out, pk=relationship_pk)
     relationship.delete()
     messages.success(request, _("The relationship was removed."))
@@ -243,8 +236,7 @@ LINE_DASHES = {"solid": "", "dashed": "7 4", "dotted": "2 3"}  # the same lines 
 @login_required
 def network(request):
     """The network of a pilot site: organizations and their relationships, filterable by thematic area."""
-    if not access.can_view_network(request.user):
-        raise PermissionDenied
+    require(access.can_view_network(request.user))
     sites = PilotSite.objects.for_user(request.user)
     areas = ThematicArea.objects.all()
     area_field = forms.ModelChoiceField(areas, to_field_name="code", required=False, label=_("Thematic direction"))
@@ -309,16 +301,14 @@ def network(request):
 
 @login_required
 def organization_create(request):
-    if not access.can_manage_registry(request.user):
-        raise PermissionDenied
+    require(access.can_manage_registry(request.user))
     return _organization_form(request, Organization())
 
 
 @login_required
 def organization_edit(request, pk):
-    organization = get_object_or_404(Organization.objects.for_user(request.user), pk=pk)
-    if not access.can_edit_record(request.user, organization):
-        raise PermissionDenied
+    organization = get_for_user_or_404(Organization, request.user, pk=pk)
+    require(access.can_edit_record(request.user, organization))
     return _organization_form(request, organization)
 
 
@@ -341,9 +331,8 @@ def _organization_form(request, organization):
 @require_POST
 def organization_set_active(request, pk):
     """Deactivate (or reactivate): records others link to are never deleted."""
-    organization = get_object_or_404(Organization.objects.for_user(request.user), pk=pk)
-    if not access.can_edit_record(request.user, organization):
-        raise PermissionDenied
+    organization = get_for_user_or_404(Organization, request.user, pk=pk)
+    require(access.can_edit_record(request.user, organization))
     organization.is_active = request.POST.get("active") == "true"
     organization.version += 1
     organization.save()
@@ -399,8 +388,7 @@ def person_queryset(user):
 
 @login_required
 def person_list(request):
-    if not access.can_view_personal_data(request.user):
-        raise PermissionDenied
+    require(access.can_view_personal_data(request.user))
     filterset, page = filtered_page(
         request,
         PersonFilterSet,
@@ -424,8 +412,7 @@ def person_list(request):
 
 @login_required
 def person_export(request, fmt):
-    if not access.can_export_personal_data(request.user):
-        raise PermissionDenied
+    require(access.can_export_personal_data(request.user))
     memberships = Prefetch("memberships", queryset=Membership.objects.select_related("organization"))
     filterset = PersonFilterSet(request.GET, queryset=person_queryset(request.user).prefetch_related(memberships))
     return export_response(request, person_export_spec(), filterset, fmt)
@@ -467,16 +454,14 @@ def person_timeline(request, pk):
 
 @login_required
 def person_create(request):
-    if not access.can_manage_registry(request.user):
-        raise PermissionDenied
+    require(access.can_manage_registry(request.user))
     return _person_form(request, Person())
 
 
 @login_required
 def person_edit(request, pk):
-    person = get_object_or_404(Person.objects.for_user(request.user), pk=pk)
-    if not access.can_edit_record(request.user, person):
-        raise PermissionDenied
+    person = get_for_user_or_404(Person, request.user, pk=pk)
+    require(access.can_edit_record(request.user, person))
     return _person_form(request, person)
 
 
@@ -496,25 +481,22 @@ def _person_form(request, person):
 @login_required
 @require_POST
 def membership_add(request, pk):
-    person = get_object_or_404(Person.objects.for_user(request.user), pk=pk)
-    if not access.can_edit_record(request.user, person):
-        raise PermissionDenied
+    person = get_for_user_or_404(Person, request.user, pk=pk)
+    require(access.can_edit_record(request.user, person))
     form = MembershipForm(request.POST, instance=Membership(person=person), user=request.user)
     if form.is_valid():
         form.save()
         messages.success(request, _("The membership was added."))
     else:
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
+        error_messages(request, form)
     return redirect("stakeholders:person-detail", pk=person.pk)
 
 
 @login_required
 @require_POST
 def membership_remove(request, pk, membership_pk):
-    person = get_object_or_404(Person.objects.for_user(request.user), pk=pk)
-    if not access.can_edit_record(request.user, person):
-        raise PermissionDenied
+    person = get_for_user_or_404(Person, request.user, pk=pk)
+    require(access.can_edit_record(request.user, person))
     membership = person.memberships.filter(pk=membership_pk).first()
     if membership is None:
         raise Http404
