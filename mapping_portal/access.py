@@ -31,6 +31,11 @@ def role_of(user) -> str | None:
     return user.role
 
 
+def is_public(user) -> bool:
+    """Nobody signed in (or a deactivated account): the public view."""
+    return role_of(user) is None
+
+
 def is_admin(user) -> bool:
     return role_of(user) == Role.ADMIN
 
@@ -38,6 +43,11 @@ def is_admin(user) -> bool:
 def is_project_staff(user) -> bool:
     """Admins and project staff: the people who enter and manage records."""
     return role_of(user) in {Role.ADMIN, Role.STAFF}
+
+
+def is_reviewer(user) -> bool:
+    """A grant reviewer: reads the applications assigned to them (and their organizations), nothing else."""
+    return role_of(user) == Role.REVIEWER
 
 
 def is_applicant(user) -> bool:

@@ -18,6 +18,6 @@ def portal(request):
 
 def _nav_sites(user):
     # Lazy: evaluated only when the template draws the menu (one query, none for the public).
-    if access.role_of(user) is None:
+    if access.is_public(user):
         return []
     return PilotSite.objects.for_user(user).only("slug", "name_ky", "name_ru", "name_en")

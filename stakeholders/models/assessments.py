@@ -17,7 +17,6 @@ from simple_history.models import HistoricalRecords
 
 from mapping_portal import access
 from mapping_portal.models import TranslatedNames
-from mapping_portal.roles import Role
 from stakeholders.models.registry import Organization
 
 LEVELS = [
@@ -156,7 +155,7 @@ class AssessmentQuerySet(access.SiteScopedQuerySet):
 
     def for_user(self, user):
         """Staff and admins, local authorities and viewers: their sites. The public and reviewers: none."""
-        if access.role_of(user) in {None, Role.REVIEWER}:
+        if not access.can_view_assessments(user):
             return self.none()
         return super().for_user(user)
 

@@ -14,7 +14,6 @@ from simple_history.models import HistoricalRecords
 
 from mapping_portal import access, hooks
 from mapping_portal.models import PilotSite, Settlement, ThematicArea, TranslatedNames, validate_point_in_kyrgyzstan
-from mapping_portal.roles import Role
 from mapping_portal.text import match_key
 from stakeholders.duplicates import organization_name_key
 
@@ -71,10 +70,9 @@ class OrganizationQuerySet(access.SiteScopedQuerySet):
         active organizations with recorded consent, and of those working on a sensitive thematic
         area only the ones whose consent explicitly covers it.
         """
-        role = access.role_of(user)
-        if role is None:
+        if access.is_public(user):
             return self.public()
-        if role == Role.REVIEWER:
+        if access.is_reviewer(user):
             scopes = hooks.reviewer_scopes.answers(user)
             if not scopes:
                 return self.none()

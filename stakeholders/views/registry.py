@@ -357,7 +357,7 @@ def organizations_geojson(request):
     filterset = OrganizationFilterSet(
         request.GET, queryset=Organization.objects.for_user(request.user), user=request.user
     )
-    return geojson_response(point_layers(map_layer(filterset.qs)), public=access.role_of(request.user) is None)
+    return geojson_response(point_layers(map_layer(filterset.qs)), public=access.is_public(request.user))
 
 
 def map_layer(organizations) -> PointLayer:
