@@ -3,13 +3,13 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from mapping_portal import access
 from mapping_portal.forms import QueryForm, id_field
+from mapping_portal.shortcuts import require
 from mapping_portal.text import match_key
 from stakeholders.models import Organization, Person
 
@@ -61,6 +61,5 @@ def pick_organizations(request):
 @require_GET
 def pick_people(request):
     """htmx, while a name is typed in a person picker: people are personal data (admins and staff)."""
-    if not access.can_view_personal_data(request.user):
-        raise PermissionDenied
+    require(access.can_view_personal_data(request.user))
     return _answer(request, Person.objects.for_user(request.user).filter(is_active=True))
