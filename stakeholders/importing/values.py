@@ -91,7 +91,7 @@ def _named_items(objects, *extra_fields):
 
 class References:
     """The small reference tables, read once per step (a handful of queries, whatever the file size), and the
-    sites the importer works in (`user`: the one the step acts as, see `batches.importer_of`)."""
+    sites the importer works in (`user`: the one the step acts as, see `step.importer_of`)."""
 
     def __init__(self, user):
         self.sites = list(PilotSite.objects.all())
