@@ -4,6 +4,7 @@ Latin letters, with or without its legal form ("ОФ", "коомдук фонд�
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
@@ -114,7 +115,10 @@ def similar_records(kind, wanted: list[Wanted], scope, limit=5) -> dict[int, lis
             excluded.append(one.exclude)
     if not keys:
         return {}
-    scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+    try:
+        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a scope with nothing in it (`none()`)
+        return {}
     sql = _SIMILAR_SQL.format(
         table=_TABLES[kind],
         like=LIKE_KEY[kind],
@@ -146,9 +150,9 @@ def _records(kind, wanted, queryset, related, limit):
     records = queryset.select_related(*related).in_bulk([alike.pk for alike in found])
     ranked = []
     for alike in found:
-        record = records[alike.pk]
-        record.similarity = alike.similarity
-        ranked.append(record)
+        if alike.pk in records:  # not deleted in between
+            records[alike.pk].similarity = alike.similarity
+            ranked.append(records[alike.pk])
     return ranked
 
 
