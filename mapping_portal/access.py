@@ -131,6 +131,23 @@ class PilotSiteQuerySet(SiteScopedQuerySet):
     site_lookup = "id"
 
 
+class _System:
+    """Who a management command acts as when it is run without a user (`import_stakeholders` without --user): an
+    administrator's scope and rights — every site — with nobody recorded in the history. Not a user: it cannot
+    sign in, and nothing stores it (the command records no user)."""
+
+    is_authenticated = True
+    is_active = True
+    role = Role.ADMIN
+    _site_scope_ids = frozenset()  # no sites assigned (an administrator sees every site)
+
+    def __str__(self):
+        return "system"
+
+
+SYSTEM = _System()
+
+
 # --- Predicates -------------------------------------------------------------------------------
 
 

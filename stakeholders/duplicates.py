@@ -2,8 +2,9 @@
 Latin letters, with or without its legal form ("ОФ", "коомдук фонду", "общественное объединение")."""
 
 import re
+from dataclasses import dataclass
 
-from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
@@ -15,7 +16,6 @@ LEGAL_FORMS = re.compile(
     r"\bОФ\b|\bОО\b|\bКФ\b|\bКБ\b|\bНКО\b|public\s+(foundation|association)|\bNGO\b)",
     re.IGNORECASE,
 )
-THRESHOLD = 0.5
 
 
 def name_key(name: str) -> str:
@@ -27,47 +27,148 @@ def organization_name_key(*names: str) -> str:
     return " ".join(dict.fromkeys(key for key in map(name_key, names) if key))
 
 
-def similar_organizations(queryset, names, site=None, exclude_pk=None, limit=5):
-    """Organizations whose names look like any of `names` (best first), within `site` if given."""
-    keys = [key for key in {name_key(name) for name in names if name} if len(key) >= 3]
-    if not keys:
-        return []
-    if site is not None:
-        queryset = queryset.filter(site=site)
-    if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
-    condition = Q()
-    for key in keys:
-        condition |= Q(search_key__contains=key) | Q(search_key__trigram_word_similar=key)
-    best = TrigramWordSimilarity(keys[0], "search_key")
-    return list(
-        queryset.filter(condition)
-        .annotate(similarity=best)
-        .select_related("type", "site")
-        .order_by("-similarity", "id")[:limit]
+# --- The "same record" rule ------------------------------------------------------------------------
+#
+# Two records may be one organization or one person when
+#   * they are in the same pilot site;
+#   * both are live: active, and not merged into another record (a deactivated record is one staff set aside:
+#     it is not offered as a look-alike, nor paired);
+#   * their names are alike: a name being typed or imported is like a record when the record's key holds the
+#     name's key or has a word like it (pg_trgm word similarity, `%>`, at its threshold of 0.6) — an
+#     organization's search key (its names and acronym), a person's name key; two records are alike when their
+#     name keys are similar (`%`, at PAIR_THRESHOLD);
+#   * (people) their years of birth, when both are recorded, are at most a year apart.
+# Three paths ask it, each building its SQL from the pieces below: the forms' hint while a name is typed
+# (`similar_organizations`, `similar_people`), the import for all the new rows of a step in one query
+# (`similar_records`), and the duplicates page's comparison of a site's records (`refresh_candidates`).
+
+MIN_KEY = 3  # a shorter key is like too many names to say anything
+LIKE_KEY = {"organization": "search_key", "person": "name_key"}
+# Keyed by RecordKind's values (the models import this module, so it cannot import them at the top).
+_TABLES = {"organization": "stakeholders_organization", "person": "stakeholders_person"}
+
+
+def _live(alias: str) -> str:
+    return f"{alias}.is_active AND {alias}.merged_into_id IS NULL"
+
+
+def _born_close(one: str, other: str) -> str:
+    return (
+        f"({one}.birth_year IS NULL OR {other}.birth_year IS NULL OR abs({one}.birth_year - {other}.birth_year) <= 1)"
     )
+
+
+def name_keys(kind, names) -> list[str]:
+    """The keys a name typed or imported is compared by: an organization's names without their legal form, a
+    person's full name; each long enough to say something."""
+    key_of = name_key if kind == "organization" else match_key
+    return [key for key in dict.fromkeys(key_of(name) for name in names if name) if len(key) >= MIN_KEY]
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """One name to look for: `ref` says whose it is (the caller's row), `site` None means any site of the scope
+    (a form before its site is chosen), `exclude` a record being edited."""
+
+    ref: int
+    names: tuple
+    site: int | None = None
+    birth_year: int | None = None
+    exclude: int | None = None
+
+
+@dataclass(frozen=True)
+class Alike:
+    pk: int
+    similarity: float
+    name: str
+    birth_year: int | None
+
+
+_SIMILAR_SQL = """
+SELECT v.ref, r.id, r.similarity, r.name, r.birth_year
+FROM unnest(%s::integer[], %s::bigint[], %s::text[], %s::integer[], %s::bigint[])
+    AS v(ref, site_id, key, birth_year, exclude_id)
+CROSS JOIN LATERAL (
+    SELECT r.id, word_similarity(v.key, r.{like}) AS similarity, {name} AS name, {birth_year} AS birth_year
+    FROM {table} r
+    WHERE {site} AND {live} {born}
+      AND (v.exclude_id IS NULL OR r.id <> v.exclude_id)
+      AND (r.{like} LIKE '%%' || v.key || '%%' OR r.{like} %%> v.key)
+      AND r.id IN ({scope})
+    ORDER BY similarity DESC, r.id
+    LIMIT %s
+) r
+"""
+
+
+def similar_records(kind, wanted: list[Wanted], scope, limit=5) -> dict[int, list[Alike]]:
+    """The records of `scope` (the user's, a queryset) like each of `wanted`, best first, at most `limit` each: in
+    one query whatever the number of names (the import asks for every new row of a step at once)."""
+    refs, sites, keys, years, excluded = [], [], [], [], []
+    for one in wanted:
+        for key in name_keys(kind, one.names):
+            refs.append(one.ref)
+            sites.append(one.site)
+            keys.append(key)
+            years.append(one.birth_year if kind == "person" else None)
+            excluded.append(one.exclude)
+    if not keys:
+        return {}
+    try:
+        scope_sql, scope_params = scope.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a scope with nothing in it (`none()`)
+        return {}
+    sql = _SIMILAR_SQL.format(
+        table=_TABLES[kind],
+        like=LIKE_KEY[kind],
+        name="COALESCE(NULLIF(r.name_ky, ''), r.name_ru)" if kind == "organization" else "r.full_name",
+        birth_year="NULL::integer" if kind == "organization" else "r.birth_year",
+        # Without a site for every name, the one condition that covers both; with one, the plain equality (the
+        # import's case) that the site index serves.
+        site="(v.site_id IS NULL OR r.site_id = v.site_id)" if None in sites else "r.site_id = v.site_id",
+        live=_live("r"),
+        born=f"AND {_born_close('v', 'r')}" if kind == "person" else "",
+        scope=scope_sql,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [refs, sites, keys, years, excluded, *scope_params, limit])
+        found = cursor.fetchall()
+    best: dict[int, dict[int, Alike]] = {}
+    for ref, pk, similarity, name, birth_year in found:
+        current = best.setdefault(ref, {})
+        if pk not in current or current[pk].similarity < similarity:
+            current[pk] = Alike(pk, similarity, name, birth_year)
+    return {
+        ref: sorted(alike.values(), key=lambda one: (-one.similarity, one.pk))[:limit] for ref, alike in best.items()
+    }
+
+
+def _records(kind, wanted, queryset, related, limit):
+    """The records like one name, as model instances with their `similarity` (a second query, for the page)."""
+    found = similar_records(kind, [wanted], queryset, limit).get(wanted.ref, [])
+    records = queryset.select_related(*related).in_bulk([alike.pk for alike in found])
+    ranked = []
+    for alike in found:
+        if alike.pk in records:  # not deleted in between
+            records[alike.pk].similarity = alike.similarity
+            ranked.append(records[alike.pk])
+    return ranked
+
+
+def similar_organizations(queryset, names, site=None, exclude_pk=None, limit=5):
+    """Organizations of `queryset` whose names look like any of `names` (best first), within `site` if given."""
+    wanted = Wanted(0, tuple(names), site=site.pk if site is not None else None, exclude=exclude_pk)
+    return _records("organization", wanted, queryset, ("type", "site"), limit)
 
 
 def similar_people(queryset, full_name, site=None, birth_year=None, exclude_pk=None, limit=5):
-    """People whose names look like `full_name` in any script (best first), within `site` if given; a
-    recorded year of birth more than a year apart rules a match out."""
-    key = match_key(full_name)
-    if len(key) < 3:
-        return []
-    if site is not None:
-        queryset = queryset.filter(site=site)
-    if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
-    if birth_year:
-        queryset = queryset.filter(
-            Q(birth_year__isnull=True) | Q(birth_year__gte=birth_year - 1, birth_year__lte=birth_year + 1)
-        )
-    return list(
-        queryset.filter(Q(name_key__contains=key) | Q(name_key__trigram_word_similar=key))
-        .annotate(similarity=TrigramWordSimilarity(key, "name_key"))
-        .select_related("site")
-        .order_by("-similarity", "id")[:limit]
+    """People of `queryset` whose names look like `full_name` in any script (best first), within `site` if
+    given; a recorded year of birth more than a year apart rules a match out."""
+    wanted = Wanted(
+        0, (full_name,), site=site.pk if site is not None else None, birth_year=birth_year, exclude=exclude_pk
     )
+    return _records("person", wanted, queryset, ("site",), limit)
 
 
 # --- The "possible duplicates" page -----------------------------------------------------------------
@@ -83,21 +184,15 @@ PAIR_THRESHOLD = 0.6
 # than real ones): 500 organizations ≈ 1.7 s; 500 people ≈ 10 s — hence the smaller batch.
 SCAN_BATCH = {"organization": 250, "person": 50}
 
-# Keyed by RecordKind's values (the models import this module, so it cannot import them at the top).
-_TABLES = {"organization": "stakeholders_organization", "person": "stakeholders_person"}
-# People: a recorded year of birth more than a year apart says they are different people.
-_EXTRA = {
-    "organization": "",
-    "person": "AND (a.birth_year IS NULL OR b.birth_year IS NULL OR abs(a.birth_year - b.birth_year) <= 1)",
-}
-_PAIRS_SQL = """
+# The same rule between two records of a site (see "The same record rule" above).
+_PAIRS_SQL = f"""
 SELECT least(a.id, b.id), greatest(a.id, b.id), max(similarity(a.name_key, b.name_key))
-FROM {table} a
-JOIN {table} b ON b.site_id = a.site_id AND b.id <> a.id AND a.name_key %% b.name_key
-    AND b.is_active AND b.merged_into_id IS NULL
-WHERE a.id = ANY(%s) AND a.is_active AND a.merged_into_id IS NULL {extra}
+FROM {{table}} a
+JOIN {{table}} b ON b.site_id = a.site_id AND b.id <> a.id AND a.name_key %% b.name_key AND {_live("b")}
+WHERE a.id = ANY(%s) AND {_live("a")} {{extra}}
 GROUP BY 1, 2
 """
+_EXTRA = {"organization": "", "person": f"AND {_born_close('a', 'b')}"}
 
 
 def _model(kind):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mapping_portal import access
 from mapping_portal.forms import BootstrapFormMixin
-from stakeholders.importing import MAX_COLUMNS, MAX_FILE_SIZE, MAX_ROWS
+from stakeholders.importing.limits import MAX_COLUMNS, MAX_FILE_SIZE, MAX_ROWS
 from stakeholders.models import ImportBatch
 
 

@@ -69,7 +69,7 @@ def run_case(name):
                     rows += 1
                     if rows == 1:
                         importing.match_header("organizations", [importing.clean_text(c) for c in cells])
-                if rows > importing.MAX_ROWS + 1:
+                if rows > importing.limits.MAX_ROWS + 1:
                     break
         outcome = "accepted"
     except ValidationError as error:

@@ -77,11 +77,11 @@ def import_upload(request):
         "stakeholders/import_upload.html",
         {
             "form": form,
-            "max_rows": importing.MAX_ROWS,
-            "max_size": importing.MAX_FILE_SIZE // 1024 // 1024,
-            "max_columns": importing.MAX_COLUMNS,
-            "max_row_chars": f"{importing.MAX_ROW_CHARS:,}".replace(",", "\u00a0"),
-            "max_cell_chars": f"{importing.MAX_CELL_CHARS:,}".replace(",", "\u00a0"),
+            "max_rows": importing.limits.MAX_ROWS,
+            "max_size": importing.limits.MAX_FILE_SIZE // 1024 // 1024,
+            "max_columns": importing.limits.MAX_COLUMNS,
+            "max_row_chars": f"{importing.limits.MAX_ROW_CHARS:,}".replace(",", "\u00a0"),
+            "max_cell_chars": f"{importing.limits.MAX_CELL_CHARS:,}".replace(",", "\u00a0"),
             "retention_days": settings.IMPORT_RETENTION_DAYS,
             "template_languages": [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")],
         },
@@ -188,7 +188,7 @@ def import_template(request):
         raise Http404
     _may_import(request.user, kind)
     language = request.GET.get("lang", "ky")
-    if language not in importing.LANGUAGES:
+    if language not in importing.limits.LANGUAGES:
         language = "ky"
     stream = io.BytesIO()
     importing.build_template(kind, language, stream)

@@ -12,6 +12,8 @@ from django.utils import translation
 
 from stakeholders import importing
 from stakeholders.duplicates import similar_organizations, similar_people
+from stakeholders.importing import values
+from stakeholders.importing.commit import Writer
 from stakeholders.models import ImportBatch, Membership, Organization, Person
 from tests.stakeholders.test_duplicates import DIFFERENT, SAME
 
@@ -143,28 +145,28 @@ def test_cells_become_clean_text(raw, expected):
     ],
 )
 def test_dates_in_every_form_a_file_holds_them(raw, expected):
-    assert importing.parse_date(raw) == expected
+    assert values.parse_date(raw) == expected
 
 
 @pytest.mark.parametrize("word", ["true", "TRUE", "1", 1, True, "yes", "Ооба", "да", "Да"])
 def test_true_words(word):
-    assert importing.parse_bool(word) is True
+    assert values.parse_bool(word) is True
 
 
 @pytest.mark.parametrize("word", ["false", "0", 0, 0.0, False, "no", "жок", "Нет"])
 def test_false_words(word):
-    assert importing.parse_bool(word) is False
+    assert values.parse_bool(word) is False
 
 
 @pytest.mark.parametrize(("raw", "expected"), [(2005.0, 2005), ("2005.0", 2005), ("2 005", 2005), ("12", 12)])
 def test_whole_numbers(raw, expected):
-    assert importing.parse_int(raw) == expected
+    assert values.parse_int(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["12.5", "twelve", "12 чел"])
 def test_not_whole_numbers_are_refused(raw):
-    with pytest.raises(importing.CellError):
-        importing.parse_int(raw)
+    with pytest.raises(values.CellError):
+        values.parse_int(raw)
 
 
 def test_values_as_codes_or_labels_in_any_language_and_lists_in_any_separator(staff, registry):
@@ -442,7 +444,7 @@ def test_one_bad_row_and_nothing_is_imported(staff, registry):
 def test_a_failure_half_way_through_the_commit_leaves_nothing(staff, registry, monkeypatch):
     content = csv_bytes([ORG_HEADER] + [[f"Уюм {n}", "", "cso", "kyshtut", "", "", "", ""] for n in range(5)])
     batch = analysed(content, staff)
-    original = importing.Writer.create
+    original = Writer.create
     calls = []
 
     def failing(self, row):
@@ -451,7 +453,7 @@ def test_a_failure_half_way_through_the_commit_leaves_nothing(staff, registry, m
             raise RuntimeError("disk full")
         return original(self, row)
 
-    monkeypatch.setattr(importing.Writer, "create", failing)
+    monkeypatch.setattr(Writer, "create", failing)
     with pytest.raises(RuntimeError):
         importing.commit(batch.pk, staff)
     assert not Organization.objects.exists() and Organization.history.count() == 0
@@ -517,7 +519,7 @@ def test_two_rows_changing_one_record_are_an_error(staff, make_organization):
 
 
 def test_duplicates_across_chunks_are_found(staff, registry, monkeypatch):
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(importing.limits, "CHUNK_ROWS", 2)
     content = csv_bytes(
         [["name_ky", "type", "site"]]
         + [[f"Уюм {n}", "cso", "kyshtut"] for n in range(5)]

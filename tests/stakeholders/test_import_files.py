@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from stakeholders import importing
+from stakeholders.importing import files
 from stakeholders.models import ImportBatch, ImportRow, Organization
 from tests import upload_bombs
 from tests.stakeholders.test_import import csv_bytes, private_media, xlsx_bytes  # noqa: F401 (autouse)
@@ -24,7 +25,7 @@ PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 
 def ole2(*streams: str) -> bytes:
     """The start of an OLE2 compound file with directory entries named `streams` (UTF-16LE, as Office writes them)."""
-    header = importing.OLE2_SIGNATURE + b"\x00" * 504
+    header = files.OLE2_SIGNATURE + b"\x00" * 504
     return header + b"".join(name.encode("utf-16-le") + b"\x00" * (128 - 2 * len(name)) for name in streams)
 
 
@@ -66,7 +67,7 @@ def test_a_zip_bomb_is_refused_by_the_unpacked_size_of_its_entries(registry):
         archive.writestr("xl/workbook.xml", "<workbook/>")
         with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
             block = b"\x00" * (1 << 20)
-            for _ in range(importing.MAX_UNCOMPRESSED_SIZE // len(block) + 1):
+            for _ in range(importing.limits.MAX_UNCOMPRESSED_SIZE // len(block) + 1):
                 sheet.write(block)
     content = stream.getvalue()
     assert len(content) < 1024 * 1024  # small on the wire
@@ -78,7 +79,7 @@ def test_a_50_mb_file_is_refused_before_it_is_read(registry, tmp_path, monkeypat
     with open(path, "wb") as stream:
         stream.truncate(50 * 1024 * 1024)  # sparse: costs no disk
     reads = []
-    monkeypatch.setattr(importing, "_inspect_text", lambda head: reads.append(head))
+    monkeypatch.setattr(files, "_inspect_text", lambda head: reads.append(head))
     with open(path, "rb") as stream, translation.override("en"):
         with pytest.raises(importing.ImportFileError) as error:
             importing.start_import(File(stream, name="big.csv"), "organizations", None)
@@ -130,8 +131,8 @@ def test_a_csv_of_100000_rows_is_refused_at_once(registry):
 
 
 def test_an_xlsx_that_does_not_say_its_size_is_counted_while_reading(staff, registry, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 30)
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(importing.limits, "MAX_ROWS", 30)
+    monkeypatch.setattr(importing.limits, "CHUNK_ROWS", 10)
     with translation.override("en"):
         batch = importing.start_import(SimpleUploadedFile("many.xlsx", rows_xlsx(100)), "organizations", staff)
         batch = importing.analyse_all(batch)
@@ -268,7 +269,7 @@ def test_an_xlsx_row_whose_xml_is_too_long_is_refused_while_it_is_read(registry,
     parts += [upload_bombs._cell(letter, 1, name) for letter, name in zip("ABC", upload_bombs.HEADER, strict=True)]
     parts += ['</row><row r="2">', upload_bombs._cell("A", 2, text), "</row>", upload_bombs._SHEET_TAIL]
     content = upload_bombs.xlsx(parts)
-    assert importing.MAX_PART_RATIO * len(content) > 2 * 1024 * 1024  # not a bomb by its ratio
+    assert importing.limits.MAX_PART_RATIO * len(content) > 2 * 1024 * 1024  # not a bomb by its ratio
     with translation.override("en"):
         batch = importing.analyse_all(
             importing.start_import(SimpleUploadedFile("x.xlsx", content), "organizations", staff)

@@ -74,7 +74,7 @@ def test_people_imports_need_personal_data_rights(client_for, staff, registry):
 
 
 def test_upload_progress_preview_commit(client_for, staff, registry, monkeypatch):
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(importing.limits, "CHUNK_ROWS", 1)
     client = client_for(staff)
     content = csv_bytes(GOOD + [["Жаңы уюм", "cso", "kyshtut"]])
     response = client.post(

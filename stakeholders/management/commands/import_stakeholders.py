@@ -2,7 +2,7 @@
 
 The same import as the web pages — the same checks, the same chunks, one transaction for the commit — with
 a readable report. Exits non-zero when the file is refused or any row has an error (nothing is written then).
-Without --user it acts with an administrator's scope (every site) and records no user in the history.
+Without --user it acts as `access.SYSTEM`: an administrator's scope (every site), no user recorded in the history.
 """
 
 import os
@@ -11,6 +11,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from mapping_portal import access
 from mapping_portal.models import User
 from stakeholders import importing
 from stakeholders.models import ImportBatch, ImportRow
@@ -30,12 +31,12 @@ class Command(BaseCommand):
     def handle(self, *args, path, dry_run, kind, user, **options):
         translation.activate("en")
         self.verbose = options["verbosity"] > 1
-        importer = None
+        importer = None  # without --user: access.SYSTEM's scope (every site), nobody recorded in the history
         if user:
             importer = User.objects.filter(username=user, is_active=True).first()
             if importer is None:
                 raise CommandError(f"No active user {user!r}.")
-            if not importing.access.can_import_records(importer):
+            if not access.can_import_records(importer):
                 raise CommandError(f"{user} may not import records (admins and staff only).")
         try:
             stream = open(path, "rb")  # noqa: SIM115 - closed below
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         try:
             upload = File(stream, name=os.path.basename(path))
             kind = kind or self.guess_kind(upload)
-            if kind == ImportBatch.Kind.PEOPLE and importer and not importing.access.can_view_personal_data(importer):
+            if kind == ImportBatch.Kind.PEOPLE and not access.can_view_personal_data(importer or access.SYSTEM):
                 raise CommandError(f"{user} may not import people.")
             try:
                 batch = importing.start_import(upload, kind, importer)
@@ -102,7 +103,7 @@ class Command(BaseCommand):
         rows = batch.rows.order_by("number")
         if not verbose:
             rows = rows.exclude(action__in=[ImportRow.Action.CREATE, ImportRow.Action.UNCHANGED], has_matches=False)
-        for row in rows.iterator(chunk_size=importing.CHUNK_ROWS):
+        for row in rows.iterator(chunk_size=importing.limits.CHUNK_ROWS):
             if row.action == ImportRow.Action.UNCHANGED and not verbose:
                 continue
             write(f"  row {row.number}: {row.get_action_display()} — {row.label}")
