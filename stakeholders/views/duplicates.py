@@ -5,7 +5,6 @@ of each merge. Admins and staff only: merging touches personal data and rewrites
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mapping_portal import access
 from mapping_portal.forms import BootstrapFormMixin, QueryForm, posted_id, site_field
 from mapping_portal.models import PilotSite
+from mapping_portal.shortcuts import require
 from stakeholders import merging
 from stakeholders.duplicates import candidate_pairs, pending_count, refresh_candidates, similar_people
 from stakeholders.models import DistinctPair, Organization, OrganizationMerge, Person, PersonMerge, RecordKind
@@ -30,11 +30,6 @@ MERGE_URLS = {Organization: "stakeholders:organization-merge", Person: "stakehol
 DETAIL_URLS = {Organization: "stakeholders:organization-detail", Person: "stakeholders:person-detail"}
 
 
-def _require_merge_rights(user):
-    if not (access.can_merge_records(user) and access.can_view_personal_data(user)):
-        raise PermissionDenied
-
-
 def _scoped(model, user):
     queryset = model.objects.for_user(user).select_related("site", "settlement")
     return queryset.select_related("type") if model is Organization else queryset
@@ -43,7 +38,7 @@ def _scoped(model, user):
 @login_required
 def duplicate_list(request):
     """A site's pairs of organizations (or people) whose names look alike, best first."""
-    _require_merge_rights(request.user)
+    require(access.can_merge_records(request.user))
     sites = PilotSite.objects.for_user(request.user)
     kinds = forms.ChoiceField(choices=[(code, code) for code in KINDS], required=False, label=_("Records"))
     query = QueryForm(request.GET, fields={"kind": kinds, "site": site_field(sites)})
@@ -84,7 +79,7 @@ def duplicate_list(request):
 def duplicate_compare(request):
     """htmx, sent by the duplicates page after it loads: compare the next batch of changed records, and
     answer with the progress (which asks for the next batch) or, when all are compared, a page reload."""
-    _require_merge_rights(request.user)
+    require(access.can_merge_records(request.user))
     kinds = forms.ChoiceField(choices=[(code, code) for code in KINDS])
     sent = QueryForm(request.POST, fields={"kind": kinds, "site": site_field(PilotSite.objects.for_user(request.user))})
     kind_name, site = sent.get("kind"), sent.get("site")
@@ -103,7 +98,7 @@ def duplicate_compare(request):
 @require_POST
 def distinct_pair(request):
     """Staff judge a pair to be two different records: it is not offered again."""
-    _require_merge_rights(request.user)
+    require(access.can_merge_records(request.user))
     kind_name = request.POST.get("kind")
     if kind_name not in KINDS:
         raise Http404
@@ -157,7 +152,7 @@ class MergeForm(BootstrapFormMixin, forms.Form):
 
 
 def _merge_page(request, model, pk, other_pk):
-    _require_merge_rights(request.user)
+    require(access.can_merge_records(request.user))
     scoped = _scoped(model, request.user)
     kept = get_object_or_404(scoped, pk=pk)
     merged = get_object_or_404(scoped, pk=other_pk)
@@ -209,7 +204,7 @@ def person_merge(request, pk, other_pk):
 
 
 def _merge_record(request, merge_model, pk):
-    _require_merge_rights(request.user)
+    require(access.can_merge_records(request.user))
     model = merge_model._meta.get_field("kept").related_model
     visible = model.objects.for_user(request.user)
     record = get_object_or_404(
@@ -244,8 +239,7 @@ def person_merge_detail(request, pk):
 @require_GET
 def person_similar(request):
     """htmx, while a name is typed: people of the site who may be the same person."""
-    if not (access.can_manage_registry(request.user) and access.can_view_personal_data(request.user)):
-        raise PermissionDenied
+    require(access.can_manage_registry(request.user) and access.can_view_personal_data(request.user))
     sites = PilotSite.objects.for_user(request.user)
     query = SimilarQuery(request.GET, fields={"site": forms.ModelChoiceField(sites, required=False)})
     matches = similar_people(

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mapping_portal import access
 from mapping_portal.exports import XLSX_CONTENT_TYPE
+from mapping_portal.shortcuts import get_for_user_or_404
 from stakeholders import importing
 from stakeholders.forms_import import ImportUploadForm
 from stakeholders.models import ImportBatch, ImportRow
@@ -45,7 +46,7 @@ def _may_import(user, kind=None):
 
 def _batch(request, pk):
     _may_import(request.user)
-    batch = get_object_or_404(ImportBatch.objects.for_user(request.user).select_related("created_by"), pk=pk)
+    batch = get_for_user_or_404(ImportBatch.objects.select_related("created_by"), request.user, pk=pk)
     _may_import(request.user, batch.kind)
     return batch
 
