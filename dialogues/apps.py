@@ -12,8 +12,8 @@ class DialoguesConfig(AppConfig):
         import dialogues.exports  # noqa: F401  (registers the exports for `manage.py export`)
         from dialogues import timeline
         from dialogues.models import EventPhoto
-        from dialogues.plan_views import site_figures as plan_site_figures
-        from dialogues.views import site_figures
+        from dialogues.plans.views import site_figures as plan_site_figures
+        from dialogues.views.results import site_figures
         from mapping_portal import access, hooks, media
         from stakeholders import timeline as stakeholder_timeline
 

@@ -1,7 +1,7 @@
 """Conflict-prevention action plans of the pilot sites: the plan, its risks and actions (with progress notes),
 review comments, status changes and the frozen snapshot of each submitted version (DESIGN.md §3).
 
-`dialogues.workflow` owns a plan's status; nothing else assigns it. The portal records prevention work only:
+`dialogues.plans.workflow` owns a plan's status; nothing else assigns it. The portal records prevention work only:
 no model here has a field for incidents, cases or survivors (DESIGN.md §6).
 """
 

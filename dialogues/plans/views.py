@@ -15,10 +15,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogues import plan_diff, plan_pdf, workflow
 from dialogues.exports import plan_action_export_spec, plan_export_spec
 from dialogues.filters import PlanFilterSet
-from dialogues.models import (
+from dialogues.plans import diff as plan_diff
+from dialogues.plans import pdf as plan_pdf
+from dialogues.plans import workflow
+from dialogues.plans.forms import ActionForm, CommentForm, PlanForm, ProgressForm, RiskForm, TransitionForm
+from dialogues.plans.models import (
     APPROVED_STATUSES,
     ActionStatus,
     ConflictPreventionPlan,
@@ -31,7 +34,6 @@ from dialogues.models import (
     RiskLevel,
     risk_level,
 )
-from dialogues.plan_forms import ActionForm, CommentForm, PlanForm, ProgressForm, RiskForm, TransitionForm
 from mapping_portal import access
 from mapping_portal.forms import QueryForm, posted_id, site_field
 from mapping_portal.history import recent_changes

@@ -22,8 +22,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dialogues import plan_diff
-from dialogues.models import (
+from dialogues.plans import diff as plan_diff
+from dialogues.plans.models import (
     APPROVED_STATUSES,
     ConflictPreventionPlan,
     PlanAction,
@@ -31,7 +31,7 @@ from dialogues.models import (
     PlanStatusChange,
     ProgressNote,
 )
-from dialogues.models import PlanStatus as S
+from dialogues.plans.models import PlanStatus as S
 from mapping_portal import access
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from dialogues.models import PlanComment, PlanStatusChange
+from dialogues.plans.models import PlanComment, PlanStatusChange
 from mapping_portal import access
 from tests.conftest import CAST
 
@@ -195,7 +195,7 @@ def test_edit_plan_predicate_is_bound_to_site_and_status(users, make_plan, role)
 
 def test_plans_are_invisible_to_roles_not_named(users, make_plan):
     """Plans name their roles explicitly: a role added later (grant applicants) sees none."""
-    from dialogues.models import ConflictPreventionPlan
+    from dialogues.plans.models import ConflictPreventionPlan
 
     make_plan(status="approved")
     for role in ["reviewer", "anonymous"] + (["applicant"] if "applicant" in CAST else []):
