@@ -18,10 +18,10 @@ from dialogues.models import (
 )
 from dialogues.views.events import event_queryset, require
 from mapping_portal import access
+from mapping_portal.forms import ChangedMeanwhile
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.views import map_context
-from stakeholders.forms import ChangedMeanwhile
 
 
 def platform_queryset(user):

@@ -25,11 +25,10 @@ from dialogues.models import (
     FollowUpAction,
 )
 from mapping_portal import access
-from mapping_portal.forms import QueryForm
+from mapping_portal.forms import ChangedMeanwhile, QueryForm
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.views import map_context
-from stakeholders.forms import ChangedMeanwhile
 
 
 def event_queryset(user):

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
-from mapping_portal import access
-from mapping_portal.forms import QueryForm, id_field, site_field
+from mapping_portal import access, hooks
+from mapping_portal.forms import ChangedMeanwhile, QueryForm, id_field, site_field
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite, ThematicArea
@@ -24,7 +24,7 @@ from mapping_portal.views import map_context
 from stakeholders.duplicates import similar_organizations
 from stakeholders.exports import organization_export_spec, person_export_spec
 from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
-from stakeholders.forms import ChangedMeanwhile, MembershipForm, OrganizationForm, PersonForm, RelationshipForm
+from stakeholders.forms import MembershipForm, OrganizationForm, PersonForm, RelationshipForm
 from stakeholders.models import (
     Membership,
     Organization,
@@ -32,7 +32,6 @@ from stakeholders.models import (
     Person,
     RelationshipKind,
 )
-from stakeholders.profiles import sections_for
 from stakeholders.timeline import person_timeline_for, timeline_for
 
 LIST_RELATED = ["type", "site", "settlement"]
@@ -471,7 +470,7 @@ def person_detail(request, pk):
             "history": recent_changes(person),
             "merges": person.merges.select_related("merged"),
             # What other apps show about the person (grant applications, …), each under its own title.
-            "sections": sections_for(request.user, person),
+            "sections": hooks.person_sections.answers(request.user, person),
         },
     )
 
@@ -555,20 +554,3 @@ def _merged_or_404(request, model, pk):
         raise Http404
     messages.info(request, _("That record was merged into this one."))
     return redirect(target)
-
-
-def site_figures(user, site):
-    """Counts for a pilot site's page: organizations the user may see, and people as a number only."""
-    from django.urls import reverse
-
-    from mapping_portal.hooks import Figure
-
-    organizations = Organization.objects.for_user(user).filter(site=site, is_active=True)
-    figures = organizations.aggregate(total=Count("pk"), public=Count("pk", filter=Q(public_listing_consent=True)))
-    people = Person.objects.filter(site=site, is_active=True).count()
-    list_url = reverse("stakeholders:organization-list") + f"?site={site.slug}"
-    return [
-        Figure(_("Organizations"), figures["total"], list_url),
-        Figure(_("of them listed publicly"), figures["public"]),
-        Figure(_("People in the registry"), people),
-    ]
