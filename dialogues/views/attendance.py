@@ -7,26 +7,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dialogues.exports import attendance_export_spec
 from dialogues.filters import AttendanceOfEvents
-from dialogues.forms import (
-    AddAttendeeForm,
-    AttendanceGridForm,
-    AttendeeForm,
-    TallyForm,
-)
-from dialogues.models import (
-    Attendance,
-    Event,
-)
-from dialogues.views.events import editable_event, require
+from dialogues.forms import AddAttendeeForm, AttendanceGridForm, AttendeeForm, TallyForm
+from dialogues.models import Attendance, Event
+from dialogues.views.events import editable_event
 from mapping_portal import access
 from mapping_portal.forms import QueryForm
 from mapping_portal.listing import export_response
+from mapping_portal.shortcuts import get_for_user_or_404, require
 from mapping_portal.text import match_key
 from stakeholders.duplicates import similar_people
 from stakeholders.forms import PersonForm
@@ -232,7 +225,7 @@ def attendance_tallies(request, pk):
 @login_required
 def attendance_blank_sheet(request, pk):
     """A blank attendance sheet to print and sign on paper: a column per day of the event."""
-    event = get_object_or_404(Event.objects.for_user(request.user).select_related("site", "platform"), pk=pk)
+    event = get_for_user_or_404(Event.objects.select_related("site", "platform"), request.user, pk=pk)
     require(access.can_manage_registry(request.user))
     rows = QueryForm(request.GET, fields={"rows": forms.IntegerField(required=False, min_value=1)}).get("rows", 25)
     return render(request, "dialogues/blank_sheet.html", {"event": event, "rows": range(1, max(1, min(rows, 200)) + 1)})

@@ -9,18 +9,14 @@ from django.utils.translation import gettext as _
 
 from dialogues.exports import platform_export_spec
 from dialogues.filters import PlatformFilterSet
-from dialogues.forms import (
-    PlatformForm,
-)
-from dialogues.models import (
-    DialoguePlatform,
-    Event,
-)
-from dialogues.views.events import event_queryset, require
+from dialogues.forms import PlatformForm
+from dialogues.models import DialoguePlatform, Event
+from dialogues.views.events import event_queryset
 from mapping_portal import access
 from mapping_portal.forms import ChangedMeanwhile
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
+from mapping_portal.shortcuts import get_for_user_or_404, require
 from mapping_portal.views import map_context
 
 
@@ -86,7 +82,7 @@ def platform_create(request):
 
 @login_required
 def platform_edit(request, pk):
-    platform = get_object_or_404(DialoguePlatform.objects.for_user(request.user), pk=pk)
+    platform = get_for_user_or_404(DialoguePlatform, request.user, pk=pk)
     require(access.can_edit_record(request.user, platform))
     return _platform_form(request, platform)
 

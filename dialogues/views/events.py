@@ -4,7 +4,6 @@ works on: in the user's scope (404 otherwise) and theirs to edit."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,22 +11,13 @@ from django.utils.translation import gettext as _
 from dialogues import counting
 from dialogues.exports import event_export_spec
 from dialogues.filters import EventFilterSet
-from dialogues.forms import (
-    EventForm,
-    FollowUpActionForm,
-    PhotoForm,
-)
-from dialogues.models import (
-    Attendance,
-    DialoguePlatform,
-    Event,
-    EventKind,
-    FollowUpAction,
-)
+from dialogues.forms import EventForm, FollowUpActionForm, PhotoForm
+from dialogues.models import Attendance, DialoguePlatform, Event, EventKind, FollowUpAction
 from mapping_portal import access
 from mapping_portal.forms import ChangedMeanwhile, QueryForm
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
+from mapping_portal.shortcuts import get_for_user_or_404, require
 from mapping_portal.views import map_context
 
 
@@ -36,11 +26,6 @@ def event_queryset(user):
     return (
         Event.objects.for_user(user).select_related("site", "platform").prefetch_related("thematic_areas").with_counts()
     )
-
-
-def require(allowed):
-    if not allowed:
-        raise PermissionDenied
 
 
 @login_required
@@ -111,7 +96,7 @@ def event_create(request):
 
 @login_required
 def event_edit(request, pk):
-    event = get_object_or_404(Event.objects.for_user(request.user), pk=pk)
+    event = get_for_user_or_404(Event, request.user, pk=pk)
     require(access.can_edit_record(request.user, event))
     return _event_form(request, event)
 
@@ -130,6 +115,6 @@ def _event_form(request, event):
 
 
 def editable_event(request, pk):
-    event = get_object_or_404(Event.objects.for_user(request.user).select_related("site"), pk=pk)
+    event = get_for_user_or_404(Event.objects.select_related("site"), request.user, pk=pk)
     require(access.can_edit_record(request.user, event))
     return event

@@ -6,14 +6,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogues.forms import (
-    ActionStatusForm,
-    FollowUpActionForm,
-)
-from dialogues.models import (
-    FollowUpAction,
-)
+from dialogues.forms import ActionStatusForm, FollowUpActionForm
+from dialogues.models import FollowUpAction
 from dialogues.views.events import editable_event
+from mapping_portal.shortcuts import error_messages
 
 
 @login_required
@@ -25,9 +21,7 @@ def action_add(request, pk):
         form.save()
         messages.success(request, _("The follow-up action was added."))
     else:
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        error_messages(request, form)
     return redirect("dialogues:event-detail", pk=event.pk)
 
 

@@ -4,19 +4,13 @@ project's record of each (formed by the project, when, the problems it works on)
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dialogues.forms import (
-    InitiativeGroupForm,
-)
-from dialogues.models import (
-    INITIATIVE_GROUP_TYPE,
-    Event,
-    InitiativeGroup,
-)
-from dialogues.views.events import require
+from dialogues.forms import InitiativeGroupForm
+from dialogues.models import INITIATIVE_GROUP_TYPE, Event, InitiativeGroup
 from mapping_portal import access
+from mapping_portal.shortcuts import get_for_user_or_404, require
 from stakeholders.models import Membership, Organization
 
 
@@ -64,8 +58,8 @@ def _formed(organization):
 
 @login_required
 def initiative_group_edit(request, organization_pk):
-    organization = get_object_or_404(
-        Organization.objects.for_user(request.user).filter(type__code=INITIATIVE_GROUP_TYPE), pk=organization_pk
+    organization = get_for_user_or_404(
+        Organization.objects.filter(type__code=INITIATIVE_GROUP_TYPE), request.user, pk=organization_pk
     )
     require(access.can_edit_record(request.user, organization))
     group = InitiativeGroup.objects.filter(organization=organization).first() or InitiativeGroup(

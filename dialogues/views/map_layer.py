@@ -8,10 +8,7 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from dialogues.filters import EventFilterSet
-from dialogues.models import (
-    DialoguePlatform,
-    Event,
-)
+from dialogues.models import DialoguePlatform, Event
 from mapping_portal import access
 
 

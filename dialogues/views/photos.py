@@ -6,10 +6,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogues.forms import (
-    PhotoForm,
-)
+from dialogues.forms import PhotoForm
 from dialogues.views.events import editable_event
+from mapping_portal.shortcuts import error_messages
 
 
 @login_required
@@ -23,8 +22,7 @@ def photo_add(request, pk):
         photo.save()
         messages.success(request, _("The photo was added."))
     else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+        error_messages(request, form)
     return redirect("dialogues:event-detail", pk=event.pk)
 
 

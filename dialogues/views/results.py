@@ -1,23 +1,17 @@
 """The results: unique people reached and trained at the events the filters select, disaggregated, tallies
-apart; and the dialogues' figures on a pilot site's page."""
+apart (the same counts on a pilot site's page: dialogues.hooks)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from dialogues import counting
 from dialogues.filters import EventFilterSet
-from dialogues.models import (
-    Event,
-    EventKind,
-)
-from dialogues.views.events import require
+from dialogues.models import Event
 from mapping_portal import access
 from mapping_portal.forms import style_filter_form
 from mapping_portal.listing import export_rows
 from mapping_portal.models import PilotSite
+from mapping_portal.shortcuts import require
 
 
 @login_required
@@ -27,7 +21,7 @@ def results(request):
     user = request.user
     require(access.can_view_dialogue_results(user))
     # Viewers see every site's aggregates; the events themselves stay out of their reach.
-    events = Event.objects.for_user(user) if access.can_view_events(user) else events_for_aggregates(user)
+    events = Event.objects.for_user(user) if access.can_view_events(user) else Event.objects.for_aggregates(user)
     filterset = EventFilterSet(request.GET or None, queryset=events)
     style_filter_form(filterset.form)
     # Only held events count: status and overdue actions say nothing here.
@@ -74,40 +68,5 @@ def _count_results(user, filterset):
         chosen = {name: value for name, value in cleaned.items() if value not in (None, "", [])}
         site = chosen.pop("site", None)
         if not chosen:
-            scope = access.site_scope_ids(user)
-            if site is not None:
-                scope = {site.pk} if scope is None or site.pk in scope else set()
-            return counting.count_people_at_sites(scope, filterset.qs)
+            return counting.count_people_at_sites(access.site_scope_within(user, site), filterset.qs)
     return counting.count_people(filterset.qs)
-
-
-def events_for_aggregates(user):
-    """The events whose counts a viewer may read (aggregates only, never the events themselves)."""
-    return access.scope_to_sites(Event.objects.all(), user)
-
-
-def site_figures(user, site):
-    """Counts for a pilot site's page: events and trainings held (one query), and the unique people reached
-    and trained at its events, read from the reach summary (one query; the breakdowns are on the results
-    page, linked)."""
-
-    from mapping_portal.hooks import Figure
-
-    if not access.can_view_dialogue_results(user):
-        return []
-    held = Q(status=Event.Status.HELD)
-    figures = (
-        events_for_aggregates(user)
-        .filter(site=site)
-        .aggregate(events=Count("pk", filter=held), trainings=Count("pk", filter=held & Q(kind=EventKind.TRAINING)))
-    )
-    events_url = reverse("dialogues:event-list") + f"?site={site.slug}" if access.can_view_events(user) else ""
-    results_url = reverse("dialogues:results") + f"?site={site.slug}"
-    reached, trained = counting.reach_totals(site)
-    suppressing = not access.can_view_small_counts(user)
-    return [
-        Figure(_("Events held"), figures["events"], events_url),
-        Figure(_("Trainings held"), figures["trainings"], events_url),
-        Figure(_("People reached (unique, named)"), counting.shown_total(reached, suppressing), results_url),
-        Figure(_("People who completed a training"), counting.shown_total(trained, suppressing), results_url),
-    ]
