@@ -6,16 +6,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from dialogues.models import (
     Attendance,
     AttendanceTally,
-    ConflictPreventionPlan,
     DialoguePlatform,
     Event,
     EventPhoto,
     FollowUpAction,
     InitiativeGroup,
-    PlanAction,
-    PlanStatusChange,
-    Risk,
 )
+from dialogues.plans.models import ConflictPreventionPlan, PlanAction, PlanStatusChange, Risk
 
 
 @admin.register(DialoguePlatform)
@@ -67,7 +64,7 @@ class InitiativeGroupAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["organization"]
 
 
-# --- Conflict-prevention plans: status, snapshots and status changes belong to dialogues.workflow ---------------
+# --- Conflict-prevention plans: status, snapshots and status changes belong to dialogues.plans.workflow ---------------
 
 
 class RiskInline(admin.TabularInline):

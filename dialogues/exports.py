@@ -112,7 +112,7 @@ def attendance_export_spec() -> ExportSpec:
 
 def plan_export_spec() -> ExportSpec:
     """Plans as the list shows them: site, authoring body, period, status, decision, counts and budget."""
-    from dialogues.models import ConflictPreventionPlan
+    from dialogues.plans.models import ConflictPreventionPlan
 
     columns = [
         ("id", _field("pk")),
@@ -136,7 +136,7 @@ def plan_export_spec() -> ExportSpec:
 
 def plan_action_export_spec() -> ExportSpec:
     """Every action of the plans a list selects: for following them up in a spreadsheet."""
-    from dialogues.models import PlanAction
+    from dialogues.plans.models import PlanAction
 
     columns = [
         ("plan_id", _field("plan_id")),

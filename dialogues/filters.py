@@ -5,7 +5,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.models import ConflictPreventionPlan, DialoguePlatform, Event, EventKind, FollowUpAction, PlanStatus
+from dialogues.models import DialoguePlatform, Event, EventKind, FollowUpAction
+from dialogues.plans.models import ConflictPreventionPlan, PlanStatus
 from mapping_portal.forms import PortalDateFilter
 from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.text import match_key

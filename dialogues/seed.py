@@ -18,7 +18,7 @@ from dialogues.models import (
     FollowUpAction,
     InitiativeGroup,
 )
-from dialogues.plan_seed import load_demo_plans
+from dialogues.plans.seed import load_demo_plans
 from mapping_portal.models import PilotSite, ThematicArea
 from stakeholders.models import Organization, Person
 

@@ -98,7 +98,7 @@ def attended(user, person):
 def plan_actions(user, organization):
     """Actions of conflict-prevention plans the organization is responsible for, in the latest version of each plan
     the user may see."""
-    from dialogues.models import ConflictPreventionPlan, PlanAction
+    from dialogues.plans.models import ConflictPreventionPlan, PlanAction
 
     if not access.can_view_plans(user):
         return []

@@ -118,6 +118,15 @@ def can_see_site(user, site) -> bool:
     return ids is None or site.pk in ids
 
 
+def site_scope_within(user, site) -> set[int] | None:
+    """The user's site scope narrowed to one chosen site (None: no site chosen): that site if the user sees it,
+    no site at all otherwise. None still means every site."""
+    ids = site_scope_ids(user)
+    if site is None:
+        return ids
+    return {site.pk} if ids is None or site.pk in ids else set()
+
+
 class SiteScopedQuerySet(models.QuerySet):
     """A queryset whose rows belong to a pilot site; `for_user` keeps those in the user's scope."""
 
@@ -439,6 +448,13 @@ def can_view_plans(user) -> bool:
 
 
 @predicate
+def can_view_unapproved_plans(user) -> bool:
+    """Plans in every status (drafts, under review, sent back): admins and staff (their sites) and local
+    authorities (their own sites). Viewers read approved plans only."""
+    return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY}
+
+
+@predicate
 def can_draft_plans(user) -> bool:
     """Start a plan, edit a draft (or one sent back with changes requested), open a new version of an approved
     one: admins, staff and local authorities, within their sites."""
@@ -473,7 +489,20 @@ def can_track_plan_actions(user) -> bool:
 
 
 @predicate
+def can_draft_plan(user, plan) -> bool:
+    """Work on this plan as its drafter (edit it while editable, open a new version once approved): who drafts
+    plans, within the plan's site."""
+    return can_draft_plans(user) and can_see_site(user, plan.site)
+
+
+@predicate
 def can_edit_plan(user, plan) -> bool:
     """Edit a plan's content (fields, risks, actions): who drafts plans, within their sites, while it is a draft
     or changes were requested. Nobody edits a submitted or approved plan."""
-    return can_draft_plans(user) and can_see_site(user, plan.site) and plan.is_editable
+    return can_draft_plan(user, plan) and plan.is_editable
+
+
+@predicate
+def can_track_plan(user, plan) -> bool:
+    """Record this plan's progress (once it is approved): who tracks plan actions, within the plan's site."""
+    return can_track_plan_actions(user) and can_see_site(user, plan.site)

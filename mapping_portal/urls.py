@@ -10,7 +10,7 @@ import dialogues.admin  # noqa: F401, E402
 import grants.admin  # noqa: F401, E402
 import mapping_portal.admin  # noqa: F401, E402
 import stakeholders.admin  # noqa: F401, E402
-from dialogues import views as dialogue_views
+from dialogues.views import map_layer as dialogue_map_layer
 from grants import views as grant_views
 from mapping_portal import accounts, media, views
 from stakeholders.views import registry as stakeholder_views
@@ -31,7 +31,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/sites.geojson", views.sites_geojson, name="sites-geojson"),
     path("api/stakeholders.geojson", stakeholder_views.organizations_geojson, name="stakeholders-geojson"),
-    path("api/dialogues.geojson", dialogue_views.dialogues_geojson, name="dialogues-geojson"),
+    path("api/dialogues.geojson", dialogue_map_layer.dialogues_geojson, name="dialogues-geojson"),
     path("api/grants.geojson", grant_views.awards_geojson, name="grants-geojson"),
     path("media/<path:path>", media.serve, name="media"),
     path("i18n/setlang/", views.set_language, name="set_language"),
@@ -46,6 +46,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include(accounts_patterns)),
     path("stakeholders/", include("stakeholders.urls")),
     path("dialogues/", include("dialogues.urls")),
-    path("plans/", include("dialogues.plan_urls")),
+    path("plans/", include("dialogues.plans.urls")),
     path("grants/", include("grants.urls")),
 )

@@ -1,5 +1,7 @@
-"""Models of dialogues: platforms, events and attendance; the reach summary the counts read."""
+"""Models of dialogues: platforms, events and attendance; the reach summary the counts read. The plans' models
+live in dialogues.plans.models, imported here so that Django registers them under the same app."""
 
+import dialogues.plans.models  # noqa: F401
 from dialogues.models.events import (  # noqa: F401
     INITIATIVE_GROUP_TYPE,
     MAX_EVENT_DAYS,
@@ -19,23 +21,5 @@ from dialogues.models.events import (  # noqa: F401
     TallyBand,
     too_long,
     validate_days,
-)
-from dialogues.models.plans import (  # noqa: F401
-    APPROVED_STATUSES,
-    AUTHORING_BODY_TYPES,
-    EDITABLE_STATUSES,
-    ActionStatus,
-    ConflictPreventionPlan,
-    PlanAction,
-    PlanComment,
-    PlanFocus,
-    PlanQuerySet,
-    PlanSnapshot,
-    PlanStatus,
-    PlanStatusChange,
-    ProgressNote,
-    Risk,
-    RiskLevel,
-    risk_level,
 )
 from dialogues.models.reach import PersonReach  # noqa: F401

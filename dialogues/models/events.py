@@ -50,6 +50,13 @@ def _point_clean(lat, lon):
 
 
 class EventQuerySet(DialogueQuerySet):
+    def for_aggregates(self, user):
+        """The events whose counts the user may read (`access.can_view_dialogue_results`), in the user's sites:
+        viewers read these aggregates but never the events themselves (`for_user`)."""
+        if not access.can_view_dialogue_results(user):
+            return self.none()
+        return access.scope_to_sites(self, user)
+
     def with_counts(self):
         """Each event with its named participants, people tallied and overdue follow-up actions, as
         correlated subqueries: computed for the rows fetched (a page), not for every event."""

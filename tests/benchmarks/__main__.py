@@ -64,7 +64,7 @@ def measure(client, url):
 
 def plan_pages():
     """The demo plan of Ak-Turpak (approved, in implementation): its page and its comparison, when seeded."""
-    from dialogues.models import ConflictPreventionPlan
+    from dialogues.plans.models import ConflictPreventionPlan
 
     plan = ConflictPreventionPlan.objects.filter(site__slug="akturpak").order_by("id").first()
     if plan is None:

@@ -5,7 +5,7 @@ approves it with its decision number; the PDF downloads."""
 import pytest
 from playwright.sync_api import expect
 
-from dialogues.models import ConflictPreventionPlan, PlanComment
+from dialogues.plans.models import ConflictPreventionPlan, PlanComment
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -72,7 +72,7 @@ def make_plan(make_organization):
     the status needs one), as a plan reaches it in the workflow."""
     from decimal import Decimal
 
-    from dialogues.models import APPROVED_STATUSES, ConflictPreventionPlan, PlanAction, Risk
+    from dialogues.plans.models import APPROVED_STATUSES, ConflictPreventionPlan, PlanAction, Risk
 
     def make(site="kyshtut", status="draft", risks=1, actions=1, **fields):
         body = fields.pop("authoring_body", None) or make_organization(

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from dialogues.models import ConflictPreventionPlan, Event
+from dialogues.models import Event
+from dialogues.plans.models import ConflictPreventionPlan
 from mapping_portal.models import latest_date
 
 D = datetime.date

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from dialogues import plan_pdf
-from dialogues.models import ConflictPreventionPlan, PlanAction, Risk
+from dialogues.plans import pdf as plan_pdf
+from dialogues.plans.models import ConflictPreventionPlan, PlanAction, Risk
 from tests.pdf_text import pdf_pages, squeezed
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from dialogues.models import PlanComment, PlanStatusChange
+from dialogues.plans.models import PlanComment, PlanStatusChange
 from mapping_portal import access
 from tests.conftest import CAST
 
@@ -193,9 +193,20 @@ def test_edit_plan_predicate_is_bound_to_site_and_status(users, make_plan, role)
     assert access.can_edit_plan(users[role], approved) is False
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_draft_and_track_predicates_are_bound_to_role_and_site_whatever_the_status(users, make_plan, role):
+    """Drafting (editing, opening a new version) and tracking a plan: the role's right within the plan's site; the
+    plan's status is checked apart (a message, not a refusal)."""
+    allowed = role in {"admin", "staff", "la_kyshtut"}  # la_kerben: a plan of another site
+    for plan in (make_plan(), make_plan(status="approved")):
+        assert access.can_draft_plan(users[role], plan) is allowed
+        assert access.can_track_plan(users[role], plan) is allowed
+    assert access.can_view_unapproved_plans(users[role]) is (role in {"admin", "staff", "la_kyshtut", "la_kerben"})
+
+
 def test_plans_are_invisible_to_roles_not_named(users, make_plan):
     """Plans name their roles explicitly: a role added later (grant applicants) sees none."""
-    from dialogues.models import ConflictPreventionPlan
+    from dialogues.plans.models import ConflictPreventionPlan
 
     make_plan(status="approved")
     for role in ["reviewer", "anonymous"] + (["applicant"] if "applicant" in CAST else []):

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from dialogues import workflow
-from dialogues.models import ConflictPreventionPlan, PlanSnapshot, PlanStatusChange, Risk
+from dialogues.plans import workflow
+from dialogues.plans.models import ConflictPreventionPlan, PlanSnapshot, PlanStatusChange, Risk
 
 THREADS = 8
 

@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from dialogues import plan_diff, plan_pdf, workflow
-from dialogues.models import ConflictPreventionPlan, PlanAction, PlanComment, Risk
+from dialogues.plans import diff as plan_diff
+from dialogues.plans import pdf as plan_pdf
+from dialogues.plans import workflow
+from dialogues.plans.models import ConflictPreventionPlan, PlanAction, PlanComment, Risk
 
 D = datetime.date
 DECISION = {"decision_number": "7/2", "decision_date": D(2026, 2, 20)}
@@ -750,7 +752,7 @@ def test_a_local_authority_drafts_for_its_own_site_only(client_for, la_kyshtut, 
 def test_the_site_page_shows_the_plan_figures_of_the_followed_plans(client_for, users, make_plan):
     """Plans approved and followed (not drafts, not replaced by a later approved version), their actions done and
     delayed; viewers read them too, reviewers not at all."""
-    from dialogues.models import PlanAction
+    from dialogues.plans.models import PlanAction
 
     followed = make_plan(status="in_implementation", actions=3)
     PlanAction.objects.filter(pk=followed.actions.order_by("id")[0].pk).update(status="done")  # the other two: late

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from dialogues import seed
-from dialogues.models import ConflictPreventionPlan, PlanSnapshot
+from dialogues.plans.models import ConflictPreventionPlan, PlanSnapshot
 
 
 def test_one_demo_plan_per_site_in_different_states_loads_once(registry, client_for, users):

@@ -1,4 +1,4 @@
-"""The plan workflow (dialogues/workflow.py): every move per role, allowed and forbidden; who, when and the comment
+"""The plan workflow (dialogues.plans.workflow): every move per role, allowed and forbidden; who, when and the comment
 recorded; a stale page refused; approval only with the approving body's decision; a submitted plan frozen and
 snapshotted; an approved plan never edited, but copied into a new version."""
 
@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from dialogues import workflow
-from dialogues.models import ConflictPreventionPlan, PlanSnapshot, PlanStatusChange, Risk
+from dialogues.plans import workflow
+from dialogues.plans.models import ConflictPreventionPlan, PlanSnapshot, PlanStatusChange, Risk
 from tests.conftest import CAST, make_user
 
 D = datetime.date

@@ -91,6 +91,7 @@ ALLOWED = {
         "facilitate_plans",
         "review_plans",
         "track_plan_actions",
+        "view_unapproved_plans",
     },
     "staff": {
         "manage_registry",
@@ -124,6 +125,7 @@ ALLOWED = {
         "comment_on_plans",
         "facilitate_plans",
         "track_plan_actions",
+        "view_unapproved_plans",
     },
     "la_kyshtut": {
         "export",
@@ -144,6 +146,7 @@ ALLOWED = {
         "comment_on_plans",
         "review_plans",
         "track_plan_actions",
+        "view_unapproved_plans",
     },
     "reviewer": {
         "view_contacts",
@@ -207,6 +210,7 @@ SITE_INDEPENDENT = [
     "facilitate_plans",
     "review_plans",
     "track_plan_actions",
+    "view_unapproved_plans",
 ]
 
 
@@ -228,6 +232,8 @@ def test_every_registered_predicate_is_covered_by_this_table():
         "withdraw_own_application",  # tests/grants/test_applicants.py
         "attach_documents",  # tests/grants/test_applicants.py
         "edit_plan",  # tests/dialogues/test_plans_access.py
+        "draft_plan",  # tests/dialogues/test_plans_access.py
+        "track_plan",  # tests/dialogues/test_plans_access.py
     }
 
 

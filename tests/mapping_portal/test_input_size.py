@@ -4,7 +4,7 @@ limit, and a formset takes no more forms than its maximum, whatever its manageme
 import pytest
 from django import forms
 
-from dialogues.plan_forms import PlanForm, RiskForm
+from dialogues.plans.forms import PlanForm, RiskForm
 from grants.forms import BudgetLineFormSet, CriterionFormSet
 from grants.models import GrantApplication, GrantCall
 from mapping_portal.forms import TEXT_LIMIT, BootstrapFormMixin

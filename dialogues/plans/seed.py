@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from dialogues import plan_diff
-from dialogues.models import (
+from dialogues.plans import diff as plan_diff
+from dialogues.plans.models import (
     AUTHORING_BODY_TYPES,
     ActionStatus,
     ConflictPreventionPlan,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dialogues import plan_views as views
+from dialogues.plans import views
 
 app_name = "plans"
 

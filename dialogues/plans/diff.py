@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.models import PlanFocus
+from dialogues.plans.models import PlanFocus
 from mapping_portal.models import ThematicArea
 
 PLAN_FIELDS = [

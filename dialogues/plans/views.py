@@ -4,7 +4,7 @@ the printable PDF, and each pilot site's follow-up dashboard."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
@@ -15,10 +15,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogues import plan_diff, plan_pdf, workflow
 from dialogues.exports import plan_action_export_spec, plan_export_spec
 from dialogues.filters import PlanFilterSet
-from dialogues.models import (
+from dialogues.plans import diff as plan_diff
+from dialogues.plans import pdf as plan_pdf
+from dialogues.plans import workflow
+from dialogues.plans.forms import ActionForm, CommentForm, PlanForm, ProgressForm, RiskForm, TransitionForm
+from dialogues.plans.models import (
     APPROVED_STATUSES,
     ActionStatus,
     ConflictPreventionPlan,
@@ -31,17 +34,12 @@ from dialogues.models import (
     RiskLevel,
     risk_level,
 )
-from dialogues.plan_forms import ActionForm, CommentForm, PlanForm, ProgressForm, RiskForm, TransitionForm
 from mapping_portal import access
 from mapping_portal.forms import ChangedMeanwhile, QueryForm, posted_id, site_field
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite
-
-
-def _require(allowed):
-    if not allowed:
-        raise PermissionDenied
+from mapping_portal.shortcuts import error_messages, get_for_user_or_404, require
 
 
 def plan_queryset(user):
@@ -54,7 +52,7 @@ def plan_queryset(user):
 
 @login_required
 def plan_list(request):
-    _require(access.can_view_plans(request.user))
+    require(access.can_view_plans(request.user))
     queryset = plan_queryset(request.user).annotate(
         open_comments=Coalesce(
             Subquery(
@@ -75,7 +73,7 @@ def plan_list(request):
 @login_required
 def plan_export(request, fmt):
     """The plans the list shows (its filters applied), as CSV or XLSX; logged like every export."""
-    _require(access.can_view_plans(request.user) and access.can_export(request.user))
+    require(access.can_view_plans(request.user) and access.can_export(request.user))
     filterset = PlanFilterSet(request.GET, queryset=plan_queryset(request.user))
     return export_response(request, plan_export_spec(), filterset, fmt)
 
@@ -83,7 +81,7 @@ def plan_export(request, fmt):
 @login_required
 def plan_action_export(request, fmt):
     """Every action of the plans the list's filters select, for following them up in a spreadsheet."""
-    _require(access.can_view_plans(request.user) and access.can_export(request.user))
+    require(access.can_view_plans(request.user) and access.can_export(request.user))
     plans = PlanFilterSet(request.GET, queryset=ConflictPreventionPlan.objects.for_user(request.user))
     actions = (
         PlanAction.objects.filter(plan__in=plans.qs.values("pk"))
@@ -162,11 +160,7 @@ def plan_detail(request, pk):
         for action in plan.actions.all()
     ]
     can_edit = access.can_edit_plan(user, plan)
-    can_track = (
-        plan.status in APPROVED_STATUSES
-        and access.can_track_plan_actions(user)
-        and access.can_see_site(user, plan.site)
-    )
+    can_track = plan.status in APPROVED_STATUSES and access.can_track_plan(user, plan)
     has_next = (
         ConflictPreventionPlan.objects.for_user(user).filter(previous_version=plan).values_list("pk", flat=True).first()
     )
@@ -188,10 +182,7 @@ def plan_detail(request, pk):
             "moves": workflow.moves_for(user, plan),
             "status_changes": plan.status_changes.all() if reviewing else [],
             "next_version_pk": has_next,
-            "can_open_version": plan.status in APPROVED_STATUSES
-            and not has_next
-            and access.can_draft_plans(user)
-            and access.can_see_site(user, plan.site),
+            "can_open_version": plan.status in APPROVED_STATUSES and not has_next and access.can_draft_plan(user, plan),
             "pdf_languages": [("ky", "кыргызча"), ("ru", "по-русски")] if plan.status in APPROVED_STATUSES else [],
             "today": timezone.localdate(),
             "history": recent_changes(plan, limit=10) if reviewing else [],
@@ -204,7 +195,7 @@ def plan_detail(request, pk):
 
 @login_required
 def plan_create(request):
-    _require(access.can_draft_plans(request.user))
+    require(access.can_draft_plans(request.user))
     plan = ConflictPreventionPlan()
     site = QueryForm(request.GET, fields={"site": site_field(PilotSite.objects.for_user(request.user))}).get("site")
     if site is not None:
@@ -222,8 +213,8 @@ def plan_create(request):
 def _editable_plan(request, pk):
     """The plan, if the user may edit it; 404 outside their scope, 403 without the right, and a message (back to
     the plan) when it is no longer a draft."""
-    plan = get_object_or_404(ConflictPreventionPlan.objects.for_user(request.user).select_related("site"), pk=pk)
-    _require(access.can_draft_plans(request.user))
+    plan = get_for_user_or_404(ConflictPreventionPlan.objects.select_related("site"), request.user, pk=pk)
+    require(access.can_draft_plans(request.user))
     if not access.can_edit_plan(request.user, plan):
         messages.error(request, _not_editable_message(plan))
         return plan, redirect("plans:plan-detail", pk=plan.pk)
@@ -337,8 +328,8 @@ def item_delete(request, pk, kind, item_pk):
 @login_required
 @require_POST
 def comment_add(request, pk):
-    plan = get_object_or_404(ConflictPreventionPlan.objects.for_user(request.user), pk=pk)
-    _require(access.can_comment_on_plans(request.user))
+    plan = get_for_user_or_404(ConflictPreventionPlan, request.user, pk=pk)
+    require(access.can_comment_on_plans(request.user))
     form = CommentForm(request.POST, plan=plan)
     if form.is_valid():
         kind, item = form.cleaned_data["about"]
@@ -352,17 +343,15 @@ def comment_add(request, pk):
         )
         messages.success(request, _("Your comment was added."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        error_messages(request, form)
     return redirect(reverse("plans:plan-detail", args=[plan.pk]) + "#review")
 
 
 @login_required
 @require_POST
 def comment_resolve(request, pk, comment_pk):
-    plan = get_object_or_404(ConflictPreventionPlan.objects.for_user(request.user), pk=pk)
-    _require(access.can_comment_on_plans(request.user))
+    plan = get_for_user_or_404(ConflictPreventionPlan, request.user, pk=pk)
+    require(access.can_comment_on_plans(request.user))
     comment = get_object_or_404(PlanComment.objects.filter(plan=plan), pk=comment_pk)
     reopen = request.POST.get("reopen") == "1"
     comment.resolved_at, comment.resolved_by = (None, None) if reopen else (timezone.now(), request.user)
@@ -376,7 +365,7 @@ def comment_resolve(request, pk, comment_pk):
 def plan_transition(request, pk):
     """A workflow button: the status it moves to, a comment, the version the page showed (for approval, the
     approving body's decision)."""
-    plan = get_object_or_404(ConflictPreventionPlan.objects.for_user(request.user), pk=pk)
+    plan = get_for_user_or_404(ConflictPreventionPlan, request.user, pk=pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         if "decision_date" in form.errors:
@@ -397,8 +386,7 @@ def plan_transition(request, pk):
             approving_body=data["approving_body"],
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        error_messages(request, error)
     else:
         messages.success(request, _("The plan is now “%(status)s”.") % {"status": PlanStatus(data["to"]).label})
     return redirect("plans:plan-detail", pk=plan.pk)
@@ -407,7 +395,7 @@ def plan_transition(request, pk):
 @login_required
 @require_POST
 def plan_new_version(request, pk):
-    plan = get_object_or_404(ConflictPreventionPlan.objects.for_user(request.user), pk=pk)
+    plan = get_for_user_or_404(ConflictPreventionPlan, request.user, pk=pk)
     version = posted_id(request.POST.get("version"))
     if version is None:
         messages.error(request, _("That step is not understood. Reload the page and try again."))
@@ -415,8 +403,7 @@ def plan_new_version(request, pk):
     try:
         copy = workflow.open_new_version(plan, request.user, version=version)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        error_messages(request, error)
         return redirect("plans:plan-detail", pk=plan.pk)
     messages.success(
         request, _("Version %(number)s is a draft copy of the approved plan.") % {"number": copy.version_number}
@@ -428,10 +415,10 @@ def plan_new_version(request, pk):
 def plan_diff_page(request, pk):
     """What changed since the last reviewed version: the latest submission (or, while the plan is edited, its
     current content) against the last submission a reviewer acted on."""
-    plan = get_object_or_404(
-        ConflictPreventionPlan.objects.for_user(request.user).select_related("site", "authoring_body"), pk=pk
+    plan = get_for_user_or_404(
+        ConflictPreventionPlan.objects.select_related("site", "authoring_body"), request.user, pk=pk
     )
-    _require(access.can_comment_on_plans(request.user))
+    require(access.can_comment_on_plans(request.user))
     newer = None if plan.is_editable else plan.snapshots.order_by("-number").first()
     baseline = plan_diff.baseline_for(plan, newer)
     diff = None
@@ -450,8 +437,8 @@ def plan_diff_page(request, pk):
 @login_required
 def plan_pdf_download(request, pk, language):
     """The approved plan as a PDF in Kyrgyz or Russian, for signing."""
-    plan = get_object_or_404(
-        ConflictPreventionPlan.objects.for_user(request.user).select_related("site", "authoring_body"), pk=pk
+    plan = get_for_user_or_404(
+        ConflictPreventionPlan.objects.select_related("site", "authoring_body"), request.user, pk=pk
     )
     if language not in plan_pdf.LANGUAGES or plan.status not in APPROVED_STATUSES:
         raise Http404
@@ -477,9 +464,9 @@ def plan_pdf_download(request, pk, language):
 @login_required
 @require_POST
 def action_progress(request, pk, action_pk):
-    plan = get_object_or_404(ConflictPreventionPlan.objects.for_user(request.user), pk=pk)
+    plan = get_for_user_or_404(ConflictPreventionPlan, request.user, pk=pk)
     action = get_object_or_404(PlanAction.objects.filter(plan=plan), pk=action_pk)
-    _require(access.can_track_plan_actions(request.user))
+    require(access.can_track_plan_actions(request.user))
     form = ProgressForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -494,45 +481,12 @@ def action_progress(request, pk, action_pk):
                 version=data["version"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            error_messages(request, error)
         else:
             messages.success(request, _("The progress of “%(title)s” was recorded.") % {"title": action.title})
     else:
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        error_messages(request, form)
     return redirect(reverse("plans:plan-detail", args=[plan.pk]) + f"#action-{action.pk}")
-
-
-def followed_plans(user, site):
-    """The site's plans being followed: approved, in implementation or completed, and not replaced by a later
-    approved version."""
-    return (
-        ConflictPreventionPlan.objects.for_user(user)
-        .filter(site=site, status__in=APPROVED_STATUSES)
-        .exclude(next_version__status__in=APPROVED_STATUSES)
-    )
-
-
-def site_figures(user, site):
-    """The site page's plan figures, in one query: plans approved and followed, their actions done and delayed;
-    linked to the site's follow-up page."""
-    if not access.can_view_plans(user):
-        return []
-    from mapping_portal.hooks import Figure
-
-    figures = followed_plans(user, site).aggregate(
-        plans=Count("pk", distinct=True),
-        done=Count("actions", filter=Q(actions__status=ActionStatus.DONE)),
-        delayed=Count("actions", filter=PlanAction.delayed_q("actions__", today=timezone.localdate())),
-    )
-    dashboard = reverse("plans:site-dashboard", args=[site.slug])
-    return [
-        Figure(_("Conflict-prevention plans approved"), figures["plans"], dashboard),
-        Figure(_("Plan actions done"), figures["done"], dashboard),
-        Figure(_("Plan actions delayed"), figures["delayed"], dashboard),
-    ]
 
 
 @login_required
@@ -540,9 +494,9 @@ def site_dashboard(request, slug):
     """A site's follow-up: its plans' actions by status, the delayed ones, budget planned against spent — sums
     and counts computed by PostgreSQL."""
     user = request.user
-    _require(access.can_view_plans(user))
-    site = get_object_or_404(PilotSite.objects.for_user(user), slug=slug)
-    plans = followed_plans(user, site)
+    require(access.can_view_plans(user))
+    site = get_for_user_or_404(PilotSite, user, slug=slug)
+    plans = ConflictPreventionPlan.objects.for_user(user).followed_at(site)
     actions = PlanAction.objects.filter(plan__in=plans)
     today = timezone.localdate()
     delayed = PlanAction.delayed_q(today=today)

@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from dialogues.models import PlanFocus, RiskLevel, risk_level
+from dialogues.plans.models import PlanFocus, RiskLevel, risk_level
 from mapping_portal.pdf import FontMissing, register_fonts  # noqa: F401 (FontMissing: the views catch it here)
 from mapping_portal.text import format_som
 

@@ -1,7 +1,7 @@
 """Conflict-prevention action plans of the pilot sites: the plan, its risks and actions (with progress notes),
 review comments, status changes and the frozen snapshot of each submitted version (DESIGN.md §3).
 
-`dialogues.workflow` owns a plan's status; nothing else assigns it. The portal records prevention work only:
+`dialogues.plans.workflow` owns a plan's status; nothing else assigns it. The portal records prevention work only:
 no model here has a field for incidents, cases or survivors (DESIGN.md §6).
 """
 
@@ -21,7 +21,6 @@ from simple_history.models import HistoricalRecords
 
 from mapping_portal import access
 from mapping_portal.models import PilotSite, ThematicArea, portal_date_errors
-from mapping_portal.roles import Role
 from stakeholders.models import Organization
 
 # Organization types (stakeholders' seeded codes) that can author a plan: the local self-government.
@@ -53,15 +52,13 @@ class PlanFocus(models.TextChoices):
 
 class PlanQuerySet(access.SiteScopedQuerySet):
     def for_user(self, user):
-        """Admins and staff: the plans of their sites; local authorities: their own sites' plans; viewers:
-        approved plans (approved, in implementation, completed) of their sites, to read; reviewers, the public
-        and any other role: none (DESIGN.md §4 "plans")."""
-        role = access.role_of(user)
-        if role in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY}:
-            return super().for_user(user)
-        if role == Role.VIEWER:
-            return super().for_user(user).filter(status__in=APPROVED_STATUSES)
-        return self.none()
+        """The plans of the user's sites for those who may view plans (`access.can_view_plans`); of them, only the
+        approved ones (approved, in implementation, completed) unless the user may see the others
+        (`access.can_view_unapproved_plans`: viewers read approved plans only). DESIGN.md §4 "plans"."""
+        if not access.can_view_plans(user):
+            return self.none()
+        plans = super().for_user(user)
+        return plans if access.can_view_unapproved_plans(user) else plans.filter(status__in=APPROVED_STATUSES)
 
     def with_figures(self):
         """Each plan with its site and authoring body, and its risk and action counts and budget total as correlated
@@ -73,6 +70,11 @@ class PlanQuerySet(access.SiteScopedQuerySet):
                 PlanAction.objects.all(), models.Sum("budget"), models.DecimalField(max_digits=16, decimal_places=2)
             ),
         )
+
+    def followed_at(self, site):
+        """The site's plans being followed: approved, in implementation or completed, and not replaced by a later
+        approved version."""
+        return self.filter(site=site, status__in=APPROVED_STATUSES).exclude(next_version__status__in=APPROVED_STATUSES)
 
     def latest_versions(self):
         """Plans that no later version of the same plan has replaced (among all versions, whoever sees them)."""

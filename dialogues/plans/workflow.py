@@ -21,8 +21,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dialogues import plan_diff
-from dialogues.models import (
+from dialogues.plans import diff as plan_diff
+from dialogues.plans.models import (
     APPROVED_STATUSES,
     ConflictPreventionPlan,
     PlanAction,
@@ -30,7 +30,7 @@ from dialogues.models import (
     PlanStatusChange,
     ProgressNote,
 )
-from dialogues.models import PlanStatus as S
+from dialogues.plans.models import PlanStatus as S
 from mapping_portal import access
 from mapping_portal.workflow import Move, Workflow
 
@@ -130,7 +130,7 @@ def editing(plan, user):
     Raises `NotEditable` when the plan cannot be edited any more, PermissionDenied when the user may not."""
     with transaction.atomic():
         locked = ConflictPreventionPlan.objects.select_for_update().get(pk=plan.pk)
-        if not access.can_draft_plans(user) or not access.can_see_site(user, locked.site):
+        if not access.can_draft_plan(user, locked):
             raise PermissionDenied
         if not locked.is_editable:
             raise NotEditable
@@ -144,7 +144,7 @@ def editing(plan, user):
 def record_progress(action, user, *, status, spent, note="", note_date=None, version) -> PlanAction:
     """Track an action of an approved plan: its status, the money spent, a dated note. Content stays frozen."""
     locked = PlanAction.objects.select_for_update().select_related("plan__site").get(pk=action.pk)
-    if not (access.can_track_plan_actions(user) and access.can_see_site(user, locked.plan.site)):
+    if not access.can_track_plan(user, locked.plan):
         raise PermissionDenied
     if locked.plan.status not in APPROVED_STATUSES:
         raise ValidationError(_("Progress is recorded once the plan is approved."), code="not_approved")
@@ -170,7 +170,7 @@ def open_new_version(plan, user, *, version) -> ConflictPreventionPlan:
     """Copy an approved plan (risks, actions, their links and notes) into a new draft that succeeds it. The
     approved version stays as it was approved; only one new version can be opened from it."""
     locked = PLANS.locked(plan, version)
-    if not (access.can_draft_plans(user) and access.can_see_site(user, locked.site)):
+    if not access.can_draft_plan(user, locked):
         raise PermissionDenied
     if locked.status not in APPROVED_STATUSES:
         raise ValidationError(

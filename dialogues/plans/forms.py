@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.forms import DATE_INPUT
-from dialogues.models import (
+from dialogues.plans.models import (
     AUTHORING_BODY_TYPES,
     ActionStatus,
     ConflictPreventionPlan,

@@ -1,0 +1,73 @@
+"""Initiative groups: organizations of that type in the user's sites, their members and meetings, and the
+project's record of each (formed by the project, when, the problems it works on)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from dialogues.forms import InitiativeGroupForm
+from dialogues.models import INITIATIVE_GROUP_TYPE, Event, InitiativeGroup
+from mapping_portal import access
+from mapping_portal.shortcuts import get_for_user_or_404, require
+from stakeholders.models import Membership, Organization
+
+
+@login_required
+def initiative_groups(request):
+    """Organizations of type "initiative group" in the user's sites: members, focus areas, problems,
+    and their meetings (events they organize)."""
+    user = request.user
+    require(access.can_view_events(user))
+    organizations = (
+        Organization.objects.for_user(user)
+        .filter(type__code=INITIATIVE_GROUP_TYPE)
+        .select_related("site", "initiative_group")
+        .prefetch_related(
+            "thematic_areas",
+            Prefetch(
+                "organized_events",
+                queryset=Event.objects.for_user(user).order_by("-start_date"),
+                to_attr="meetings",
+            ),
+        )
+        .annotate(member_count=Count("memberships__person", distinct=True))
+        .order_by("site", "sort_key")
+    )
+    names = access.can_view_attendee_names(user)
+    members = {}
+    if names:
+        for membership in Membership.objects.filter(organization__in=organizations).select_related("person"):
+            members.setdefault(membership.organization_id, []).append(membership)
+    groups = [(organization, members.get(organization.pk, [])) for organization in organizations]
+    formed = sum(1 for organization, _m in groups if _formed(organization))
+    return render(
+        request,
+        "dialogues/initiative_groups.html",
+        {"groups": groups, "formed": formed, "names": names},
+    )
+
+
+def _formed(organization):
+    try:
+        return organization.initiative_group.formed_by_project
+    except InitiativeGroup.DoesNotExist:
+        return False
+
+
+@login_required
+def initiative_group_edit(request, organization_pk):
+    organization = get_for_user_or_404(
+        Organization.objects.filter(type__code=INITIATIVE_GROUP_TYPE), request.user, pk=organization_pk
+    )
+    require(access.can_edit_record(request.user, organization))
+    group = InitiativeGroup.objects.filter(organization=organization).first() or InitiativeGroup(
+        organization=organization
+    )
+    form = InitiativeGroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The initiative group was saved."))
+        return redirect("dialogues:initiative-groups")
+    return render(request, "dialogues/initiative_group_form.html", {"form": form, "organization": organization})
