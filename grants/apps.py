@@ -15,9 +15,8 @@ class GrantsConfig(AppConfig):
         from stakeholders.models import registry
 
         registry.REVIEWER_SCOPES.append(_organizations_under_review)
-        # Report photos show people: staff and admins, for applications in their scope.
-        media.register("grant-photos", _may_see_report_photo)
-        media.register("grant-attachments", _may_see_attachment)
+        media.register("grant-photos", _report_photo_visible)
+        media.register("grant-attachments", _attachment_visible)
         stakeholder_timeline.register(timeline.applications)
         stakeholder_timeline.register_person(timeline.person_grants)
         stakeholder_profiles.register_person_section(profiles.applications)
@@ -30,27 +29,17 @@ def _organizations_under_review(user):
     return GrantApplication.objects.for_user(user).filter(organization__isnull=False).values("organization")
 
 
-def _may_see_report_photo(user, path):
+def _report_photo_visible(user, path):
+    """A report photo (or its thumbnail) within `ReportPhoto.objects.for_user`."""
     from django.db.models import Q
 
-    from grants.models import GrantApplication, ReportPhoto
-    from mapping_portal import access
+    from grants.models import ReportPhoto
 
-    if not access.can_manage_grants(user):
-        return False
-    return (
-        ReportPhoto.objects.filter(report__award__application__in=GrantApplication.objects.for_user(user))
-        .filter(Q(image=path) | Q(thumbnail=path))
-        .exists()
-    )
+    return ReportPhoto.objects.for_user(user).filter(Q(image=path) | Q(thumbnail=path)).exists()
 
 
-def _may_see_attachment(user, path):
-    from grants.models import ApplicationAttachment, GrantApplication
-    from mapping_portal import access
+def _attachment_visible(user, path):
+    """An application's document within `ApplicationAttachment.objects.for_user`."""
+    from grants.models import ApplicationAttachment
 
-    if not access.can_view_application_documents(user):
-        return False
-    return ApplicationAttachment.objects.filter(
-        application__in=GrantApplication.objects.for_user(user), file=path
-    ).exists()
+    return ApplicationAttachment.objects.for_user(user).filter(file=path).exists()

@@ -85,6 +85,7 @@ ALLOWED = {
         "view_grant_figures",
         "view_awards_on_map",
         "view_application_documents",
+        "view_report_photos",
         "view_plans",
         "draft_plans",
         "comment_on_plans",
@@ -119,6 +120,7 @@ ALLOWED = {
         "view_grant_figures",
         "view_awards_on_map",
         "view_application_documents",
+        "view_report_photos",
         "view_plans",
         "draft_plans",
         "comment_on_plans",
@@ -150,6 +152,7 @@ ALLOWED = {
         "view_grants",
         "view_applications",
         "view_applicant_names",  # of the applications assigned to them
+        "review_applications",
         "browse_registry",
         "view_record_status",
         "view_grant_figures",
@@ -201,6 +204,8 @@ SITE_INDEPENDENT = [
     "view_staff_names",
     "view_awards_on_map",
     "view_application_documents",
+    "view_report_photos",
+    "review_applications",
     "view_plans",
     "draft_plans",
     "comment_on_plans",
@@ -227,6 +232,7 @@ def test_every_registered_predicate_is_covered_by_this_table():
         "submit_own_application",  # tests/grants/test_applicants.py
         "withdraw_own_application",  # tests/grants/test_applicants.py
         "attach_documents",  # tests/grants/test_applicants.py
+        "manage_application",  # tests/grants/test_access_rules.py
         "edit_plan",  # tests/dialogues/test_plans_access.py
     }
 
