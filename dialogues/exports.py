@@ -1,7 +1,7 @@
 """The dialogues' exports: events and centres (no personal data), attendance (personal data: admins only), and the
 conflict-prevention plans with their actions (no personal data)."""
 
-from mapping_portal.listing import ExportSpec, register_export
+from mapping_portal.listing import ExportSpec
 
 
 def _field(name):
@@ -167,10 +167,3 @@ def plan_action_export_spec() -> ExportSpec:
             .order_by("plan_id", "start_date", "id")
         ),
     )
-
-
-register_export("events", event_export_spec)
-register_export("platforms", platform_export_spec)
-register_export("attendance", attendance_export_spec)
-register_export("plans", plan_export_spec)
-register_export("plan-actions", plan_action_export_spec)

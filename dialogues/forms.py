@@ -23,11 +23,11 @@ from dialogues.models import (
     too_long,
     validate_days,
 )
-from mapping_portal.forms import BootstrapFormMixin, PortalDateField
+from mapping_portal.forms import BootstrapFormMixin, PortalDateField, VersionCheckedForm
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite, Settlement
 from mapping_portal.widgets import RecordMultiPicker, RecordPicker
-from stakeholders.forms import SettlementSelect, VersionCheckedForm
+from stakeholders.forms import SettlementSelect
 from stakeholders.models import Organization, Person
 
 DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"})

@@ -17,10 +17,9 @@ from dialogues.models import (
     PlanStatus,
     Risk,
 )
-from mapping_portal.forms import BootstrapFormMixin, PortalDateField, SomField
+from mapping_portal.forms import BootstrapFormMixin, PortalDateField, SomField, VersionCheckedForm
 from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.widgets import RecordMultiPicker, RecordPicker
-from stakeholders.forms import VersionCheckedForm
 from stakeholders.models import Organization
 
 DO_NO_HARM = _(

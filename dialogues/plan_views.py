@@ -33,11 +33,10 @@ from dialogues.models import (
 )
 from dialogues.plan_forms import ActionForm, CommentForm, PlanForm, ProgressForm, RiskForm, TransitionForm
 from mapping_portal import access
-from mapping_portal.forms import QueryForm, posted_id, site_field
+from mapping_portal.forms import ChangedMeanwhile, QueryForm, posted_id, site_field
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite
-from stakeholders.forms import ChangedMeanwhile
 
 
 def _require(allowed):

@@ -41,14 +41,14 @@ from dialogues.models import (
     InitiativeGroup,
 )
 from mapping_portal import access
-from mapping_portal.forms import QueryForm, style_filter_form
+from mapping_portal.forms import ChangedMeanwhile, QueryForm, style_filter_form
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, export_rows, filtered_page
 from mapping_portal.models import PilotSite
 from mapping_portal.text import match_key
 from mapping_portal.views import map_context
 from stakeholders.duplicates import similar_people
-from stakeholders.forms import ChangedMeanwhile, PersonForm
+from stakeholders.forms import PersonForm
 from stakeholders.models import Membership, Organization, Person
 
 

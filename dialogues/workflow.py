@@ -14,7 +14,6 @@ decision taken on a page older than the content is refused too. Views call these
 """
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,15 +32,7 @@ from dialogues.models import (
 )
 from dialogues.models import PlanStatus as S
 from mapping_portal import access
-
-
-@dataclass(frozen=True)
-class Move:
-    label: str
-    may: object  # a predicate of mapping_portal.access: who may make this move
-    comment_required: bool = False
-    style: str = "primary"
-
+from mapping_portal.workflow import Move, Workflow
 
 TRANSITIONS = {
     (S.DRAFT, S.SUBMITTED): Move(_("Submit for review"), access.can_facilitate_plans),
@@ -52,40 +43,18 @@ TRANSITIONS = {
     (S.IN_IMPLEMENTATION, S.COMPLETED): Move(_("Mark completed"), access.can_facilitate_plans, False, "success"),
 }
 
-
-def moves_for(user, plan) -> list[tuple[str, Move]]:
-    """The moves this user may make from the plan's current status (for the page's buttons)."""
-    if not access.can_see_site(user, plan.site):
-        return []
-    return [(to, move) for (frm, to), move in TRANSITIONS.items() if frm == plan.status and move.may(user)]
-
-
-def _locked(plan, version) -> ConflictPreventionPlan:
-    locked = ConflictPreventionPlan.objects.select_for_update().get(pk=plan.pk)
-    if version is not None and locked.version != int(version):
-        raise ValidationError(
-            _(
-                "The plan was changed by someone else since you opened this page (its status, or its risks and "
-                "actions). Nothing was done: read the current plan and try again."
-            ),
-            code="stale",
-        )
-    return locked
-
-
-def _check_move(locked, to, user, comment) -> Move:
-    move = TRANSITIONS.get((locked.status, to))
-    if move is None:
-        raise ValidationError(
-            _("A plan that is “%(status)s” cannot become “%(to)s”."),
-            params={"status": locked.get_status_display(), "to": S(to).label if to in S.values else to},
-            code="not_allowed",
-        )
-    if not (move.may(user) and access.can_see_site(user, locked.site)):
-        raise PermissionDenied
-    if move.comment_required and not (comment or "").strip():
-        raise ValidationError(_("Say what should change, in the comment."), code="comment_required")
-    return move
+PLANS = Workflow(
+    ConflictPreventionPlan,
+    TRANSITIONS,
+    statuses=S,
+    stale=_(
+        "The plan was changed by someone else since you opened this page (its status, or its risks and "
+        "actions). Nothing was done: read the current plan and try again."
+    ),
+    not_allowed=_("A plan that is “%(status)s” cannot become “%(to)s”."),
+    comment_required=_("Say what should change, in the comment."),
+)
+moves_for = PLANS.moves_for
 
 
 @transaction.atomic
@@ -95,8 +64,8 @@ def transition(
     """Move the plan to `to`. `version` is the one the user's page showed: a stale page is refused.
 
     Approval needs `decision_number` and `decision_date` (the approving body's decision or protocol)."""
-    locked = _locked(plan, version)
-    _check_move(locked, to, user, comment)
+    locked = PLANS.locked(plan, version)
+    PLANS.check_move(locked, to, user, comment)
     now = timezone.now()
     snapshot = None
     if to == S.SUBMITTED:
@@ -200,7 +169,7 @@ def record_progress(action, user, *, status, spent, note="", note_date=None, ver
 def open_new_version(plan, user, *, version) -> ConflictPreventionPlan:
     """Copy an approved plan (risks, actions, their links and notes) into a new draft that succeeds it. The
     approved version stays as it was approved; only one new version can be opened from it."""
-    locked = _locked(plan, version)
+    locked = PLANS.locked(plan, version)
     if not (access.can_draft_plans(user) and access.can_see_site(user, locked.site)):
         raise PermissionDenied
     if locked.status not in APPROVED_STATUSES:

@@ -1,7 +1,7 @@
 """The small grants' exports: applications without personal data (staff, local authorities), and applicants
 with their names and contacts (personal data: administrators only, every export logged)."""
 
-from mapping_portal.listing import ExportSpec, register_export
+from mapping_portal.listing import ExportSpec
 
 
 def _field(name):
@@ -63,7 +63,3 @@ def applicant_export_spec() -> ExportSpec:
         personal_data=True,
         all_rows=lambda: _all_applications().prefetch_related("team"),
     )
-
-
-register_export("grant-applications", application_export_spec)
-register_export("grant-applicants", applicant_export_spec)

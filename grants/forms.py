@@ -20,12 +20,18 @@ from grants.models import (
     ProjectKind,
     ReviewCriterion,
 )
-from mapping_portal.forms import TEXT_LIMIT, BootstrapFormMixin, PortalDateField, SomField
+from mapping_portal.forms import (
+    TEXT_LIMIT,
+    BootstrapFormMixin,
+    ChangedMeanwhile,
+    PortalDateField,
+    SomField,
+    VersionCheckedForm,
+)
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite
 from mapping_portal.text import format_amount
 from mapping_portal.widgets import RecordMultiPicker, RecordPicker
-from stakeholders.forms import ChangedMeanwhile, VersionCheckedForm
 from stakeholders.models import Organization, Person
 
 DATE_WIDGET = forms.DateInput(attrs={"placeholder": "dd.mm.yyyy"})

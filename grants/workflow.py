@@ -5,7 +5,7 @@
     draft, submitted, screening, in review → withdrawn (the applicants' request)
 
 Staff make every move within their sites. An applicant's account (the lead applicant's) submits and withdraws its
-own application, when the call takes applications online (`Move.applicant_may`).
+own application, when the call takes applications online (`Move.owner_may`).
 
 Reviews: `assign_reviewer()`, then the reviewer's `declare()` (a conflict recuses them) and `score()` (with
 `submit=True` to hand it in).
@@ -16,7 +16,6 @@ who makes it, saves, and records who, when and why — in one transaction. Appro
 else assigns `status`.
 """
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,22 +29,10 @@ from grants.models import Award, GrantApplication, GrantCall, Review, ReviewCrit
 from mapping_portal import access
 from mapping_portal.roles import Role
 from mapping_portal.text import format_amount
-
-
-@dataclass(frozen=True)
-class Move:
-    label: str
-    may: object  # a predicate of mapping_portal.access: who may make this move (within their sites)
-    comment_required: bool = False
-    style: str = "primary"
-    # A predicate (user, application) for the applicants' own accounts, where they may make this move too.
-    applicant_may: object = None
-
+from mapping_portal.workflow import Move, Workflow
 
 TRANSITIONS = {
-    (S.DRAFT, S.SUBMITTED): Move(
-        _("Submit"), access.can_manage_grants, applicant_may=access.can_submit_own_application
-    ),
+    (S.DRAFT, S.SUBMITTED): Move(_("Submit"), access.can_manage_grants, owner_may=access.can_submit_own_application),
     (S.SUBMITTED, S.DRAFT): Move(_("Return for corrections"), access.can_manage_grants, True, "outline-secondary"),
     (S.SUBMITTED, S.SCREENING): Move(_("Start eligibility screening"), access.can_manage_grants),
     (S.SCREENING, S.IN_REVIEW): Move(_("Eligible: send to review"), access.can_manage_grants),
@@ -58,51 +45,21 @@ TRANSITIONS = {
             access.can_manage_grants,
             True,
             "outline-secondary",
-            applicant_may=access.can_withdraw_own_application,
+            owner_may=access.can_withdraw_own_application,
         )
         for state in (S.DRAFT, S.SUBMITTED, S.SCREENING, S.IN_REVIEW)
     },
 }
 
-
-def _may_move(move, user, application) -> bool:
-    if move.may(user) and access.can_see_site(user, application.site):
-        return True
-    return move.applicant_may is not None and move.applicant_may(user, application)
-
-
-def moves_for(user, application) -> list[tuple[str, Move]]:
-    """The moves this user may make from the application's current status (for the page's buttons)."""
-    return [
-        (to, move)
-        for (frm, to), move in TRANSITIONS.items()
-        if frm == application.status and _may_move(move, user, application)
-    ]
-
-
-def _locked(application, version) -> GrantApplication:
-    locked = GrantApplication.objects.select_for_update().get(pk=application.pk)
-    if version is not None and locked.version != int(version):
-        raise ValidationError(
-            _("The application was changed by someone else since you opened this page. Check it and try again."),
-            code="stale",
-        )
-    return locked
-
-
-def _check_move(locked, to, user, comment) -> Move:
-    move = TRANSITIONS.get((locked.status, to))
-    if move is None:
-        raise ValidationError(
-            _("An application that is “%(status)s” cannot become “%(to)s”."),
-            params={"status": locked.get_status_display(), "to": S(to).label},
-            code="not_allowed",
-        )
-    if not _may_move(move, user, locked):
-        raise PermissionDenied
-    if move.comment_required and not (comment or "").strip():
-        raise ValidationError(_("Say why, in the comment."), code="comment_required")
-    return move
+APPLICATIONS = Workflow(
+    GrantApplication,
+    TRANSITIONS,
+    statuses=S,
+    stale=_("The application was changed by someone else since you opened this page. Check it and try again."),
+    not_allowed=_("An application that is “%(status)s” cannot become “%(to)s”."),
+    comment_required=_("Say why, in the comment."),
+)
+moves_for = APPLICATIONS.moves_for
 
 
 def _record(locked, to, user, comment):
@@ -123,8 +80,8 @@ def transition(application, to, user, comment="", *, version) -> GrantApplicatio
     """Move the application to `to`. `version` is the one the user's page showed: a stale page is refused."""
     if to == S.APPROVED:
         raise ValidationError(_("Approval needs the amount awarded."), code="needs_amount")
-    locked = _locked(application, version)
-    _check_move(locked, to, user, comment)
+    locked = APPLICATIONS.locked(application, version)
+    APPLICATIONS.check_move(locked, to, user, comment)
     if to == S.SUBMITTED:
         _check_submittable(locked)
     return _record(locked, to, user, comment)
@@ -157,8 +114,8 @@ def approve(application, user, amount, comment="", *, version) -> Award:
     first one's award. The trigger `award_within_envelope` is the guarantee behind this check.
     """
     call = GrantCall.objects.select_for_update().get(pk=application.call_id)
-    locked = _locked(application, version)
-    _check_move(locked, S.APPROVED, user, comment)
+    locked = APPLICATIONS.locked(application, version)
+    APPLICATIONS.check_move(locked, S.APPROVED, user, comment)
     amount = Decimal(amount)
     if amount <= 0:
         raise ValidationError(_("The amount awarded must be more than zero."), code="amount")

@@ -1,5 +1,5 @@
 """Forms of the shared core: signing in, placing a pilot site on the map; the fields every date and every amount
-in som use."""
+in som use; the model form that refuses to overwrite a change it has not seen (`VersionCheckedForm`)."""
 
 import re
 from decimal import Decimal, InvalidOperation
@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,65 @@ class BootstrapFormMixin:
             ):
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class ChangedMeanwhile(Exception):
+    """Someone saved the record after this form was opened."""
+
+
+class VersionCheckedForm(BootstrapFormMixin, forms.ModelForm):
+    """A model form that refuses to overwrite a change it has not seen.
+
+    The form carries the version it was opened on; saving locks the row, compares, and bumps the
+    version. If someone saved in between, the form gets an error that names the changed fields,
+    the user's input stays in the form, and the next save (now on the new version) goes through.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def save_checked(self, user):
+        model = type(self.instance)
+        with transaction.atomic():
+            if self.instance.pk:
+                current = model.objects.select_for_update().get(pk=self.instance.pk)
+                if current.version != self.cleaned_data.get("version"):
+                    self.report_conflict(current)
+                    raise ChangedMeanwhile
+                self.instance.version = current.version + 1
+            self.before_save(user)
+            instance = self.save()
+        return instance
+
+    def before_save(self, user):
+        """Hook for what a form records about the saving user (consent, author)."""
+
+    def report_conflict(self, current):
+        """Keep the user's input, move the form onto the current version, and say where they differ."""
+        differs = [
+            str(field.label)
+            for name, field in self.fields.items()
+            if name in self.cleaned_data
+            and not isinstance(field, (forms.ModelMultipleChoiceField, forms.FileField, forms.MultipleChoiceField))
+            and hasattr(current, name)
+            and getattr(current, name) != self.cleaned_data[name]
+        ]
+        self.data = self.data.copy()
+        self.data["version"] = current.version
+        message = _(
+            "Someone else saved this record while you were editing it. Your changes are still in the form: "
+            "check them against the current record and save again."
+        )
+        if differs:
+            message = "{} {}".format(
+                message,
+                _("The current record differs in: %(fields)s.") % {"fields": ", ".join(differs)},
+            )
+        self.add_error(None, message)
 
 
 def style_filter_form(form: forms.Form) -> forms.Form:

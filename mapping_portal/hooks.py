@@ -1,10 +1,46 @@
-"""Small hooks through which later apps show their data on the core's pages, without the core importing them.
+"""The one place where apps plug into each other's pages without the providing side being imported by them.
 
-`site_figures`: functions `(user, site) -> list[Figure]` whose figures the site page shows —
-counts only, already scoped by the providing app's own access rules.
+Each hook point below is a `Hook`. An app registers its providers in its own `hooks.py`, which its AppConfig's
+`ready()` imports (never from a view module). A provider fetches what it returns in a fixed number of queries and
+applies its own app's access rules, so the page that gathers them keeps a constant query count and shows only what
+the user may see.
+
+Providers are kept in the order they were registered, keyed by a name or by the provider itself, so registering
+the same one twice changes nothing.
 """
 
 from dataclasses import dataclass
+
+
+class Hook:
+    def __init__(self, doc: str):
+        self.__doc__ = doc
+        self._providers: dict = {}
+
+    def register(self, provider=None, *, key=None):
+        """Add a provider (usable as a decorator); `key` names it where pages look providers up by name."""
+        if provider is None:
+            return lambda function: self.register(function, key=key)
+        self._providers[provider if key is None else key] = provider
+        return provider
+
+    def unregister(self, key):
+        self._providers.pop(key, None)
+
+    def get(self, key):
+        return self._providers.get(key)
+
+    def keys(self) -> list:
+        return list(self._providers)
+
+    def gather(self, *args) -> list:
+        """Every provider's items, one list, in registration order."""
+        return [item for provider in list(self._providers.values()) for item in provider(*args)]
+
+    def answers(self, *args) -> list:
+        """Every provider's answer that is not None, in registration order."""
+        answers = (provider(*args) for provider in list(self._providers.values()))
+        return [answer for answer in answers if answer is not None]
 
 
 @dataclass
@@ -14,13 +50,18 @@ class Figure:
     url: str = ""
 
 
-site_figures = []
+site_figures = Hook("`(user, site) -> list[Figure]`: the counts a site's page shows, scoped by the providing app.")
 
+organization_timeline = Hook("`(user, organization) -> list[TimelineItem]`: what happened to an organization.")
 
-def register_site_figures(provider):
-    site_figures.append(provider)
-    return provider
+person_timeline = Hook("`(user, person) -> list[TimelineItem]`: what a person took part in (admins and staff).")
 
+person_sections = Hook("`(user, person) -> PersonSection | None`: a section of a person's profile.")
 
-def figures_for_site(user, site) -> list[Figure]:
-    return [figure for provider in site_figures for figure in provider(user, site)]
+reviewer_scopes = Hook(
+    "`(user) -> queryset of organization ids`: organizations a grant reviewer reads (of what they review)."
+)
+
+media = Hook("Keyed by upload folder: `(user, path) -> bool`, whether the user may see that file.")
+
+exports = Hook("Keyed by name: `() -> ExportSpec`, the full admin-level export that `manage.py export NAME` writes.")

@@ -39,14 +39,6 @@ class ExportSpec:
             yield [value(obj) for _name, value in self.columns]
 
 
-EXPORTS: dict[str, Callable[[], ExportSpec]] = {}
-
-
-def register_export(name: str, factory: Callable[[], ExportSpec]):
-    """Make an export available to `manage.py export NAME` (factory builds the full, admin-level spec)."""
-    EXPORTS[name] = factory
-
-
 def filtered_page(request, filterset_class, queryset, page_size=PAGE_SIZE, **filterset_kwargs):
     """Apply the list's FilterSet and paginate. Unknown filter values are reported by the form and
     ignored; a page number out of range shows the nearest page — never an error page."""

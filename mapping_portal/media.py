@@ -1,8 +1,8 @@
 """Uploaded files, served only after an access check — never from a public folder.
 
-Each app that stores uploads registers the folder it uploads to, with a rule that says whether
-a user may see one file of it (usually: "the record that owns this file is in the user's
-scope"). A path under no registered folder, or one the rule refuses, answers 404 — the same as
+Each app that stores uploads registers the folder it uploads to on `mapping_portal.hooks.media`, with a rule
+`(user, path) -> bool` that says whether a user may see one file of it (usually: "the record that owns this file
+is in the user's scope"). A path under no registered folder, or one the rule refuses, answers 404 — the same as
 a file that does not exist, so nothing is confirmed. Files are read through Django's storage,
 so object storage works the same as a local disk.
 """
@@ -14,16 +14,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-_RULES = {}
-
-
-def register(folder: str, may_see):
-    """Serve files under `folder/` to users for whom `may_see(user, path)` is true."""
-    _RULES[folder.strip("/")] = may_see
-
-
-def unregister(folder: str):
-    _RULES.pop(folder.strip("/"), None)
+from mapping_portal import hooks
 
 
 def _clean(path: str) -> str | None:
@@ -38,7 +29,7 @@ def serve(request, path):
     clean = _clean(path)
     if clean is None:
         raise Http404
-    rule = _RULES.get(clean.split("/", 1)[0])
+    rule = hooks.media.get(clean.split("/", 1)[0])
     if rule is None or not rule(request.user, clean) or not default_storage.exists(clean):
         raise Http404
     content_type, _ = mimetypes.guess_type(clean)

@@ -19,10 +19,9 @@ from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from mapping_portal import access
+from mapping_portal import access, hooks
 from mapping_portal.forms import PortalAuthenticationForm, SiteLocationForm, style_filter_form
-from mapping_portal.geo import sites_feature_collection
-from mapping_portal.hooks import figures_for_site
+from mapping_portal.geo import geojson_response, sites_feature_collection
 from mapping_portal.models import PilotSite, ThematicArea
 
 logger = logging.getLogger("mapping_portal")
@@ -107,7 +106,7 @@ def site_detail(request, slug):
         {
             "site": site,
             "settlements": site.settlements.all(),
-            "figures": figures_for_site(request.user, site),
+            "figures": hooks.site_figures.gather(request.user, site),
             **map_context(),
         },
     )
@@ -148,10 +147,7 @@ def site_location(request, slug):
 @require_GET
 def sites_geojson(request):
     """Public: the pilot sites as GeoJSON (the sites themselves are public; people never are)."""
-    response = JsonResponse(sites_feature_collection(), json_dumps_params={"ensure_ascii": False})
-    response["Content-Type"] = "application/geo+json"
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    return geojson_response(sites_feature_collection(), public=True, max_age=300)
 
 
 @never_cache

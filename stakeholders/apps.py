@@ -7,17 +7,4 @@ class StakeholdersConfig(AppConfig):
     verbose_name = _("Stakeholder registry")
 
     def ready(self):
-        from django.db.models import Q
-
-        from mapping_portal import hooks, media
-        from stakeholders.models import Organization
-        from stakeholders.views.registry import site_figures
-
-        # A logo is seen by whoever may see its organization (the public: consented ones only).
-        media.register(
-            "logos",
-            lambda user, path: (
-                Organization.objects.for_user(user).filter(Q(logo=path) | Q(logo_thumbnail=path)).exists()
-            ),
-        )
-        hooks.register_site_figures(site_figures)
+        import stakeholders.hooks  # noqa: F401  (registers the registry's providers on the core's hooks)

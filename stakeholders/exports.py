@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from mapping_portal.listing import ExportSpec, register_export
+from mapping_portal.listing import ExportSpec
 from stakeholders.models import WASHINGTON_GROUP_QUESTIONS, CapacityAssessment, Membership, Organization, Person
 
 
@@ -128,8 +128,3 @@ def assessment_export_spec() -> ExportSpec:
             "organization__site", "organization__type", "template"
         ).prefetch_related("template__domains__indicators", "scores"),
     )
-
-
-register_export("assessments", assessment_export_spec)
-register_export("organizations", lambda: organization_export_spec(with_funding_sources=True))
-register_export("people", person_export_spec)

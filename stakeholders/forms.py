@@ -7,7 +7,12 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from mapping_portal.forms import BootstrapFormMixin, PastYearField, PortalDateField
+from mapping_portal.forms import (
+    BootstrapFormMixin,
+    PastYearField,
+    PortalDateField,
+    VersionCheckedForm,
+)
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite, Settlement
 from mapping_portal.widgets import RecordPicker
@@ -34,65 +39,6 @@ class SettlementSelect(forms.Select):
         if instance is not None:
             option["attrs"]["data-site"] = str(instance.site_id)
         return option
-
-
-class ChangedMeanwhile(Exception):
-    """Someone saved the record after this form was opened."""
-
-
-class VersionCheckedForm(BootstrapFormMixin, forms.ModelForm):
-    """A model form that refuses to overwrite a change it has not seen.
-
-    The form carries the version it was opened on; saving locks the row, compares, and bumps the
-    version. If someone saved in between, the form gets an error that names the changed fields,
-    the user's input stays in the form, and the next save (now on the new version) goes through.
-    """
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
-
-    def save_checked(self, user):
-        model = type(self.instance)
-        with transaction.atomic():
-            if self.instance.pk:
-                current = model.objects.select_for_update().get(pk=self.instance.pk)
-                if current.version != self.cleaned_data.get("version"):
-                    self.report_conflict(current)
-                    raise ChangedMeanwhile
-                self.instance.version = current.version + 1
-            self.before_save(user)
-            instance = self.save()
-        return instance
-
-    def before_save(self, user):
-        """Hook for what a form records about the saving user (consent, author)."""
-
-    def report_conflict(self, current):
-        """Keep the user's input, move the form onto the current version, and say where they differ."""
-        differs = [
-            str(field.label)
-            for name, field in self.fields.items()
-            if name in self.cleaned_data
-            and not isinstance(field, (forms.ModelMultipleChoiceField, forms.FileField, forms.MultipleChoiceField))
-            and hasattr(current, name)
-            and getattr(current, name) != self.cleaned_data[name]
-        ]
-        self.data = self.data.copy()
-        self.data["version"] = current.version
-        message = _(
-            "Someone else saved this record while you were editing it. Your changes are still in the form: "
-            "check them against the current record and save again."
-        )
-        if differs:
-            message = "{} {}".format(
-                message,
-                _("The current record differs in: %(fields)s.") % {"fields": ", ".join(differs)},
-            )
-        self.add_error(None, message)
 
 
 class OrganizationForm(VersionCheckedForm):

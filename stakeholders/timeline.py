@@ -1,8 +1,8 @@
 """Timelines of organizations and people: one date-ordered list of what happened to each, from every app.
 
 Each app that has something to show registers a provider — `provider(user, organization)` returning
-`TimelineItem`s the user may see — through `register`, in its AppConfig.ready; a person's timeline has
-its own providers, `provider(user, person)`, registered through `register_person`. The registry and its
+`TimelineItem`s the user may see — on `mapping_portal.hooks.organization_timeline`, in its `hooks.py`; a
+person's timeline has its own providers, `provider(user, person)`, on `hooks.person_timeline`. The registry and its
 own items (created, assessed, development actions, memberships, merges) live here; dialogues and grants
 add theirs without this module knowing them. A provider fetches its items in a fixed number of queries,
 whatever the record's history: the timeline pages' query counts stay constant.
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mapping_portal import access
+from mapping_portal import access, hooks
 
 
 @dataclass
@@ -27,28 +27,6 @@ class TimelineItem:
     url: str = ""
 
 
-PROVIDERS = []
-PERSON_PROVIDERS = []
-
-
-def register(provider):
-    PROVIDERS.append(provider)
-    return provider
-
-
-def unregister(provider):
-    PROVIDERS.remove(provider)
-
-
-def register_person(provider):
-    PERSON_PROVIDERS.append(provider)
-    return provider
-
-
-def unregister_person(provider):
-    PERSON_PROVIDERS.remove(provider)
-
-
 def _as_date(value):
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
@@ -57,23 +35,21 @@ def _as_date(value):
 
 def timeline_for(user, organization) -> list[TimelineItem]:
     """Every provider's items for this organization, newest first."""
-    items = [item for provider in PROVIDERS for item in provider(user, organization)]
+    items = hooks.organization_timeline.gather(user, organization)
     return sorted(items, key=lambda item: _as_date(item.when), reverse=True)
 
 
 def person_timeline_for(user, person) -> list[TimelineItem]:
     """Every person provider's items for this person, newest first. The page is for admins and staff (personal
     data); each provider still applies its own app's rules."""
-    items = [item for provider in PERSON_PROVIDERS for item in provider(user, person)]
+    items = hooks.person_timeline.gather(user, person)
     return sorted(items, key=lambda item: _as_date(item.when), reverse=True)
 
 
-@register
 def created(user, organization):
     return [TimelineItem(organization.created_at, "created", _("Entered in the registry"))]
 
 
-@register
 def assessments(user, organization):
     from stakeholders.models import CapacityAssessment, DevelopmentAction
 
@@ -106,7 +82,6 @@ def assessments(user, organization):
     return items
 
 
-@register
 def merges(user, organization):
     if not access.can_merge_records(user):
         return []
@@ -125,12 +100,10 @@ def merges(user, organization):
 # --- A person's own items --------------------------------------------------------------------------------------
 
 
-@register_person
 def person_created(user, person):
     return [TimelineItem(person.created_at, "created", _("Entered in the registry"))]
 
 
-@register_person
 def person_memberships(user, person):
     """Each membership on the day it was recorded (its history), with the year it started where known."""
     from stakeholders.models import Membership, Organization
@@ -162,7 +135,6 @@ def person_memberships(user, person):
     return items
 
 
-@register_person
 def person_merges(user, person):
     if not access.can_merge_records(user):
         return []

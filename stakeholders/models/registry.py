@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mapping_portal import access
+from mapping_portal import access, hooks
 from mapping_portal.models import PilotSite, Settlement, ThematicArea, TranslatedNames, validate_point_in_kyrgyzstan
 from mapping_portal.roles import Role
 from mapping_portal.text import match_key
@@ -62,17 +62,12 @@ class TargetGroup(TranslatedNames):
         verbose_name_plural = _("target groups")
 
 
-# What a reviewer may read of the registry is decided by a later app (grants: the organizations of the applications
-# assigned to them), which registers a function `scope(user) -> queryset of organization ids` here.
-REVIEWER_SCOPES = []
-
-
 class OrganizationQuerySet(access.SiteScopedQuerySet):
     def for_user(self, user):
         """What a user may see of the registry (DESIGN.md §4).
 
         Staff, admins, local authorities and viewers: the organizations of their sites. Reviewers:
-        only those whose applications they review (REVIEWER_SCOPES, registered by grants). The public:
+        only those whose applications they review (`hooks.reviewer_scopes`, registered by grants). The public:
         active organizations with recorded consent, and of those working on a sensitive thematic
         area only the ones whose consent explicitly covers it.
         """
@@ -80,11 +75,12 @@ class OrganizationQuerySet(access.SiteScopedQuerySet):
         if role is None:
             return self.public()
         if role == Role.REVIEWER:
-            if not REVIEWER_SCOPES:
+            scopes = hooks.reviewer_scopes.answers(user)
+            if not scopes:
                 return self.none()
             allowed = Q()
-            for scope in REVIEWER_SCOPES:
-                allowed |= Q(pk__in=scope(user))
+            for scope in scopes:
+                allowed |= Q(pk__in=scope)
             return self.filter(allowed, merged_into__isnull=True)
         return super().for_user(user).filter(merged_into__isnull=True)
 

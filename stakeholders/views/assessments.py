@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mapping_portal import access
+from mapping_portal.forms import ChangedMeanwhile
 from mapping_portal.listing import export_response, export_rows, filtered_page
 from stakeholders import workflow
 from stakeholders.exports import assessment_export_spec
 from stakeholders.filters import AssessmentFilterSet
-from stakeholders.forms import AssessmentForm, ChangedMeanwhile, DevelopmentActionForm, ReopenForm, ScoresForm
+from stakeholders.forms import AssessmentForm, DevelopmentActionForm, ReopenForm, ScoresForm
 from stakeholders.models import (
     AssessmentDomain,
     AssessmentIndicator,

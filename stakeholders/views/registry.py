@@ -3,11 +3,10 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import EmptyResultSet, PermissionDenied
-from django.db import connection
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,8 +14,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
-from mapping_portal import access
-from mapping_portal.forms import QueryForm, id_field, site_field
+from mapping_portal import access, hooks
+from mapping_portal.forms import ChangedMeanwhile, QueryForm, id_field, site_field
+from mapping_portal.geo import PointLayer, geojson_response, point_layers
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite, ThematicArea
@@ -24,7 +24,7 @@ from mapping_portal.views import map_context
 from stakeholders.duplicates import similar_organizations
 from stakeholders.exports import organization_export_spec, person_export_spec
 from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
-from stakeholders.forms import ChangedMeanwhile, MembershipForm, OrganizationForm, PersonForm, RelationshipForm
+from stakeholders.forms import MembershipForm, OrganizationForm, PersonForm, RelationshipForm
 from stakeholders.models import (
     Membership,
     Organization,
@@ -32,7 +32,6 @@ from stakeholders.models import (
     Person,
     RelationshipKind,
 )
-from stakeholders.profiles import sections_for
 from stakeholders.timeline import person_timeline_for, timeline_for
 
 LIST_RELATED = ["type", "site", "settlement"]
@@ -369,48 +368,26 @@ def organizations_geojson(request):
     filterset = OrganizationFilterSet(
         request.GET, queryset=Organization.objects.for_user(request.user), user=request.user
     )
-    try:
-        sql, params = map_layer_rows(filterset.qs).query.sql_with_params()
-    except EmptyResultSet:  # a scope with nothing in it (e.g. a reviewer): no query at all
-        body = '{"type": "FeatureCollection", "features": []}'
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(GEOJSON_SQL.format(rows=sql), params)
-            body = cursor.fetchone()[0]
-    response = HttpResponse(body, content_type="application/geo+json")
-    response["Cache-Control"] = "public, max-age=60" if access.role_of(request.user) is None else "private, no-store"
-    return response
+    return geojson_response(point_layers(map_layer(filterset.qs)), public=access.role_of(request.user) is None)
 
 
-def map_layer_rows(organizations):
-    """The columns GEOJSON_SQL reads, for the organizations with a point."""
-    return (
+def map_layer(organizations) -> PointLayer:
+    """The organizations with a point, their name in Kyrgyz (else Russian)."""
+    rows = (
         organizations.filter(lat__isnull=False)
         .order_by()
         .values(
             "id",
-            "name_ky",
-            "name_ru",
             "lat",
             "lon",
             "settlement_id",
+            name=Coalesce(NullIf("name_ky", Value("")), "name_ru"),
             type_code=F("type__code"),
             site_slug=F("site__slug"),
         )
     )
-
-
-GEOJSON_SQL = """
-SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
-    'type', 'Feature',
-    'geometry', json_build_object('type', 'Point', 'coordinates',
-        json_build_array(round(o.lon::numeric, 5), round(o.lat::numeric, 5))),
-    'properties', json_build_object(
-        'id', o.id, 'name', coalesce(nullif(o.name_ky, ''), o.name_ru), 'type', o.type_code, 'site', o.site_slug,
-        'settlement', o.settlement_id)
-)), '[]'::json))::text
-FROM ({rows}) AS o
-"""
+    properties = {"id": "id", "name": "name", "type": "type_code", "site": "site_slug", "settlement": "settlement_id"}
+    return PointLayer(rows, lat="lat", lon="lon", properties=properties)
 
 
 # --- People (personal data: admins and staff only) --------------------------------------------
@@ -471,7 +448,7 @@ def person_detail(request, pk):
             "history": recent_changes(person),
             "merges": person.merges.select_related("merged"),
             # What other apps show about the person (grant applications, …), each under its own title.
-            "sections": sections_for(request.user, person),
+            "sections": hooks.person_sections.answers(request.user, person),
         },
     )
 
@@ -555,20 +532,3 @@ def _merged_or_404(request, model, pk):
         raise Http404
     messages.info(request, _("That record was merged into this one."))
     return redirect(target)
-
-
-def site_figures(user, site):
-    """Counts for a pilot site's page: organizations the user may see, and people as a number only."""
-    from django.urls import reverse
-
-    from mapping_portal.hooks import Figure
-
-    organizations = Organization.objects.for_user(user).filter(site=site, is_active=True)
-    figures = organizations.aggregate(total=Count("pk"), public=Count("pk", filter=Q(public_listing_consent=True)))
-    people = Person.objects.filter(site=site, is_active=True).count()
-    list_url = reverse("stakeholders:organization-list") + f"?site={site.slug}"
-    return [
-        Figure(_("Organizations"), figures["total"], list_url),
-        Figure(_("of them listed publicly"), figures["public"]),
-        Figure(_("People in the registry"), people),
-    ]

@@ -88,24 +88,22 @@ def main():
 
 def geojson_against_bare_sql():
     """DESIGN.md §8: the stakeholder GeoJSON within 2x of the bare SQL that builds the same JSON."""
+    from mapping_portal.geo import point_layers
     from stakeholders.models import Organization
-    from stakeholders.views.registry import GEOJSON_SQL, map_layer_rows
+    from stakeholders.views.registry import map_layer
 
-    rows = map_layer_rows(Organization.objects.all())
-    sql, params = rows.query.sql_with_params()
+    layer = map_layer(Organization.objects.all())
     timings = []
     for _ in range(ROUNDS):
         start = time.perf_counter()
-        with connection.cursor() as cursor:
-            cursor.execute(GEOJSON_SQL.format(rows=sql), params)
-            cursor.fetchone()
+        point_layers(layer)
         timings.append((time.perf_counter() - start) * 1000)
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(username="admin"))
     view_median, view_p95, _queries, size = measure(client, "/api/stakeholders.geojson")
     bare = statistics.median(timings)
     print(
-        f"\nstakeholders GeoJSON, {rows.count()} points: bare SQL median {bare:.1f} ms; "
+        f"\nstakeholders GeoJSON, {layer.rows.count()} points: bare SQL median {bare:.1f} ms; "
         f"view median {view_median:.1f} ms, p95 {view_p95:.1f} ms ({view_median / bare:.2f}x); {size} bytes"
     )
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from grants import profiles, workflow
-from stakeholders.profiles import PersonSection, register_person_section, sections_for, unregister_person_section
+from mapping_portal import hooks
+from stakeholders.profiles import PersonSection
 
 
 def person_url(person):
@@ -72,14 +73,14 @@ def test_a_provider_with_nothing_to_show_adds_no_section(staff, aida):
     def greeting(user, person):
         return PersonSection("Greeting", [])
 
-    register_person_section(nothing)
-    register_person_section(greeting)
+    hooks.person_sections.register(nothing)
+    hooks.person_sections.register(greeting)
     try:
-        assert [section.title for section in sections_for(staff, aida)][-1] == "Greeting"
-        assert len(sections_for(staff, aida)) == 2  # grants' own, then the greeting
+        assert [section.title for section in hooks.person_sections.answers(staff, aida)][-1] == "Greeting"
+        assert len(hooks.person_sections.answers(staff, aida)) == 2  # grants' own, then the greeting
     finally:
-        unregister_person_section(nothing)
-        unregister_person_section(greeting)
+        hooks.person_sections.unregister(nothing)
+        hooks.person_sections.unregister(greeting)
 
 
 def test_person_profile_query_count_is_the_same_for_1_and_10_applications(

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from mapping_portal import media
+from mapping_portal import hooks
 
 
 @pytest.fixture
@@ -12,9 +12,9 @@ def private_upload(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     name = default_storage.save("testdocs/plan.txt", ContentFile(b"protocol no. 12"))
     # Rule of this folder: only admins and staff may see its files.
-    media.register("testdocs", lambda user, path: user.is_authenticated and user.role in {"admin", "staff"})
+    hooks.media.register(lambda user, path: user.is_authenticated and user.role in {"admin", "staff"}, key="testdocs")
     yield name
-    media.unregister("testdocs")
+    hooks.media.unregister("testdocs")
 
 
 def test_a_user_the_rule_allows_gets_the_file(client_for, users, private_upload):

@@ -1,7 +1,7 @@
 # ruff: noqa: F811
 """A person's timeline (issue #9: "grants appear on the timelines of the organizations and people involved"): one
 date-ordered page of what happened to a person — entered, memberships, merges (stakeholders), events attended
-(dialogues), applications, awards and tranches paid (grants) — through stakeholders.timeline.register_person, for
+(dialogues), applications, awards and tranches paid (grants) — through mapping_portal.hooks.person_timeline, for
 admins and staff only (personal data), in a constant number of queries."""
 
 import datetime
@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from grants import workflow
+from mapping_portal import hooks
 from stakeholders.models import Membership
-from stakeholders.timeline import TimelineItem, person_timeline_for, register_person, unregister_person
+from stakeholders.timeline import TimelineItem, person_timeline_for
 from tests.conftest import make_user
 
 # The dialogues' and grants' factories, as fixtures here (their parameters below "redefine" them: F811).
@@ -149,12 +150,12 @@ def test_an_app_adds_its_items_through_the_hook(staff, aida):
     def visits(user, person):
         return [TimelineItem(D(2030, 1, 1), "visit", "A visit")]
 
-    register_person(visits)
+    hooks.person_timeline.register(visits)
     try:
         items = person_timeline_for(staff, aida)
         assert items[0].kind == "visit"  # the newest first
     finally:
-        unregister_person(visits)
+        hooks.person_timeline.unregister(visits)
     assert "visit" not in {item.kind for item in person_timeline_for(staff, aida)}
 
 

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from mapping_portal import hooks
 from stakeholders import timeline
 from tests.stakeholders.test_assessments import assess, make_template
 
@@ -66,11 +67,11 @@ def test_a_later_app_adds_its_items_through_the_hook(client_for, staff, assessed
     def events(user, organization):
         return [timeline.TimelineItem(datetime.date(2026, 7, 15), "event", "Диалог жолугушуусу")]
 
-    timeline.register(events)
+    hooks.organization_timeline.register(events)
     try:
         items = kinds_and_dates(client_for(staff).get(url(assessed)))
     finally:
-        timeline.unregister(events)
+        hooks.organization_timeline.unregister(events)
     assert ("event", "2026-07-15") in items
     assert [kind for kind, _when in items].index("event") == 2  # between the endline and the action
 

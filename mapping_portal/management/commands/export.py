@@ -1,38 +1,28 @@
 """manage.py export NAME --format csv|xlsx [--out PATH]: a whole list, from the server's command line.
 
-Exports are found in each app's `exports` module. The command line is administrator-level access:
-every row is exported, and the export is logged like one from the web (channel "command").
+Exports are those the apps register on `mapping_portal.hooks.exports` (in their `hooks.py`). The command line is
+administrator-level access: every row is exported, and the export is logged like one from the web (channel "command").
 """
 
 import sys
-from importlib import import_module, util
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
+from mapping_portal import hooks
 from mapping_portal.exports import write_csv, write_xlsx
-from mapping_portal.listing import EXPORTS
 from mapping_portal.models import ExportLog
-
-
-def discover():
-    for config in apps.get_app_configs():
-        name = f"{config.name}.exports"
-        if util.find_spec(name) is not None and name != "mapping_portal.exports":
-            import_module(name)
 
 
 class Command(BaseCommand):
     help = "Export a list (e.g. organizations, people) as CSV or XLSX."
 
     def add_arguments(self, parser):
-        discover()
-        parser.add_argument("name", choices=sorted(EXPORTS), help="Which list.")
+        parser.add_argument("name", choices=sorted(hooks.exports.keys()), help="Which list.")
         parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
         parser.add_argument("--out", help="File to write (default: standard output for CSV, NAME.xlsx for XLSX).")
 
     def handle(self, *args, name, format, out, **options):
-        spec = EXPORTS[name]()
+        spec = hooks.exports.get(name)()
         rows = spec.rows(spec.all_rows().iterator(chunk_size=2000))
         entry = ExportLog.objects.create(
             export=name, format=format, personal_data=spec.personal_data, channel="command"
