@@ -401,6 +401,12 @@ def can_review_applications(user) -> bool:
     return role_of(user) == Role.REVIEWER
 
 
+def reviewers(users):
+    """Of a queryset of users, those `can_review_applications` says yes to (active grant reviewers): the ones staff
+    may assign to an application."""
+    return users.filter(role=Role.REVIEWER, is_active=True)
+
+
 @predicate
 def can_score_review(user, review) -> bool:
     """Declare and score a review: only the reviewer it is assigned to, until it is submitted or recused."""

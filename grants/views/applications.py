@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,28 +22,27 @@ from grants.forms import (
     AssignReviewerForm,
     AttachmentForm,
     BudgetLineFormSet,
-    ChangedMeanwhile,
-    SomField,
     TrancheForm,
     save_application,
 )
 from grants.models import ApplicationStatus, Award, GrantApplication, GrantCall, Review, StatusChange
-from grants.views.common import require
 from mapping_portal import access
-from mapping_portal.forms import style_filter_form
+from mapping_portal.forms import ChangedMeanwhile, SomField, style_filter_form
 from mapping_portal.listing import PAGE_SIZE, export_response
+from mapping_portal.shortcuts import error_messages, get_for_user_or_404, require
 from stakeholders.models import Person
 
 
-def application_queryset(user):
-    return GrantApplication.objects.for_user(user).select_related("call", "site", "organization", "lead_applicant")
+def applications():
+    """Applications with what their lists and pages show of them (scope them with `for_user`)."""
+    return GrantApplication.objects.select_related("call", "site", "organization", "lead_applicant")
 
 
 @login_required
 def application_list(request):
     user = request.user
     require(access.can_view_applications(user))
-    queryset = application_queryset(user).select_related("award")
+    queryset = applications().for_user(user).select_related("award")
     # Like listing.filtered_page, with the call filter narrowed to the user's calls.
     filterset = GrantApplicationFilterSet(request.GET or None, queryset=queryset, user=user)
     style_filter_form(filterset.form)
@@ -58,7 +57,7 @@ def application_list(request):
 def application_export(request, fmt):
     user = request.user
     require(access.can_view_applications(user) and access.can_export(user))
-    queryset = application_queryset(user).select_related("award")
+    queryset = applications().for_user(user).select_related("award")
     filterset = GrantApplicationFilterSet(request.GET, queryset=queryset, user=user)
     return export_response(request, application_export_spec(), filterset, fmt)
 
@@ -67,7 +66,7 @@ def application_export(request, fmt):
 def applicant_export(request, fmt):
     """The applications with their applicants' names and contacts: personal data, admins only, logged."""
     require(access.can_export_personal_data(request.user))
-    queryset = application_queryset(request.user).select_related("award").prefetch_related("team")
+    queryset = applications().for_user(request.user).select_related("award").prefetch_related("team")
     filterset = GrantApplicationFilterSet(request.GET, queryset=queryset, user=request.user)
     return export_response(request, applicant_export_spec(), filterset, fmt)
 
@@ -77,7 +76,7 @@ def application_detail(request, pk):
     user = request.user
     staff = access.can_manage_grants(user)
     queryset = (
-        application_queryset(user)
+        applications()
         .select_related("lead_applicant__site")
         .prefetch_related("team", "budget_lines", "call__sites", "call__training_sites")
     )
@@ -85,7 +84,7 @@ def application_detail(request, pk):
         queryset = queryset.prefetch_related(
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("by"))
         )
-    application = get_object_or_404(queryset, pk=pk)
+    application = get_for_user_or_404(queryset, user, pk=pk)
     checks = eligibility.check(application) if staff and application.status != ApplicationStatus.DRAFT else []
     reviews = own_review = None
     if access.can_view_review_results(user):
@@ -145,7 +144,7 @@ def application_create(request, call_pk, site):
     if access.is_applicant(user):
         return _applicant_create(request, call_pk, site)
     require(access.can_manage_grants(user))
-    call = get_object_or_404(GrantCall.objects.for_user(user), pk=call_pk)
+    call = get_for_user_or_404(GrantCall, user, pk=call_pk)
     site = get_object_or_404(call.sites.all(), slug=site)
     require(access.can_see_site(user, site))
     if call.status not in {GrantCall.Status.OPEN, GrantCall.Status.CLOSED}:
@@ -161,7 +160,7 @@ def _applicant_create(request, call_pk, slug):
     """An applicant's account starts an application, with its own person as the lead applicant, at that person's
     pilot site, to a call that takes applications online now (other calls and sites answer 404)."""
     user = request.user
-    call = get_object_or_404(GrantCall.objects.for_user(user), pk=call_pk)
+    call = get_for_user_or_404(GrantCall, user, pk=call_pk)
     person = applicant_person(user)
     site = get_object_or_404(call.sites.all(), slug=slug, pk=person.site_id)
     if not access.can_apply_online(user, call):
@@ -173,16 +172,16 @@ def _applicant_create(request, call_pk, slug):
 @login_required
 def application_edit(request, pk):
     user = request.user
-    application = get_object_or_404(application_queryset(user), pk=pk)
+    application = get_for_user_or_404(applications(), user, pk=pk)
     if not access.can_edit_application(user, application):
         # Those who edit drafts are told why this one is closed to them; anyone else is refused.
         own = access.is_own_application(user, application)
-        if not application.is_editable and (own or access.can_manage_grants(user)):
+        closed_draft = not application.is_editable and (own or access.can_manage_grants(user))
+        require(closed_draft or own)
+        if closed_draft:
             messages.error(request, _("Only a draft application can be edited."))
-        elif own:
-            messages.error(request, _("The call does not take applications online any more: ask the project staff."))
         else:
-            raise PermissionDenied
+            messages.error(request, _("The call does not take applications online any more: ask the project staff."))
         return redirect("grants:application-detail", pk=application.pk)
     return _application_form(request, application)
 
@@ -212,7 +211,7 @@ def _application_form(request, application):
 def application_transition(request, pk):
     """A workflow button: the status it moves to, a comment, the version the page showed (and for approval,
     the amount awarded)."""
-    application = get_object_or_404(GrantApplication.objects.for_user(request.user), pk=pk)
+    application = get_for_user_or_404(GrantApplication, request.user, pk=pk)
     step = ApplicationStepForm(request.POST)
     if not step.is_valid():
         for error in step.errors.get("comment", []) or [
@@ -227,8 +226,7 @@ def application_transition(request, pk):
         else:
             workflow.transition(application, to, request.user, comment, version=version)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        error_messages(request, error)
     else:
         messages.success(request, _("The application is now “%(status)s”.") % {"status": ApplicationStatus(to).label})
     return redirect("grants:application-detail", pk=application.pk)

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from grants.forms import PaymentForm, ReportForm, TrancheForm
 from grants.models import Award, GrantApplication, GrantReport
-from grants.views.common import form_errors, require
 from mapping_portal import access
+from mapping_portal.shortcuts import error_messages, get_for_user_or_404, require
 
 
 def _award_of(request, pk):
-    application = get_object_or_404(GrantApplication.objects.for_user(request.user).select_related("site"), pk=pk)
+    application = get_for_user_or_404(GrantApplication.objects.select_related("site"), request.user, pk=pk)
     require(access.can_manage_application(request.user, application))
     return application, get_object_or_404(Award, application=application)
 
@@ -30,11 +30,11 @@ def tranche_add(request, pk):
                 request.user, form.cleaned_data["planned_date"], form.cleaned_data["planned_amount"]
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            error_messages(request, error)
         else:
             messages.success(request, _("Tranche %(number)s was planned.") % {"number": tranche.number})
     else:
-        form_errors(request, form)
+        error_messages(request, form)
     return redirect("grants:application-detail", pk=application.pk)
 
 
@@ -49,11 +49,11 @@ def tranche_pay(request, pk, tranche_pk):
         try:
             tranche.record_payment(request.user, data["paid_date"], data["paid_amount"], version=data["version"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            error_messages(request, error)
         else:
             messages.success(request, _("The payment of tranche %(number)s was recorded.") % {"number": tranche.number})
     else:
-        form_errors(request, form)
+        error_messages(request, form)
     return redirect("grants:application-detail", pk=application.pk)
 
 
@@ -73,9 +73,8 @@ def report_create(request, pk):
 def report_detail(request, pk):
     """A report with its spending against the budget, line by line (this report, all reports so far)."""
     user = request.user
-    report = get_object_or_404(
-        GrantReport.objects.for_user(user).select_related("award__application__call", "created_by"),
-        pk=pk,
+    report = get_for_user_or_404(
+        GrantReport.objects.select_related("award__application__call", "created_by"), user, pk=pk
     )
     application = report.award.application
     rows, totals = report.spending_against_budget()

@@ -2,28 +2,30 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from grants.filters import GrantCallFilterSet
-from grants.forms import ChangedMeanwhile, CriterionFormSet, GrantCallForm, NotSaved
+from grants.forms import CriterionFormSet, GrantCallForm, NotSaved
 from grants.models import GrantApplication, GrantCall, Score
 from grants.views.applications import applicant_person
-from grants.views.common import require
 from mapping_portal import access
+from mapping_portal.forms import ChangedMeanwhile
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import filtered_page
+from mapping_portal.shortcuts import get_for_user_or_404, require
 
 
-def call_queryset(user):
-    """Calls the user may see, each with its awarded and paid totals and its sites, in a fixed number of queries."""
-    return GrantCall.objects.for_user(user).with_totals().prefetch_related("sites")
+def calls():
+    """Calls with their awarded and paid totals and their sites, in a fixed number of queries (scope them with
+    `for_user`)."""
+    return GrantCall.objects.with_totals().prefetch_related("sites")
 
 
 @login_required
 def call_list(request):
     require(access.can_view_grants(request.user))
-    filterset, page = filtered_page(request, GrantCallFilterSet, call_queryset(request.user))
+    filterset, page = filtered_page(request, GrantCallFilterSet, calls().for_user(request.user))
     return render(request, "grants/call_list.html", {"filter": filterset, "page": page})
 
 
@@ -31,7 +33,7 @@ def call_list(request):
 def call_detail(request, pk):
     user = request.user
     require(access.can_view_grants(user))
-    call = get_object_or_404(call_queryset(user).prefetch_related("criteria", "training_sites"), pk=pk)
+    call = get_for_user_or_404(calls().prefetch_related("criteria", "training_sites"), user, pk=pk)
     status_counts = []
     if access.can_view_applications(user):
         status_counts = GrantApplication.objects.for_user(user).filter(call=call).status_counts()
@@ -62,7 +64,7 @@ def call_create(request):
 
 @login_required
 def call_edit(request, pk):
-    call = get_object_or_404(GrantCall.objects.for_user(request.user), pk=pk)
+    call = get_for_user_or_404(GrantCall, request.user, pk=pk)
     require(access.can_manage_grants(request.user))
     return _call_form(request, call)
 

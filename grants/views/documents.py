@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,15 +12,15 @@ from grants import letters
 from grants.attachments import stored_name
 from grants.forms import AttachmentForm
 from grants.models import ApplicationAttachment, ApplicationStatus, GrantApplication
-from grants.views.common import form_errors, require
 from mapping_portal import access
+from mapping_portal.shortcuts import error_messages, get_for_user_or_404, require
 
 
 @login_required
 def decision_letter(request, pk, language):
     """The decision on an approved or rejected application as a PDF in Kyrgyz or Russian, for signing."""
-    application = get_object_or_404(
-        GrantApplication.objects.for_user(request.user).select_related("call", "lead_applicant"), pk=pk
+    application = get_for_user_or_404(
+        GrantApplication.objects.select_related("call", "lead_applicant"), request.user, pk=pk
     )
     require(access.can_manage_grants(request.user))
     if language not in letters.LANGUAGES or application.status not in {
@@ -46,9 +46,7 @@ def decision_letter(request, pk, language):
 @require_POST
 def attachment_add(request, pk):
     """A document handed in with the application, checked by its content (never a program)."""
-    application = get_object_or_404(
-        GrantApplication.objects.for_user(request.user).select_related("site", "call"), pk=pk
-    )
+    application = get_for_user_or_404(GrantApplication.objects.select_related("site", "call"), request.user, pk=pk)
     require(access.can_attach_documents(request.user, application))
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -64,5 +62,5 @@ def attachment_add(request, pk):
         attachment.save()
         messages.success(request, _("The document was attached."))
     else:
-        form_errors(request, form)
+        error_messages(request, form)
     return redirect("grants:application-detail", pk=application.pk)

@@ -1,13 +1,17 @@
-"""The map layer of the awarded grants (GeoJSON)."""
+"""The map layer of the awarded grants (GeoJSON, built by PostgreSQL: mapping_portal.geo)."""
 
-from django.http import JsonResponse
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from grants.filters import GrantApplicationFilterSet
 from grants.models import GrantApplication
 from mapping_portal import access
+from mapping_portal.geo import PointLayer, geojson_response, point_layers
 from stakeholders.models import Organization
+
+LANGUAGES = ("ky", "ru", "en")
 
 
 @require_GET
@@ -18,61 +22,43 @@ def awards_geojson(request):
     an empty layer (viewers read the aggregates on the calls' pages). The link to the application only for those
     who may open it."""
     user = request.user
-    features = []
+    layers = []
     if access.can_view_awards_on_map(user):
         filterset = GrantApplicationFilterSet(
             request.GET, queryset=GrantApplication.objects.awarded_on_map(user), user=user
         )
-        rows = (
-            filterset.qs.filter(
-                organization__in=Organization.objects.for_user(user),
-                organization__lat__isnull=False,
-                organization__lon__isnull=False,
-            )
-            .order_by("id")
-            .values(
-                "id",
-                "title",
-                "call_id",
-                "call__title_ky",
-                "call__title_ru",
-                "call__title_en",
-                "award__amount",
-                "site__slug",
-                "site__name_ky",
-                "site__name_ru",
-                "site__name_en",
-                "organization__lat",
-                "organization__lon",
-            )
+        awarded = filterset.qs.filter(
+            organization__in=Organization.objects.for_user(user),
+            organization__lat__isnull=False,
+            organization__lon__isnull=False,
         )
-        may_open = access.can_view_applications(user)
-        features = [_award_feature(row, may_open) for row in rows]
-    response = JsonResponse(
-        {"type": "FeatureCollection", "features": features}, json_dumps_params={"ensure_ascii": False}
-    )
-    response["Content-Type"] = "application/geo+json"
-    response["Cache-Control"] = "private, no-store"
-    return response
+        layers.append(map_layer(awarded, with_links=access.can_view_applications(user)))
+    return geojson_response(point_layers(*layers))
 
 
-def _award_feature(row, may_open) -> dict:
+def map_layer(applications, *, with_links) -> PointLayer:
+    """Each awarded application: its title, call (in each language), amount (as the text "35000.00"), pilot site
+    (slug, names) and, `with_links`, the address of its page."""
+    columns = {
+        "amount": Cast("award__amount", CharField()),
+        "site_slug": F("site__slug"),
+        "lat": F("organization__lat"),
+        "lon": F("organization__lon"),
+        **{f"call_{language}": F(f"call__title_{language}") for language in LANGUAGES},
+        **{f"site_{language}": F(f"site__name_{language}") for language in LANGUAGES},
+    }
     properties = {
-        "id": row["id"],
-        "title": row["title"],
-        "call_id": row["call_id"],
-        "call": {language: row[f"call__title_{language}"] for language in ("ky", "ru", "en")},
-        "amount": row["award__amount"],
-        "site": row["site__slug"],
-        "site_names": {language: row[f"site__name_{language}"] for language in ("ky", "ru", "en")},
+        "id": "id",
+        "title": "title",
+        "call_id": "call_id",
+        "call": {language: f"call_{language}" for language in LANGUAGES},
+        "amount": "amount",
+        "site": "site_slug",
+        "site_names": {language: f"site_{language}" for language in LANGUAGES},
     }
-    if may_open:
-        properties["url"] = reverse("grants:application-detail", args=[row["id"]])
-    return {
-        "type": "Feature",
-        "geometry": {
-            "type": "Point",
-            "coordinates": [round(row["organization__lon"], 5), round(row["organization__lat"], 5)],
-        },
-        "properties": properties,
-    }
+    if with_links:
+        before, after = reverse("grants:application-detail", args=[0]).rsplit("0", 1)
+        columns["url"] = Concat(Value(before), Cast("id", CharField()), Value(after), output_field=CharField())
+        properties["url"] = "url"
+    rows = applications.order_by("id").values("id", "title", "call_id", **columns)
+    return PointLayer(rows, lat="lat", lon="lon", properties=properties)

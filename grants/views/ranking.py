@@ -2,12 +2,12 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from grants.models import GrantApplication, GrantCall, Score
-from grants.views.common import require
 from mapping_portal import access
 from mapping_portal.listing import PAGE_SIZE
+from mapping_portal.shortcuts import get_for_user_or_404, require
 
 
 @login_required
@@ -17,7 +17,7 @@ def call_ranking(request, pk):
     page; computed in SQL (recused reviewers and reviews not yet submitted do not count)."""
     user = request.user
     require(access.can_view_review_results(user))
-    call = get_object_or_404(GrantCall.objects.for_user(user), pk=pk)
+    call = get_for_user_or_404(GrantCall, user, pk=pk)
     applications = GrantApplication.objects.for_user(user).filter(call=call).ranked().select_related("site")
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
     criteria = list(call.criteria.all())

@@ -11,22 +11,21 @@ from django.views.decorators.http import require_POST
 from grants import workflow
 from grants.forms import AssignReviewerForm, DeclarationForm, ScoreForm
 from grants.models import GrantApplication, Review, Score
-from grants.views.common import require
 from mapping_portal import access
+from mapping_portal.shortcuts import error_messages, get_for_user_or_404, require
 
 
 @login_required
 @require_POST
 def review_assign(request, pk):
-    application = get_object_or_404(GrantApplication.objects.for_user(request.user), pk=pk)
+    application = get_for_user_or_404(GrantApplication, request.user, pk=pk)
     require(access.can_manage_grants(request.user))
     form = AssignReviewerForm(request.POST, application=application)
     if form.is_valid():
         try:
             workflow.assign_reviewer(application, form.cleaned_data["reviewer"], request.user)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            error_messages(request, error)
         else:
             messages.success(request, _("%(name)s was assigned.") % {"name": form.cleaned_data["reviewer"]})
     else:

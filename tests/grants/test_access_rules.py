@@ -8,7 +8,7 @@ import pytest
 
 from grants import workflow
 from grants.models import ApplicationAttachment, Award, GrantApplication, GrantReport, ReportPhoto, Review
-from mapping_portal import access, media
+from mapping_portal import access, hooks
 from tests.conftest import CAST, make_user
 
 ROLES = [*CAST, "anonymous"]
@@ -90,7 +90,7 @@ def test_report_photos_and_attachments_follow_their_applications_scope(users, re
 def test_the_media_rules_are_the_querysets(users, report_files):
     """The registered folders answer through the same scopes: a thumbnail too; nothing for another site's staff."""
     officer = make_user("officer", "staff", ["kerben"])
-    photo_rule, attachment_rule = media._RULES["grant-photos"], media._RULES["grant-attachments"]
+    photo_rule, attachment_rule = hooks.media.get("grant-photos"), hooks.media.get("grant-attachments")
     assert photo_rule(users["staff"], "grant-photos/a-t.jpg")
     assert attachment_rule(users["staff"], "grant-attachments/quote.pdf")
     assert not photo_rule(officer, "grant-photos/a.jpg")
