@@ -20,16 +20,16 @@ from grants.models import (
     ProjectKind,
     ReviewCriterion,
 )
+from mapping_portal import access
 from mapping_portal.forms import (
     TEXT_LIMIT,
     BootstrapFormMixin,
-    ChangedMeanwhile,
     PortalDateField,
     SomField,
     VersionCheckedForm,
 )
 from mapping_portal.images import clean_image
-from mapping_portal.models import PilotSite
+from mapping_portal.models import PilotSite, User
 from mapping_portal.text import format_amount
 from mapping_portal.widgets import RecordMultiPicker, RecordPicker
 from stakeholders.models import Organization, Person
@@ -375,11 +375,8 @@ class AssignReviewerForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, application=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from mapping_portal.models import User
-        from mapping_portal.roles import Role
-
         taken = application.reviews.values("reviewer") if application is not None else []
-        self.fields["reviewer"].queryset = User.objects.filter(role=Role.REVIEWER, is_active=True).exclude(pk__in=taken)
+        self.fields["reviewer"].queryset = access.reviewers(User.objects.all()).exclude(pk__in=taken)
 
 
 class DeclarationForm(BootstrapFormMixin, forms.Form):
@@ -566,6 +563,3 @@ class AttachmentForm(BootstrapFormMixin, forms.Form):
         upload = self.cleaned_data["file"]
         self.kind = check_attachment(upload)
         return upload
-
-
-__all__ = ["ChangedMeanwhile", "NotSaved"]

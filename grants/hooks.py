@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from grants import exports, profiles, timeline
 from grants.models import ApplicationAttachment, GrantApplication, ReportPhoto
-from mapping_portal import access, hooks
+from mapping_portal import hooks
 
 
 @hooks.reviewer_scopes.register
@@ -14,24 +14,15 @@ def organizations_under_review(user):
 
 
 @hooks.media.register(key="grant-photos")
-def may_see_report_photo(user, path):
-    """Report photos show people: staff and admins, for applications in their scope."""
-    if not access.can_manage_grants(user):
-        return False
-    return (
-        ReportPhoto.objects.filter(report__award__application__in=GrantApplication.objects.for_user(user))
-        .filter(Q(image=path) | Q(thumbnail=path))
-        .exists()
-    )
+def report_photo_visible(user, path):
+    """A report photo or its thumbnail, within `ReportPhoto.objects.for_user` (`access.can_view_report_photos`)."""
+    return ReportPhoto.objects.for_user(user).filter(Q(image=path) | Q(thumbnail=path)).exists()
 
 
 @hooks.media.register(key="grant-attachments")
-def may_see_attachment(user, path):
-    if not access.can_view_application_documents(user):
-        return False
-    return ApplicationAttachment.objects.filter(
-        application__in=GrantApplication.objects.for_user(user), file=path
-    ).exists()
+def attachment_visible(user, path):
+    """An application's document, within `ApplicationAttachment.objects.for_user`."""
+    return ApplicationAttachment.objects.for_user(user).filter(file=path).exists()
 
 
 hooks.organization_timeline.register(timeline.applications)

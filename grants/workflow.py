@@ -27,7 +27,6 @@ from grants import limits
 from grants.models import ApplicationStatus as S
 from grants.models import Award, GrantApplication, GrantCall, Review, ReviewCriterion, Score, StatusChange
 from mapping_portal import access
-from mapping_portal.roles import Role
 from mapping_portal.text import format_amount
 from mapping_portal.workflow import Move, Workflow
 
@@ -145,9 +144,9 @@ def approve(application, user, amount, comment="", *, version) -> Award:
 def assign_reviewer(application, reviewer, by) -> Review:
     """Staff assign a reviewer (a user with the reviewer role) to an application in screening or review."""
     locked = GrantApplication.objects.select_for_update().get(pk=application.pk)
-    if not (access.can_manage_grants(by) and access.can_see_site(by, locked.site)):
+    if not access.can_manage_application(by, locked):
         raise PermissionDenied
-    if reviewer.role != Role.REVIEWER or not reviewer.is_active:
+    if not access.can_review_applications(reviewer):
         raise ValidationError(_("Only an active grant reviewer can be assigned."), code="not_a_reviewer")
     if locked.status not in {S.SCREENING, S.IN_REVIEW}:
         raise ValidationError(
@@ -164,9 +163,11 @@ def assign_reviewer(application, reviewer, by) -> Review:
 
 
 def _locked_review(review, user, version) -> Review:
-    locked = Review.objects.select_for_update().select_related("application").get(pk=review.pk)
-    if locked.reviewer_id != getattr(user, "pk", None) or access.role_of(user) != Role.REVIEWER:
-        raise PermissionDenied
+    """The review's row, locked for this transaction: only the reviewer's own (`Review.objects.assigned_to`)."""
+    try:
+        locked = Review.objects.assigned_to(user).select_for_update().select_related("application").get(pk=review.pk)
+    except Review.DoesNotExist:
+        raise PermissionDenied from None
     if version is not None and locked.version != int(version):
         raise ValidationError(
             _("This review was changed in another window since you opened this page. Reload it."), code="stale"

@@ -342,6 +342,13 @@ def can_manage_grants(user) -> bool:
 
 
 @predicate
+def can_manage_application(user, application) -> bool:
+    """Manage one application (its workflow, reviewers, award, tranches and reports): admins and staff, within
+    the application's site."""
+    return can_manage_grants(user) and can_see_site(user, application.site)
+
+
+@predicate
 def can_view_applications(user) -> bool:
     """The applications list: staff and admins (their sites), local authorities (their site's approved
     ones), reviewers (the ones assigned to them), applicants (their own: lead applicant or team member)."""
@@ -369,7 +376,7 @@ def can_edit_application(user, application) -> bool:
     if not application.is_editable:
         return False
     if can_manage_grants(user):
-        return can_see_site(user, application.site)
+        return can_manage_application(user, application)
     return is_own_application(user, application) and application.call.takes_online_applications()
 
 
@@ -391,7 +398,7 @@ def can_attach_documents(user, application) -> bool:
     """Attach a document: admins and staff within their sites (at any step), the lead applicant's account while
     it may edit the draft."""
     if can_manage_grants(user):
-        return can_see_site(user, application.site)
+        return can_manage_application(user, application)
     return can_edit_application(user, application)
 
 
@@ -399,6 +406,13 @@ def can_attach_documents(user, application) -> bool:
 def can_view_application_documents(user) -> bool:
     """The attachments of the applications in a user's scope: admins and staff, and applicants (their own)."""
     return is_project_staff(user) or is_applicant(user)
+
+
+@predicate
+def can_view_report_photos(user) -> bool:
+    """The photos of grant reports show people: admins and staff, for the applications in their scope
+    (`ReportPhoto.objects.for_user`)."""
+    return is_project_staff(user)
 
 
 @predicate
@@ -417,9 +431,22 @@ def can_view_applicant_contacts(user) -> bool:
 
 
 @predicate
+def can_review_applications(user) -> bool:
+    """Review the applications assigned to them — declare, score, recommend — and read those applications: grant
+    reviewers (`Review.objects.assigned_to`)."""
+    return role_of(user) == Role.REVIEWER
+
+
+def reviewers(users):
+    """Of a queryset of users, those `can_review_applications` says yes to (active grant reviewers): the ones staff
+    may assign to an application."""
+    return users.filter(role=Role.REVIEWER, is_active=True)
+
+
+@predicate
 def can_score_review(user, review) -> bool:
     """Declare and score a review: only the reviewer it is assigned to, until it is submitted or recused."""
-    return role_of(user) == Role.REVIEWER and review.reviewer_id == user.pk and review.status in {"assigned", "scoring"}
+    return can_review_applications(user) and review.reviewer_id == user.pk and review.status in {"assigned", "scoring"}
 
 
 @predicate

@@ -11,7 +11,7 @@ import grants.admin  # noqa: F401, E402
 import mapping_portal.admin  # noqa: F401, E402
 import stakeholders.admin  # noqa: F401, E402
 from dialogues.views import map_layer as dialogue_map_layer
-from grants import views as grant_views
+from grants.views import map_layer as grant_map_layer
 from mapping_portal import accounts, media, views
 from stakeholders.views import registry as stakeholder_views
 
@@ -32,7 +32,7 @@ urlpatterns = [
     path("api/sites.geojson", views.sites_geojson, name="sites-geojson"),
     path("api/stakeholders.geojson", stakeholder_views.organizations_geojson, name="stakeholders-geojson"),
     path("api/dialogues.geojson", dialogue_map_layer.dialogues_geojson, name="dialogues-geojson"),
-    path("api/grants.geojson", grant_views.awards_geojson, name="grants-geojson"),
+    path("api/grants.geojson", grant_map_layer.awards_geojson, name="grants-geojson"),
     path("media/<path:path>", media.serve, name="media"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -85,6 +85,7 @@ ALLOWED = {
         "view_grant_figures",
         "view_awards_on_map",
         "view_application_documents",
+        "view_report_photos",
         "view_plans",
         "draft_plans",
         "comment_on_plans",
@@ -120,6 +121,7 @@ ALLOWED = {
         "view_grant_figures",
         "view_awards_on_map",
         "view_application_documents",
+        "view_report_photos",
         "view_plans",
         "draft_plans",
         "comment_on_plans",
@@ -153,6 +155,7 @@ ALLOWED = {
         "view_grants",
         "view_applications",
         "view_applicant_names",  # of the applications assigned to them
+        "review_applications",
         "browse_registry",
         "view_record_status",
         "view_grant_figures",
@@ -204,6 +207,8 @@ SITE_INDEPENDENT = [
     "view_staff_names",
     "view_awards_on_map",
     "view_application_documents",
+    "view_report_photos",
+    "review_applications",
     "view_plans",
     "draft_plans",
     "comment_on_plans",
@@ -231,6 +236,7 @@ def test_every_registered_predicate_is_covered_by_this_table():
         "submit_own_application",  # tests/grants/test_applicants.py
         "withdraw_own_application",  # tests/grants/test_applicants.py
         "attach_documents",  # tests/grants/test_applicants.py
+        "manage_application",  # tests/grants/test_access_rules.py
         "edit_plan",  # tests/dialogues/test_plans_access.py
         "draft_plan",  # tests/dialogues/test_plans_access.py
         "track_plan",  # tests/dialogues/test_plans_access.py
