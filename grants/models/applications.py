@@ -36,7 +36,7 @@ class GrantApplicationQuerySet(access.SiteScopedQuerySet):
 
         if access.can_manage_grants(user):
             return super().for_user(user)
-        if access.role_of(user) == Role.LOCAL_AUTHORITY:
+        if access.can_view_awards_on_map(user):  # beyond those who manage grants: local authorities, awards only
             return super().for_user(user).filter(status=ApplicationStatus.APPROVED)
         if access.can_review_applications(user):
             assigned = Review.objects.assigned_to(user).exclude(status=Review.Status.RECUSED)
