@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.shortcuts import get_object_or_404
 
+from mapping_portal.forms import ChangedMeanwhile
+
 
 def require(allowed: bool) -> None:
     """403 unless the policy allows it: `require(access.can_manage_grants(request.user))`."""
@@ -39,3 +41,14 @@ def error_messages(request, source) -> None:
         field = source.fields.get(name)
         text = " ".join(str(error) for error in errors)
         messages.error(request, f"{field.label}: {text}" if field is not None and field.label else text)
+
+
+def save_posted(request, form):
+    """The record a posted `VersionCheckedForm` saved, or None when the page is to be shown again: it was opened
+    (not posted), the form has errors, or someone saved the record meanwhile (the form then says what differs)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return form.save_checked(request.user)
+    except ChangedMeanwhile:
+        return None

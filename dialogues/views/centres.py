@@ -13,10 +13,9 @@ from dialogues.forms import PlatformForm
 from dialogues.models import DialoguePlatform, Event
 from dialogues.views.events import event_queryset
 from mapping_portal import access
-from mapping_portal.forms import ChangedMeanwhile
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
-from mapping_portal.shortcuts import get_for_user_or_404, require
+from mapping_portal.shortcuts import get_for_user_or_404, require, save_posted
 from mapping_portal.views import map_context
 
 
@@ -89,12 +88,8 @@ def platform_edit(request, pk):
 
 def _platform_form(request, platform):
     form = PlatformForm(request.POST or None, instance=platform, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            platform = form.save_checked(request.user)
-        except ChangedMeanwhile:
-            pass
-        else:
-            messages.success(request, _("“%(name)s” was saved.") % {"name": platform.name})
-            return redirect("dialogues:platform-detail", pk=platform.pk)
+    if (saved := save_posted(request, form)) is not None:
+        platform = saved
+        messages.success(request, _("“%(name)s” was saved.") % {"name": platform.name})
+        return redirect("dialogues:platform-detail", pk=platform.pk)
     return render(request, "dialogues/platform_form.html", {"form": form, "platform": platform, **map_context()})

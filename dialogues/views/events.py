@@ -14,10 +14,10 @@ from dialogues.filters import EventFilterSet
 from dialogues.forms import EventForm, FollowUpActionForm, PhotoForm
 from dialogues.models import Attendance, DialoguePlatform, Event, EventKind, FollowUpAction
 from mapping_portal import access
-from mapping_portal.forms import ChangedMeanwhile, QueryForm
+from mapping_portal.forms import QueryForm
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
-from mapping_portal.shortcuts import get_for_user_or_404, require
+from mapping_portal.shortcuts import get_for_user_or_404, require, save_posted
 from mapping_portal.views import map_context
 
 
@@ -103,14 +103,10 @@ def event_edit(request, pk):
 
 def _event_form(request, event):
     form = EventForm(request.POST or None, instance=event, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = form.save_checked(request.user)
-        except ChangedMeanwhile:
-            pass
-        else:
-            messages.success(request, _("The event “%(title)s” was saved.") % {"title": event.title})
-            return redirect("dialogues:event-detail", pk=event.pk)
+    if (saved := save_posted(request, form)) is not None:
+        event = saved
+        messages.success(request, _("The event “%(title)s” was saved.") % {"title": event.title})
+        return redirect("dialogues:event-detail", pk=event.pk)
     return render(request, "dialogues/event_form.html", {"form": form, "event": event, **map_context()})
 
 

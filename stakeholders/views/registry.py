@@ -14,12 +14,12 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from mapping_portal import access, hooks
-from mapping_portal.forms import ChangedMeanwhile, QueryForm, id_field, site_field
+from mapping_portal.forms import QueryForm, id_field, site_field
 from mapping_portal.geo import PointLayer, geojson_response, point_layers
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite, ThematicArea
-from mapping_portal.shortcuts import error_messages, get_for_user_or_404, require
+from mapping_portal.shortcuts import error_messages, get_for_user_or_404, require, save_posted
 from mapping_portal.views import map_context
 from stakeholders.duplicates import similar_organizations
 from stakeholders.exports import organization_export_spec, person_export_spec
@@ -314,14 +314,10 @@ def organization_edit(request, pk):
 
 def _organization_form(request, organization):
     form = OrganizationForm(request.POST or None, request.FILES or None, instance=organization, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organization = form.save_checked(request.user)
-        except ChangedMeanwhile:
-            pass
-        else:
-            messages.success(request, _("The organization “%(name)s” was saved.") % {"name": organization.name})
-            return redirect("stakeholders:organization-detail", pk=organization.pk)
+    if (saved := save_posted(request, form)) is not None:
+        organization = saved
+        messages.success(request, _("The organization “%(name)s” was saved.") % {"name": organization.name})
+        return redirect("stakeholders:organization-detail", pk=organization.pk)
     return render(
         request, "stakeholders/organization_form.html", {"form": form, "organization": organization, **map_context()}
     )
@@ -467,14 +463,10 @@ def person_edit(request, pk):
 
 def _person_form(request, person):
     form = PersonForm(request.POST or None, instance=person, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = form.save_checked(request.user)
-        except ChangedMeanwhile:
-            pass
-        else:
-            messages.success(request, _("%(name)s was saved.") % {"name": person.full_name})
-            return redirect("stakeholders:person-detail", pk=person.pk)
+    if (saved := save_posted(request, form)) is not None:
+        person = saved
+        messages.success(request, _("%(name)s was saved.") % {"name": person.full_name})
+        return redirect("stakeholders:person-detail", pk=person.pk)
     return render(request, "stakeholders/person_form.html", {"form": form, "person": person})
 
 
