@@ -10,19 +10,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from grants import workflow
 from grants.models import Award, GrantCall, Tranche
+from tests.helpers import count_queries, url
 
 THREADS = 20
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"grants:{name}", args=args)
 
 
 def run_at_once(work, count=THREADS):
@@ -179,7 +173,7 @@ def test_the_call_form_refuses_an_envelope_below_its_awards(client_for, staff, m
 
     data = call_data({"kyshtut": call.sites.get()}, version=call.version, envelope="59 000", max_per_grant="10 000")
     with translation.override("en"):
-        response = client_for(staff).post(url("call-edit", call.pk), data | criteria_data(call))
+        response = client_for(staff).post(url("grants:call-edit", call.pk), data | criteria_data(call))
     assert response.status_code == 200
     assert "60\u00a0000 som are already awarded" in " ".join(response.context["form"].errors["envelope"])
 
@@ -197,7 +191,7 @@ def test_call_dashboard_shows_envelope_awarded_paid_remaining(client_for, users,
     tranche = award.plan_tranche(staff, datetime.date(2026, 6, 1), Decimal("75000"))
     tranche.record_payment(staff, datetime.date(2026, 6, 2), Decimal("75000"), version=tranche.version)
     for role in ("staff", "la_kyshtut", "viewer"):
-        response = client_for(users[role]).get(url("call-detail", call.pk))
+        response = client_for(users[role]).get(url("grants:call-detail", call.pk))
         call_shown = response.context["call"]
         assert (
             call_shown.envelope,
@@ -217,16 +211,20 @@ def test_staff_plan_and_pay_tranches_through_the_page(client_for, staff, make_ap
     application = make_application(status="in_review", lines=[(1, 80000)])
     workflow.approve(application, staff, Decimal("80000"), version=application.version)
     client = client_for(staff)
-    client.post(url("tranche-add", application.pk), {"planned_date": "01.06.2026", "planned_amount": "50 000"})
-    client.post(url("tranche-add", application.pk), {"planned_date": "01.09.2026", "planned_amount": "30 000 сом"})
+    client.post(url("grants:tranche-add", application.pk), {"planned_date": "01.06.2026", "planned_amount": "50 000"})
+    client.post(
+        url("grants:tranche-add", application.pk), {"planned_date": "01.09.2026", "planned_amount": "30 000 сом"}
+    )
     with translation.override("en"):
         refused = client.post(
-            url("tranche-add", application.pk), {"planned_date": "01.10.2026", "planned_amount": "1"}, follow=True
+            url("grants:tranche-add", application.pk),
+            {"planned_date": "01.10.2026", "planned_amount": "1"},
+            follow=True,
         )
     assert "Only 0 som of the award are not planned yet" in refused.content.decode()
     first = application.award.tranches.get(number=1)
     response = client.post(
-        url("tranche-pay", application.pk, first.pk),
+        url("grants:tranche-pay", application.pk, first.pk),
         {"paid_date": "02.06.2026", "paid_amount": "50 000", "version": first.version},
     )
     assert response.status_code == 302
@@ -248,7 +246,7 @@ def test_bad_tranches_get_a_clear_message(client_for, staff, make_application, d
     application = make_application(status="in_review", lines=[(1, 80000)])
     workflow.approve(application, staff, Decimal("80000"), version=application.version)
     with translation.override("en"):
-        response = client_for(staff).post(url("tranche-add", application.pk), data, follow=True)
+        response = client_for(staff).post(url("grants:tranche-add", application.pk), data, follow=True)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Tranche.objects.exists()
@@ -261,7 +259,7 @@ def test_a_payment_in_the_future_is_refused(client_for, staff, make_application)
     next_month = timezone.localdate() + datetime.timedelta(days=30)  # in the future, inside the portal's dates
     with translation.override("en"):
         response = client_for(staff).post(
-            url("tranche-pay", application.pk, tranche.pk),
+            url("grants:tranche-pay", application.pk, tranche.pk),
             {"paid_date": f"{next_month:%d.%m.%Y}", "paid_amount": "1000", "version": tranche.version},
             follow=True,
         )
@@ -276,7 +274,7 @@ def test_a_payment_over_its_tranche_is_refused_with_a_message(client_for, staff,
     tranche = award.plan_tranche(staff, datetime.date(2026, 6, 1), Decimal("1000"))
     with translation.override("en"):
         response = client_for(staff).post(
-            url("tranche-pay", application.pk, tranche.pk),
+            url("grants:tranche-pay", application.pk, tranche.pk),
             {"paid_date": "02.06.2026", "paid_amount": "1 000,01", "version": tranche.version},
             follow=True,
         )
@@ -291,16 +289,17 @@ def test_local_authority_reads_the_award_but_cannot_plan_or_pay(client_for, staf
     award = workflow.approve(application, staff, Decimal("80000"), version=application.version)
     tranche = award.plan_tranche(staff, datetime.date(2026, 6, 1), Decimal("1000"))
     client = client_for(la_kyshtut)
-    page = client.get(url("application-detail", application.pk)).content.decode()
+    page = client.get(url("grants:application-detail", application.pk)).content.decode()
     assert 'data-testid="award"' in page and 'data-testid="tranche-form"' not in page
     assert (
         client.post(
-            url("tranche-add", application.pk), {"planned_date": "01.06.2026", "planned_amount": "1"}
+            url("grants:tranche-add", application.pk), {"planned_date": "01.06.2026", "planned_amount": "1"}
         ).status_code
         == 403
     )
     response = client.post(
-        url("tranche-pay", application.pk, tranche.pk), {"paid_date": "01.06.2026", "paid_amount": "1", "version": 1}
+        url("grants:tranche-pay", application.pk, tranche.pk),
+        {"paid_date": "01.06.2026", "paid_amount": "1", "version": 1},
     )
     assert response.status_code == 403
 
@@ -311,15 +310,10 @@ def test_application_page_with_award_has_constant_queries(client_for, staff, mak
     award.plan_tranche(staff, datetime.date(2026, 6, 1), Decimal("1000"))
     client = client_for(staff)
 
-    def count():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url("application-detail", application.pk)).status_code == 200
-        return len(captured)
-
-    few = count()
+    few = count_queries(client, url("grants:application-detail", application.pk))
     for _n in range(5):
         award.plan_tranche(staff, datetime.date(2026, 7, 1), Decimal("1000"))
-    assert count() == few
+    assert count_queries(client, url("grants:application-detail", application.pk)) == few
 
 
 def test_an_admin_lowering_an_award_below_its_tranches_reads_a_message_not_a_500(client_for, admin, make_application):
