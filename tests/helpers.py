@@ -1,7 +1,10 @@
-"""Helpers every test module shares: the address of a page, and the number of queries a page takes.
+"""Helpers every test module shares: the address of a page, the number of queries a page takes, and work run in
+threads at once.
 
 (The cast of users per role, and `ROLES`, are in tests/conftest.py.)
 """
+
+import threading
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -23,3 +26,26 @@ def count_queries(client, path, data=None, status=200):
         response = client.get(path, data)
     assert response.status_code == status, path
     return len(captured)
+
+
+def run_at_once(work, count):
+    """Run `work(n)` in `count` threads released together; each thread has its own database connection.
+    Returns the outcomes: the value returned, or the exception raised."""
+    barrier = threading.Barrier(count)
+    outcomes = [None] * count
+
+    def run(n):
+        try:
+            barrier.wait()
+            outcomes[n] = work(n)
+        except Exception as error:  # noqa: BLE001 — an outcome to count, not to hide
+            outcomes[n] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

@@ -3,43 +3,19 @@
 (threads on the real PostgreSQL); the call's dashboard; the tranche forms."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 
 from grants import workflow
 from grants.models import Award, GrantCall, Tranche
-from tests.helpers import count_queries, url
+from tests.helpers import count_queries, run_at_once, url
 
 THREADS = 20
-
-
-def run_at_once(work, count=THREADS):
-    """Run `work(n)` in `count` threads released together; each thread has its own database connection.
-    Returns the outcomes: the value returned, or the exception raised."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def run(n):
-        try:
-            barrier.wait()
-            outcomes[n] = work(n)
-        except Exception as error:  # noqa: BLE001 — an outcome to count, not to hide
-            outcomes[n] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 # --- The envelope under concurrent approvals ---------------------------------------------------------------
@@ -52,7 +28,7 @@ def test_twenty_staff_approving_at_once_never_exceed_the_envelope(users, make_ca
     staff = users["staff"]
 
     outcomes = run_at_once(
-        lambda n: workflow.approve(applications[n], staff, Decimal("20000"), version=applications[n].version)
+        lambda n: workflow.approve(applications[n], staff, Decimal("20000"), version=applications[n].version), THREADS
     )
 
     awarded = [o for o in outcomes if isinstance(o, Award)]
@@ -74,7 +50,7 @@ def test_the_database_holds_the_envelope_even_without_the_python_check(users, ma
         with transaction.atomic():
             return Award.objects.create(application=applications[n], call=call, amount=30000, decided_by=staff)
 
-    outcomes = run_at_once(insert)
+    outcomes = run_at_once(insert, THREADS)
 
     assert sum(isinstance(o, Award) for o in outcomes) == 3
     assert all(isinstance(o, IntegrityError) for o in outcomes if not isinstance(o, Award))
@@ -89,7 +65,9 @@ def test_twenty_tranches_planned_at_once_never_exceed_the_award(users, make_appl
     application = make_application(status="in_review", lines=[(1, 100000)])
     award = workflow.approve(application, users["staff"], Decimal("100000"), version=application.version)
 
-    outcomes = run_at_once(lambda n: award.plan_tranche(users["staff"], datetime.date(2026, 6, 1), Decimal("30000")))
+    outcomes = run_at_once(
+        lambda n: award.plan_tranche(users["staff"], datetime.date(2026, 6, 1), Decimal("30000")), THREADS
+    )
 
     planned = [o for o in outcomes if isinstance(o, Tranche)]
     assert len(planned) == 3
@@ -107,7 +85,8 @@ def test_one_tranche_paid_by_twenty_at_once_is_paid_once(users, make_application
     outcomes = run_at_once(
         lambda n: tranche.record_payment(
             users["staff"], datetime.date(2026, 6, 2), Decimal("60000") - n, version=tranche.version
-        )
+        ),
+        THREADS,
     )
 
     assert sum(isinstance(o, Tranche) for o in outcomes) == 1
@@ -129,7 +108,7 @@ def test_the_database_holds_each_payment_within_its_tranche_without_the_python_c
                 paid_date=datetime.date(2026, 6, 2), paid_amount=5000 + n % 4
             )
 
-    outcomes = run_at_once(pay)
+    outcomes = run_at_once(pay, THREADS)
 
     assert sum(o == 1 for o in outcomes) == THREADS // 4  # only the payments of exactly 5 000
     refused = [o for o in outcomes if isinstance(o, IntegrityError)]

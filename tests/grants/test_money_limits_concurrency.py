@@ -16,9 +16,8 @@ from django.utils import translation
 from grants import workflow
 from grants.forms import GrantCallForm
 from grants.models import Award, Tranche
-from tests.grants.test_awards import run_at_once
 from tests.grants.test_calls_and_applications import call_data, criteria_data
-from tests.helpers import url
+from tests.helpers import run_at_once, url
 
 THREADS = 6
 WAIT = 10  # seconds a thread waits for another before the test fails
