@@ -15,6 +15,7 @@ from django.utils import translation
 from grants.models import ApplicantAccount, ApplicationAttachment, GrantApplication, StatusChange
 from mapping_portal import access
 from tests.dialogues.conftest import make_plan  # noqa: F401  (fixture)
+from tests.grants.test_calls_and_applications import budget_lines, line
 from tests.helpers import count_queries, url
 
 
@@ -33,18 +34,8 @@ def application_data(lines, **overrides):
         "young_men": 18,
         "women": 5,
         "men": 4,
-        "lines-TOTAL_FORMS": len(lines),
-        "lines-INITIAL_FORMS": 0,
-        "lines-MIN_NUM_FORMS": 0,
-        "lines-MAX_NUM_FORMS": 60,
     }
-    for n, line in enumerate(lines):
-        data |= {f"lines-{n}-{key}": value for key, value in line.items()}
-    return data | overrides
-
-
-def line(item="Боёк", unit="кг", quantity="10", unit_cost="450", co_funding=""):
-    return {"item": item, "unit": unit, "quantity": quantity, "unit_cost": unit_cost, "co_funding": co_funding}
+    return data | budget_lines(lines) | overrides
 
 
 def move(client, application, to, comment="", version=None):

@@ -250,6 +250,13 @@ def application_data(person, lines, **overrides):
         "young_men": 18,
         "women": 5,
         "men": 4,
+    }
+    return data | budget_lines(lines) | overrides
+
+
+def budget_lines(lines):
+    """The budget lines' formset as posted: its management form and each line's fields."""
+    data = {
         "lines-TOTAL_FORMS": len(lines),
         "lines-INITIAL_FORMS": 0,
         "lines-MIN_NUM_FORMS": 0,
@@ -257,7 +264,7 @@ def application_data(person, lines, **overrides):
     }
     for n, line in enumerate(lines):
         data |= {f"lines-{n}-{key}": value for key, value in line.items()}
-    return data | overrides
+    return data
 
 
 def line(item="Боёк", unit="кг", quantity="10", unit_cost="450", co_funding=""):
