@@ -87,6 +87,13 @@ def reviewer(users):
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a temporary folder (returned), not the checkout's var/media."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
 def client_for(client):
     """`client_for(user)` — the test client signed in as `user` (or anonymous for None)."""
 

@@ -98,12 +98,6 @@ def image_upload(name="photo.jpg", size=(800, 600), fmt="JPEG"):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
 def test_a_photo_is_re_encoded_and_served_only_to_staff_in_scope(client_for, users, make_event, media_root):
     event = make_event()
     response = client_for(users["staff"]).post(

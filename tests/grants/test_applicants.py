@@ -345,12 +345,6 @@ def test_only_applicants_apply_online_and_act_as_lead_applicant(users, aigerim, 
 # --- Attachments -------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
 def test_applicant_attaches_a_document_to_own_draft_and_reads_it_back(
     client_for, applicant, aigerim, online_call, make_application, media_root, users
 ):

@@ -14,12 +14,6 @@ from tests import upload_bombs
 from tests.helpers import url
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
 def small_image(image_format):
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (20, 120, 40)).save(buffer, image_format)

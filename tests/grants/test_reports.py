@@ -16,12 +16,6 @@ from tests.helpers import count_queries, url
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
 def funded(staff, make_application):
     application = make_application(status="in_review", lines=[(10, 1000), (2, 5000)])
     workflow.approve(application, staff, Decimal("20000"), version=application.version)

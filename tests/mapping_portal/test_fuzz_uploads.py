@@ -80,12 +80,6 @@ class Field:
             return self.client.post(self.path, body, content_type=content_type, follow=True)
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
 @pytest.fixture(params=["import", "event-photo", "report-photo", "attachment", "logo"])
 def field(request, client_for, staff, registry, make_event, make_application, media_root):  # noqa: F811
     client = client_for(staff)

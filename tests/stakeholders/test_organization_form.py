@@ -43,12 +43,6 @@ def image_upload(name="logo.jpg", size=(300, 200), fmt="JPEG"):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
 def test_staff_adds_an_organization_with_its_point_and_consent(client_for, staff, registry):
     response = client_for(staff).post(url("stakeholders:organization-create"), form_data(registry))
     organization = Organization.objects.get(name_ky="Таян аялдар кеңеши")
