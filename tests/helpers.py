@@ -19,12 +19,12 @@ def url(name, *args, language="en"):
         return reverse(name, args=args)
 
 
-def count_queries(client, path, data=None, status=200):
+def count_queries(client, path, data=None):
     """The number of database queries a GET of `path` (with the query parameters `data`) takes. The page must
-    answer `status`: the count of an error page or a redirect would compare nothing."""
+    answer 200: the count of an error page or a redirect would compare nothing."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path, data)
-    assert response.status_code == status, path
+    assert response.status_code == 200, path
     return len(captured)
 
 
