@@ -22,6 +22,11 @@ CAST = {
     # A grant applicant's account; tests/grants links it to a person of the registry (ApplicantAccount).
     "applicant": (Role.APPLICANT, []),
 }
+# Every persona of the cast, and the public: what a parametrized access table walks.
+ROLES = [*CAST, "anonymous"]
+# The apps' access tables set their records in Kyshtut and need one local authority of another site: la_kerben.
+# The third (la_akturpak) would repeat its case; tests/mapping_portal/test_access.py walks the sites with all three.
+ROLES_BUT_AKTURPAK = [role for role in ROLES if role != "la_akturpak"]
 PASSWORD = "a-long-test-password-17"
 
 
@@ -79,6 +84,13 @@ def viewer(users):
 @pytest.fixture
 def reviewer(users):
     return users["reviewer"]
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a temporary folder (returned), not the checkout's var/media."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture

@@ -32,6 +32,8 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
 
+from tests.browser.gate import ROLES  # role → the demo user who plays it
+
 SEED = int(os.environ.get("FUZZ_SEED", "21"))
 
 # (label, value): a value is a string or, for a repeated key, a list of strings.
@@ -65,17 +67,6 @@ BAD_VALUES = [
 ]
 # For a choice (select, radio, checkbox): a value none of its options has.
 WRONG_CHOICES = [("wrong-choice", "no-such-choice"), ("wrong-pk", "999999999")]
-
-ROLES = {
-    "admin": "admin",
-    "staff": "staff",
-    "local_authority": "la-kyshtut",
-    "local_authority_draft": "la-kerben",
-    "reviewer": "reviewer",
-    "viewer": "viewer",
-    "applicant": "applicant",
-    "public": None,
-}
 
 # Addresses the walk never takes: the Django admin (Django's own), media files, signing out, switching language.
 SKIP = re.compile(r"^/admin/|^/media/|/accounts/logout/|^/i18n/")

@@ -313,7 +313,9 @@ class Organization(models.Model):
 
 class PersonQuerySet(access.SiteScopedQuerySet):
     def for_user(self, user):
-        """People are personal data: admins and staff only (reviewers: assigned applicants, later)."""
+        """People are personal data: admins and staff only (DESIGN.md §6). A reviewer reads the names of the
+        lead applicant and team of an application assigned to them on the grants pages
+        (`access.can_view_applicant_names`), without their contacts, never these records."""
         if not access.can_view_personal_data(user):
             return self.none()
         return super().for_user(user).filter(merged_into__isnull=True)

@@ -26,6 +26,17 @@ AXE_JS = Path(__file__).with_name("vendor") / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 SEVERE = {"serious", "critical"}
 WIDTHS = {"phone": (375, 812), "desk": (1280, 800)}
+# role → the demo user (seed_demo's) who plays it in the walks of the gate and the fuzz (None: the public)
+ROLES = {
+    "admin": "admin",
+    "staff": "staff",
+    "local_authority": "la-kyshtut",  # its site's plan waits for its review
+    "local_authority_draft": "la-kerben",  # its site's plan is a draft it writes
+    "reviewer": "reviewer",
+    "viewer": "viewer",
+    "applicant": "applicant",
+    "public": None,
+}
 
 # Addresses that are not pages: files, downloads, the Django admin (Django's own), signing out.
 NOT_PAGES = re.compile(

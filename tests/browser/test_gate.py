@@ -26,17 +26,6 @@ from tests.browser.conftest import BLANK_TILE
 
 pytestmark = pytest.mark.browser
 
-# role → the demo user who plays it (None: the public)
-ROLES = {
-    "admin": "admin",
-    "staff": "staff",
-    "local_authority": "la-kyshtut",  # its site's plan waits for its review
-    "local_authority_draft": "la-kerben",  # its site's plan is a draft it writes
-    "reviewer": "reviewer",
-    "viewer": "viewer",
-    "applicant": "applicant",
-    "public": None,
-}
 # (language, width) pairs every page is opened in
 PASSES = [("ky", "phone"), ("ky", "desk"), ("ru", "phone"), ("en", "desk")]
 SCREENSHOTS = Path(os.environ["SCREENSHOTS"]) if os.environ.get("SCREENSHOTS") else None
@@ -90,10 +79,10 @@ def open_tab(browser, live_server, width, cookie):
     return context, page, messages
 
 
-@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize("role", list(gate.ROLES))
 def test_every_page_is_usable_at_a_desk_and_on_a_phone(role, browser, live_server, demo):
     started = time.monotonic()
-    username = ROLES[role]
+    username = gate.ROLES[role]
     user = get_user_model().objects.get(username=username) if username else None
     urls, problems = gate.crawl(user)
     assert urls, "the walk found no page"

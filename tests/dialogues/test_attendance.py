@@ -11,13 +11,9 @@ from django.utils import translation
 
 from dialogues.models import Attendance, AttendanceTally, validate_days
 from stakeholders.models import Person
+from tests.helpers import count_queries, url
 
 D = datetime.date
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"dialogues:{name}", args=args)
 
 
 @pytest.fixture
@@ -30,7 +26,7 @@ def grid_post(client, event, rows, version=None, **extra):
     for attendance, days, role in rows:
         data[f"days-{attendance.pk}"] = [day.isoformat() for day in days]
         data[f"role-{attendance.pk}"] = role
-    return client.post(url("attendance-sheet", event.pk), data | extra)
+    return client.post(url("dialogues:attendance-sheet", event.pk), data | extra)
 
 
 def test_the_sheet_saves_the_days_ticked(client_for, staff, training, make_person, attend):
@@ -70,7 +66,7 @@ def test_a_day_outside_the_events_dates_is_refused_with_a_clear_message(
 def test_a_day_that_is_not_a_date_is_refused(client_for, staff, training, make_person, attend):
     attendance = attend(training, make_person())
     response = client_for(staff).post(
-        url("attendance-sheet", training.pk),
+        url("dialogues:attendance-sheet", training.pk),
         {"attendance_version": 1, f"days-{attendance.pk}": ["tomorrow"], f"role-{attendance.pk}": "participant"},
     )
     assert response.status_code == 200
@@ -115,14 +111,14 @@ def test_two_people_saving_one_sheet_the_second_is_told(client_for, staff, admin
 def test_adding_a_person_offers_existing_matches_first_in_any_spelling(client_for, staff, training, make_person):
     make_person(full_name="Айгүл Токтосунова", full_name_latin="")
     make_person(full_name="Бакыт Асанов")
-    response = client_for(staff).get(url("attendance-search", training.pk) + "?q=Aigul Toktosunova")
+    response = client_for(staff).get(url("dialogues:attendance-search", training.pk) + "?q=Aigul Toktosunova")
     assert [p.full_name for p in response.context["matches"]] == ["Айгүл Токтосунова"]
     assert 'data-testid="people-matches"' in response.content.decode()
 
 
 def test_people_already_on_the_event_are_not_offered_again(client_for, staff, training, make_person, attend):
     attend(training, make_person(full_name="Айгүл Токтосунова"))
-    response = client_for(staff).get(url("attendance-search", training.pk) + "?q=Айгүл")
+    response = client_for(staff).get(url("dialogues:attendance-search", training.pk) + "?q=Айгүл")
     assert response.context["matches"] == []
 
 
@@ -149,7 +145,7 @@ def add_post(client, event, person, days=(), role="participant", version=None, h
         "add-attendance_version": event.attendance_version if version is None else version,
     }
     headers = {"HX-Request": "true"} if htmx else {}
-    return client.post(url("attendance-add", event.pk), data | extra, headers=headers)
+    return client.post(url("dialogues:attendance-add", event.pk), data | extra, headers=headers)
 
 
 def test_an_existing_person_is_added_with_exactly_the_days_ticked(client_for, staff, training, make_person):
@@ -166,7 +162,7 @@ def test_adding_a_person_with_no_day_ticked_is_refused_never_taken_as_every_day(
     # The old form saved every day of the event when none was chosen: the person counted as trained.
     with translation.override("en"):
         response = client_for(staff).post(
-            url("attendance-add", training.pk),
+            url("dialogues:attendance-add", training.pk),
             {"add-person": make_person().pk, "add-role": "participant", "add-attendance_version": 1},
         )
         assert response.status_code == 200
@@ -182,8 +178,8 @@ def test_the_add_form_ticks_no_day_of_a_training_but_offers_a_one_day_events_day
     make_person(full_name="Айгүл Токтосунова")
     meeting = make_event(kind="dialogue_meeting", days=1)
     client = client_for(staff)
-    three_days = client.get(url("attendance-search", training.pk) + "?q=Айгүл").content.decode()
-    one_day = client.get(url("attendance-search", meeting.pk) + "?q=Айгүл").content.decode()
+    three_days = client.get(url("dialogues:attendance-search", training.pk) + "?q=Айгүл").content.decode()
+    one_day = client.get(url("dialogues:attendance-search", meeting.pk) + "?q=Айгүл").content.decode()
     assert ticked_days(three_days, "add-days") == {"2026-03-10": False, "2026-03-11": False, "2026-03-12": False}
     assert ticked_days(one_day, "add-days") == {"2026-03-10": True}
 
@@ -239,7 +235,7 @@ def test_a_person_of_another_site_is_added_but_flagged(client_for, staff, traini
     client = client_for(staff)
     with translation.override("en"):
         add_post(client, training, person, days=training.days)
-        page = client.get(url("attendance-sheet", training.pk)).content.decode()
+        page = client.get(url("dialogues:attendance-sheet", training.pk)).content.decode()
         assert "lives in another pilot site (Kerben town)" in page
         assert "from Kerben town" in page  # the badge on the sheet's row
     assert Attendance.objects.get().person == person
@@ -308,7 +304,7 @@ def new_person_data(registry, **fields):
 
 
 def test_a_new_person_is_added_with_exactly_the_days_ticked(client_for, staff, registry, training):
-    response = client_for(staff).post(url("attendance-new-person", training.pk), new_person_data(registry))
+    response = client_for(staff).post(url("dialogues:attendance-new-person", training.pk), new_person_data(registry))
     assert response.status_code == 302
     attendance = Attendance.objects.get()
     assert attendance.person.full_name == "Жылдыз Мамытова"
@@ -329,7 +325,7 @@ def test_a_new_person_with_bad_days_or_an_old_version_is_not_saved_at_all(
     # The person's record and their attendance are saved together or not at all.
     with translation.override("en"):
         response = client_for(staff).post(
-            url("attendance-new-person", training.pk), new_person_data(registry, **fields)
+            url("dialogues:attendance-new-person", training.pk), new_person_data(registry, **fields)
         )
         assert message in response.content.decode()
     assert response.status_code == 200
@@ -339,7 +335,9 @@ def test_a_new_person_with_bad_days_or_an_old_version_is_not_saved_at_all(
 def test_a_new_person_entered_in_place_answers_with_the_row(client_for, staff, registry, training):
     with translation.override("en"):
         response = client_for(staff).post(
-            url("attendance-new-person", training.pk), new_person_data(registry), headers={"HX-Request": "true"}
+            url("dialogues:attendance-new-person", training.pk),
+            new_person_data(registry),
+            headers={"HX-Request": "true"},
         )
     page = response.content.decode()
     attendance = Attendance.objects.get()
@@ -355,13 +353,13 @@ def test_a_new_person_with_a_similar_name_needs_a_confirmation(client_for, staff
     data = new_person_data(registry, full_name="Айгуль Токтосунова")
     client = client_for(staff)
     with translation.override("en"):
-        response = client.post(url("attendance-new-person", training.pk), data)
+        response = client.post(url("dialogues:attendance-new-person", training.pk), data)
         assert "People with a similar name are already in the registry." in response.content.decode()
     assert response.status_code == 200
     assert [p.full_name for p in response.context["similar"]] == ["Айгүл Токтосунова"]
     assert Person.objects.count() == 1 and not Attendance.objects.exists()
 
-    response = client.post(url("attendance-new-person", training.pk), data | {"different_person": "1"})
+    response = client.post(url("dialogues:attendance-new-person", training.pk), data | {"different_person": "1"})
     assert response.status_code == 302
     assert Attendance.objects.get().person.full_name == "Айгуль Токтосунова"
 
@@ -369,7 +367,7 @@ def test_a_new_person_with_a_similar_name_needs_a_confirmation(client_for, staff
 def test_a_new_person_needs_a_recorded_consent(client_for, staff, registry, training):
     with translation.override("en"):
         response = client_for(staff).post(
-            url("attendance-new-person", training.pk), new_person_data(registry, consent_date="")
+            url("dialogues:attendance-new-person", training.pk), new_person_data(registry, consent_date="")
         )
         assert "Record when the person gave consent" in response.content.decode()
     assert not Person.objects.exists()
@@ -380,7 +378,7 @@ def test_the_similar_person_hint_answers_for_a_name_typed_on_the_attendance_page
 ):
     make_person(full_name="Айгүл Токтосунова")
     client = client_for(staff)
-    page = client.get(url("attendance-sheet", training.pk)).content.decode()
+    page = client.get(url("dialogues:attendance-sheet", training.pk)).content.decode()
     # The name box asks the hint's endpoint, sending fields that are on this page, into a box that is on it.
     (name_box,) = inputs(page, "full_name")
     hint_url = re.search(r'hx-get="([^"]+)"', name_box).group(1)
@@ -399,10 +397,10 @@ def test_the_similar_person_hint_answers_for_a_name_typed_on_the_attendance_page
 @pytest.mark.parametrize("name", ["attendance-add", "attendance-new-person"])
 def test_a_local_authority_cannot_record_attendance(client_for, la_kyshtut, registry, training, make_person, name):
     data = {"add-person": make_person().pk, "add-days": ["2026-03-10"], "add-attendance_version": 1}
-    response = client_for(la_kyshtut).post(url(name, training.pk), data | new_person_data(registry))
+    response = client_for(la_kyshtut).post(url(f"dialogues:{name}", training.pk), data | new_person_data(registry))
     assert response.status_code == 403
     assert not Attendance.objects.exists()
-    assert client_for(la_kyshtut).get(url("attendance-search", training.pk) + "?q=Адам").status_code == 403
+    assert client_for(la_kyshtut).get(url("dialogues:attendance-search", training.pk) + "?q=Адам").status_code == 403
 
 
 def test_staff_of_another_site_get_404_when_adding(client_for, registry, training, make_person):
@@ -424,7 +422,7 @@ def tally_data(event, **cells):
 
 def test_every_box_of_the_tallies_says_what_it_counts(client_for, staff, training):
     with translation.override("en"):
-        page = client_for(staff).get(url("attendance-tallies", training.pk)).content.decode()
+        page = client_for(staff).get(url("dialogues:attendance-tallies", training.pk)).content.decode()
     boxes = re.findall(r'<input type="number"[^>]*>', page)
     assert len(boxes) == 28 and all("aria-label=" in box for box in boxes)
     assert 'aria-label="women, 15–24: every day"' in page
@@ -433,7 +431,7 @@ def test_every_box_of_the_tallies_says_what_it_counts(client_for, staff, trainin
 def test_tallies_are_saved_per_sex_and_age_band(client_for, staff, training):
     client = client_for(staff)
     response = client.post(
-        url("attendance-tallies", training.pk),
+        url("dialogues:attendance-tallies", training.pk),
         tally_data(training, **{"count-female-15_24": "12", "completed-female-15_24": "9", "count-male-65_plus": "3"}),
     )
     assert response.status_code == 302
@@ -442,7 +440,7 @@ def test_tallies_are_saved_per_sex_and_age_band(client_for, staff, training):
         ("male", "65_plus", 3, 0),
     }
     training.refresh_from_db()
-    client.post(url("attendance-tallies", training.pk), tally_data(training, **{"count-female-15_24": "12"}))
+    client.post(url("dialogues:attendance-tallies", training.pk), tally_data(training, **{"count-female-15_24": "12"}))
     assert list(AttendanceTally.objects.values_list("sex", "count", "completed")) == [("female", 12, 0)]
 
 
@@ -456,31 +454,26 @@ def test_tallies_are_saved_per_sex_and_age_band(client_for, staff, training):
 )
 def test_bad_tallies_get_a_clear_message(client_for, staff, training, cells, message):
     with translation.override("en"):
-        response = client_for(staff).post(url("attendance-tallies", training.pk), tally_data(training, **cells))
+        response = client_for(staff).post(
+            url("dialogues:attendance-tallies", training.pk), tally_data(training, **cells)
+        )
         assert response.status_code == 200
         assert message in response.content.decode()
     assert not AttendanceTally.objects.exists()
 
 
 def test_the_sheet_query_count_does_not_grow_with_the_people(client_for, staff, training, make_person, attend):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = client_for(staff)
     attend(training, make_person())
     make_person(full_name="Адам Жаңы")  # found by the search, not yet on the sheet
 
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url("attendance-sheet", training.pk) + "?q=Адам").status_code == 200
-        return len(captured)
-
-    few = queries()
+    sheet = url("dialogues:attendance-sheet", training.pk) + "?q=Адам"
+    few = count_queries(client, sheet)
     for number in range(10):
         attend(training, make_person(site="kerben" if number % 2 else "kyshtut"))
     # session, user, the user's sites, the event, its rows with their people and sites, the people found,
     # the menu's sites, the new-person form's sites and settlements, the session saved (3: a savepoint)
-    assert queries() == few == 12
+    assert count_queries(client, sheet) == few == 12
 
 
 def test_a_person_added_by_someone_else_meanwhile_is_explained_not_reported_as_missing_days(
@@ -516,7 +509,7 @@ def test_the_grid_is_saved_after_an_add_in_place_with_the_version_that_add_sent_
 def test_every_control_of_the_grid_has_a_name_read_aloud(client_for, staff, training, make_person, attend):
     attendance = attend(training, make_person(full_name="Бакыт Асанов"))
     with translation.override("en"):
-        page = client_for(staff).get(url("attendance-sheet", training.pk)).content.decode()
+        page = client_for(staff).get(url("dialogues:attendance-sheet", training.pk)).content.decode()
     role = re.search(rf'<select[^>]*name="role-{attendance.pk}"[^>]*>', page).group(0)
     assert 'aria-label="Role of Бакыт Асанов"' in role
     assert 'aria-label="Бакыт Асанов, day 2"' in page and 'aria-label="Remove Бакыт Асанов"' in page

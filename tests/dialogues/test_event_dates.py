@@ -7,26 +7,21 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 
 from dialogues.models import Event
 from dialogues.plans.models import ConflictPreventionPlan
 from mapping_portal.models import latest_date
+from tests.helpers import url
 
 D = datetime.date
 
 
-def url(name, *args, namespace="dialogues"):
-    with translation.override("en"):
-        return reverse(f"{namespace}:{name}", args=args)
-
-
 def edit_post(client, event, **dates):
-    form = client.get(url("event-edit", event.pk)).context["form"]
+    form = client.get(url("dialogues:event-edit", event.pk)).context["form"]
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     with translation.override("en"), CaptureQueriesContext(connection) as captured:
-        response = client.post(url("event-edit", event.pk), data | dates)
+        response = client.post(url("dialogues:event-edit", event.pk), data | dates)
     return response, captured
 
 
@@ -116,7 +111,7 @@ def test_a_plan_period_in_year_0001_or_9999_is_refused(
         "period_end": period_end,
     }
     with translation.override("en"):
-        response = client_for(staff).post(url("plan-create", namespace="plans"), data)
+        response = client_for(staff).post(url("plans:plan-create"), data)
     assert response.status_code == 200
     assert f"Enter a date from 01.01.2000 to {latest_date():%d.%m.%Y}." in response.context["form"].errors[field]
     assert not ConflictPreventionPlan.objects.exists()
@@ -133,7 +128,7 @@ def test_a_plan_period_in_year_0001_or_9999_is_refused(
 def test_a_far_date_in_a_list_filter_is_explained_and_ignored(client_for, staff, make_event, page, query):
     make_event(title="Семинар")
     with translation.override("en"):
-        response = client_for(staff).get(url(page) + query)
+        response = client_for(staff).get(url(f"dialogues:{page}") + query)
     assert response.status_code == 200
     content = response.content.decode()
     assert "Enter a date from 01.01.2000 to" in content
@@ -142,7 +137,7 @@ def test_a_far_date_in_a_list_filter_is_explained_and_ignored(client_for, staff,
 
 def test_a_far_date_in_the_plans_filter_is_explained_and_ignored(client_for, staff):
     with translation.override("en"):
-        response = client_for(staff).get(url("plan-list", namespace="plans") + "?period_to=31.12.9999")
+        response = client_for(staff).get(url("plans:plan-list") + "?period_to=31.12.9999")
     assert response.status_code == 200
     assert "Enter a date from 01.01.2000 to" in response.content.decode()
 
@@ -150,6 +145,6 @@ def test_a_far_date_in_the_plans_filter_is_explained_and_ignored(client_for, sta
 @pytest.mark.parametrize(("rows", "expected"), [("30", 30), ("999", 200), ("²", 25), ("9" * 5000, 25), ("-5", 25)])
 def test_the_blank_sheets_row_count_is_bounded_and_never_an_error(client_for, staff, make_event, rows, expected):
     event = make_event(days=2)
-    response = client_for(staff).get(url("blank-sheet", event.pk), {"rows": rows})
+    response = client_for(staff).get(url("dialogues:blank-sheet", event.pk), {"rows": rows})
     assert response.status_code == 200
     assert len(response.context["rows"]) == expected

@@ -4,19 +4,12 @@ filters, and query counts that do not grow with the rows."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 
 from dialogues.models import DialoguePlatform, Event
+from tests.helpers import count_queries, url
 
 D = datetime.date
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"dialogues:{name}", args=args)
 
 
 def event_data(registry, **changes):
@@ -38,11 +31,11 @@ def test_staff_record_a_three_day_training(client_for, staff, registry, make_org
     organizer = make_organization(name_ky="Таян жаштар борбору")
     area = ThematicArea.objects.get(code="peace-security")
     response = client_for(staff).post(
-        url("event-create"),
+        url("dialogues:event-create"),
         event_data(registry, kind="training", thematic_areas=[area.pk], organizers=[organizer.pk]),
     )
     event = Event.objects.get()
-    assert response.status_code == 302 and response["Location"] == url("event-detail", event.pk)
+    assert response.status_code == 302 and response["Location"] == url("dialogues:event-detail", event.pk)
     assert (event.day_count, event.created_by, list(event.organizers.all())) == (3, staff, [organizer])
     assert {entry.history_user for entry in event.history.all()} == {staff}  # who and when are kept
 
@@ -58,7 +51,7 @@ def test_staff_record_a_three_day_training(client_for, staff, registry, make_org
 )
 def test_bad_event_input_gets_a_clear_message_not_an_error_page(client_for, staff, registry, changes, field, message):
     with translation.override("en"):
-        response = client_for(staff).post(url("event-create"), event_data(registry, **changes))
+        response = client_for(staff).post(url("dialogues:event-create"), event_data(registry, **changes))
         assert response.status_code == 200
         assert message in " ".join(response.context["form"].errors[field])
     assert not Event.objects.exists()
@@ -67,7 +60,7 @@ def test_bad_event_input_gets_a_clear_message_not_an_error_page(client_for, staf
 def test_a_centre_of_another_site_is_refused(client_for, staff, registry, make_platform):
     platform = make_platform(site="kerben")
     with translation.override("en"):
-        response = client_for(staff).post(url("event-create"), event_data(registry, platform=platform.pk))
+        response = client_for(staff).post(url("dialogues:event-create"), event_data(registry, platform=platform.pk))
         assert response.context["form"].errors["platform"] == [
             "This dialogue and resource centre is in another pilot site."
         ]
@@ -76,12 +69,12 @@ def test_a_centre_of_another_site_is_refused(client_for, staff, registry, make_p
 def test_the_second_of_two_simultaneous_edits_is_told(client_for, staff, registry, make_event):
     event = make_event(title="Биринчи аталыш")
     client = client_for(staff)
-    form = client.get(url("event-edit", event.pk)).context["form"]
+    form = client.get(url("dialogues:event-edit", event.pk)).context["form"]
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     data |= {"start_date": "10.03.2026", "end_date": "10.03.2026"}
-    assert client.post(url("event-edit", event.pk), data | {"title": "Экинчи аталыш"}).status_code == 302
+    assert client.post(url("dialogues:event-edit", event.pk), data | {"title": "Экинчи аталыш"}).status_code == 302
     with translation.override("en"):
-        second = client.post(url("event-edit", event.pk), data | {"title": "Үчүнчү аталыш"})
+        second = client.post(url("dialogues:event-edit", event.pk), data | {"title": "Үчүнчү аталыш"})
         assert second.status_code == 200
         assert "Someone else saved this record" in " ".join(second.context["form"].non_field_errors())
     event.refresh_from_db()
@@ -93,11 +86,11 @@ def test_moving_an_event_away_from_recorded_attendance_is_refused(
 ):
     event = make_event(days=3)
     attend(event, make_person(), days=[3])
-    form = client_for(staff).get(url("event-edit", event.pk)).context["form"]
+    form = client_for(staff).get(url("dialogues:event-edit", event.pk)).context["form"]
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     with translation.override("en"):
         response = client_for(staff).post(
-            url("event-edit", event.pk), data | {"start_date": "10.03.2026", "end_date": "11.03.2026"}
+            url("dialogues:event-edit", event.pk), data | {"start_date": "10.03.2026", "end_date": "11.03.2026"}
         )
         assert "1 people have attendance on days outside the new dates" in str(response.context["form"].errors)
     event.refresh_from_db()
@@ -108,7 +101,7 @@ def test_staff_open_a_dialogue_and_resource_centre(client_for, staff, registry, 
     host = make_organization(name_ky="Кыштут айыл өкмөтү")
     coordinator = make_person(full_name="Нурлан Жумабаев")
     response = client_for(staff).post(
-        url("platform-create"),
+        url("dialogues:platform-create"),
         {
             "name": "Кыштут диалог жана ресурстук борбору",
             "site": registry["kyshtut"].pk,
@@ -119,7 +112,7 @@ def test_staff_open_a_dialogue_and_resource_centre(client_for, staff, registry, 
         },
     )
     platform = DialoguePlatform.objects.get()
-    assert response["Location"] == url("platform-detail", platform.pk)
+    assert response["Location"] == url("dialogues:platform-detail", platform.pk)
     assert list(platform.coordinators.all()) == [coordinator]
 
 
@@ -127,7 +120,7 @@ def test_a_host_organization_of_another_site_is_refused(client_for, staff, regis
     host = make_organization(site="kerben")
     with translation.override("en"):
         response = client_for(staff).post(
-            url("platform-create"),
+            url("dialogues:platform-create"),
             {"name": "Борбор", "site": registry["kyshtut"].pk, "host_organization": host.pk, "status": "active"},
         )
         assert response.context["form"].errors["host_organization"] == [
@@ -150,28 +143,21 @@ def test_event_filters(client_for, staff, make_event, make_platform, make_organi
     c.organizers.add(organizer)
     FollowUpAction.objects.create(event=a, what="Отчёт", owner="Айгүл", due=D(2020, 1, 1))
     client = client_for(staff)
-    assert titles(client.get(url("event-list") + "?kind=training")) == ["Тренинг"]
-    assert titles(client.get(url("event-list") + "?site=kerben")) == ["Семинар"]
-    assert titles(client.get(url("event-list") + "?status=planned")) == ["Жолугушуу"]
-    assert titles(client.get(url("event-list") + "?date_from=01.04.2026&date_to=31.05.2026")) == ["Семинар"]
-    assert titles(client.get(url("event-list") + f"?platform={platform.pk}")) == ["Тренинг"]
-    assert titles(client.get(url("event-list") + f"?organization={organizer.pk}")) == ["Жолугушуу"]
-    assert titles(client.get(url("event-list") + "?overdue=true")) == ["Тренинг"]
-    assert titles(client.get(url("event-list") + "?q=семи")) == ["Семинар"]
-    assert titles(client.get(url("event-list") + "?order=date")) == ["Тренинг", "Семинар", "Жолугушуу"]
+    assert titles(client.get(url("dialogues:event-list") + "?kind=training")) == ["Тренинг"]
+    assert titles(client.get(url("dialogues:event-list") + "?site=kerben")) == ["Семинар"]
+    assert titles(client.get(url("dialogues:event-list") + "?status=planned")) == ["Жолугушуу"]
+    assert titles(client.get(url("dialogues:event-list") + "?date_from=01.04.2026&date_to=31.05.2026")) == ["Семинар"]
+    assert titles(client.get(url("dialogues:event-list") + f"?platform={platform.pk}")) == ["Тренинг"]
+    assert titles(client.get(url("dialogues:event-list") + f"?organization={organizer.pk}")) == ["Жолугушуу"]
+    assert titles(client.get(url("dialogues:event-list") + "?overdue=true")) == ["Тренинг"]
+    assert titles(client.get(url("dialogues:event-list") + "?q=семи")) == ["Семинар"]
+    assert titles(client.get(url("dialogues:event-list") + "?order=date")) == ["Тренинг", "Семинар", "Жолугушуу"]
 
 
 @pytest.mark.parametrize("query", ["?site=atlantis", "?kind=party", "?date_from=yesterday", "?page=999", "?overdue=x"])
 def test_unknown_filter_values_are_explained_not_an_error(client_for, staff, make_event, query):
     make_event()
-    assert client_for(staff).get(url("event-list") + query).status_code == 200
-
-
-def count_queries(client, page):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(page)
-    assert response.status_code == 200, page
-    return len(captured)
+    assert client_for(staff).get(url("dialogues:event-list") + query).status_code == 200
 
 
 def populate(make_event, make_person, make_platform, make_organization, attend, tally, n):
@@ -199,12 +185,12 @@ def test_list_and_detail_query_counts_do_not_grow_with_the_rows(
     event = Event.objects.first()
     platform = DialoguePlatform.objects.first()
     pages = [
-        url("event-list"),
-        url("event-detail", event.pk),
-        url("platform-list"),
-        url("platform-detail", platform.pk),
-        url("results"),
-        url("initiative-groups"),
+        url("dialogues:event-list"),
+        url("dialogues:event-detail", event.pk),
+        url("dialogues:platform-list"),
+        url("dialogues:platform-detail", platform.pk),
+        url("dialogues:results"),
+        url("dialogues:initiative-groups"),
     ]
     small = {page: count_queries(client, page) for page in pages}
     populate(make_event, make_person, make_platform, make_organization, attend, tally, 12)
@@ -221,4 +207,4 @@ def test_event_detail_query_count_for_staff(client_for, staff, make_event, make_
     # its thematic areas, organizers, tallies, follow-up actions, attendance (with people and sites),
     # photos; people counted, tallies counted; history; the owner-organization choices of the action
     # form; the menu's sites; session save.
-    assert count_queries(client_for(staff), url("event-detail", event.pk)) <= 18
+    assert count_queries(client_for(staff), url("dialogues:event-detail", event.pk)) <= 18

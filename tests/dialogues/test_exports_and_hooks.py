@@ -8,16 +8,11 @@ import io
 import openpyxl
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 from django.utils import translation
 
 from dialogues.counting import SUPPRESSED
 from mapping_portal.models import ExportLog
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(name, args=args)
+from tests.helpers import url
 
 
 def csv_rows(response):

@@ -2,15 +2,9 @@
 they work on and their meetings; how many the project formed (target: three)."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from dialogues.models import InitiativeGroup
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"dialogues:{name}", args=args)
+from tests.helpers import count_queries, url
 
 
 @pytest.fixture
@@ -31,7 +25,7 @@ def group(make_organization, make_person, make_event):
 
 
 def test_the_page_lists_initiative_groups_with_members_and_meetings(client_for, staff, group):
-    response = client_for(staff).get(url("initiative-groups"))
+    response = client_for(staff).get(url("dialogues:initiative-groups"))
     groups = response.context["groups"]
     assert [organization.name for organization, _members in groups] == ["«Ынтымак» демилгелүү тобу"]
     organization, members = groups[0]
@@ -43,45 +37,45 @@ def test_the_page_lists_initiative_groups_with_members_and_meetings(client_for, 
 def test_staff_record_that_the_project_formed_the_group(client_for, staff, group):
     client = client_for(staff)
     response = client.post(
-        url("initiative-group-edit", group.pk),
+        url("dialogues:initiative-group-edit", group.pk),
         {"formed_by_project": "on", "formed_on": "15.02.2026", "problems": "Сугат суусун бөлүштүрүү"},
     )
     assert response.status_code == 302
     assert InitiativeGroup.objects.get(organization=group).problems == "Сугат суусун бөлүштүрүү"
-    page = client.get(url("initiative-groups"))
+    page = client.get(url("dialogues:initiative-groups"))
     assert page.context["formed"] == 1
     assert "Сугат суусун бөлүштүрүү" in page.content.decode()
 
 
 def test_a_local_authority_sees_the_number_of_members_not_their_names(client_for, la_kyshtut, group):
-    page = client_for(la_kyshtut).get(url("initiative-groups")).content.decode()
+    page = client_for(la_kyshtut).get(url("dialogues:initiative-groups")).content.decode()
     assert "«Ынтымак» демилгелүү тобу" in page
     assert "Гүлнара Мамытова" not in page
 
 
 def test_another_sites_local_authority_sees_no_group(client_for, la_kerben, group):
-    assert client_for(la_kerben).get(url("initiative-groups")).context["groups"] == []
+    assert client_for(la_kerben).get(url("dialogues:initiative-groups")).context["groups"] == []
 
 
 @pytest.mark.parametrize(("role", "status"), [("viewer", 403), ("reviewer", 403), ("anonymous", 302)])
 def test_roles_without_events_cannot_open_the_page(client_for, users, group, role, status):
-    assert client_for(users[role]).get(url("initiative-groups")).status_code == status
+    assert client_for(users[role]).get(url("dialogues:initiative-groups")).status_code == status
 
 
 def test_an_organization_of_another_type_has_no_initiative_group_page(client_for, staff, make_organization, registry):
-    assert client_for(staff).get(url("initiative-group-edit", make_organization().pk)).status_code == 404
+    assert client_for(staff).get(url("dialogues:initiative-group-edit", make_organization().pk)).status_code == 404
 
 
 def test_a_local_authority_cannot_edit_a_group(client_for, la_kyshtut, group):
-    assert client_for(la_kyshtut).post(url("initiative-group-edit", group.pk), {"problems": "x"}).status_code == 403
+    assert (
+        client_for(la_kyshtut).post(url("dialogues:initiative-group-edit", group.pk), {"problems": "x"}).status_code
+        == 403
+    )
 
 
 def test_the_page_query_count_does_not_grow_with_the_groups(
     client_for, staff, make_organization, make_person, make_event
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from stakeholders.models import Membership
 
     client = client_for(staff)
@@ -94,13 +88,8 @@ def test_the_page_query_count_does_not_grow_with_the_groups(
         InitiativeGroup.objects.create(organization=organization, problems="Суу")
         make_event(kind="initiative_group_meeting").organizers.add(organization)
 
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url("initiative-groups")).status_code == 200
-        return len(captured)
-
     add_group(0)
-    few = queries()
+    few = count_queries(client, url("dialogues:initiative-groups"))
     for number in range(1, 6):
         add_group(number)
-    assert queries() == few
+    assert count_queries(client, url("dialogues:initiative-groups")) == few

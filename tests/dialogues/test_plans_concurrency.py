@@ -1,46 +1,21 @@
 """Two people acting on one plan at the same moment, on the real PostgreSQL with real threads: the plan row's lock
 and version let exactly one through, and the other is told (nothing is lost, nothing half-done)."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from dialogues.plans import workflow
 from dialogues.plans.models import ConflictPreventionPlan, PlanSnapshot, PlanStatusChange, Risk
+from tests.helpers import run_at_once
 
 THREADS = 8
-
-
-def run_at_once(work, count=THREADS):
-    """Run `work(n)` in `count` threads released together, each with its own connection; the outcomes (value or
-    exception)."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def run(n):
-        try:
-            barrier.wait()
-            outcomes[n] = work(n)
-        except Exception as error:  # noqa: BLE001 — an outcome to count, not to hide
-            outcomes[n] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)
 def test_submissions_from_one_page_at_once_make_one_snapshot(users, make_plan):
     plan = make_plan()
     staff = users["staff"]
-    outcomes = run_at_once(lambda n: workflow.transition(plan, "submitted", staff, version=plan.version))
+    outcomes = run_at_once(lambda n: workflow.transition(plan, "submitted", staff, version=plan.version), THREADS)
     moved = [o for o in outcomes if isinstance(o, ConflictPreventionPlan)]
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
     assert len(moved) == 1 and len(refused) == THREADS - 1
@@ -61,7 +36,7 @@ def test_an_edit_racing_a_submission_is_either_in_the_snapshot_or_refused(users,
         with workflow.editing(plan, staff) as locked:
             return Risk.objects.create(plan=locked, description=f"Тобокелдик {n}", likelihood=2, impact=2)
 
-    outcomes = run_at_once(work)
+    outcomes = run_at_once(work, THREADS)
     assert sum(isinstance(o, ConflictPreventionPlan) for o in outcomes) == 1  # one submission; the others not allowed
     snapshot = PlanSnapshot.objects.get(plan=plan)
     added = [o for o in outcomes if isinstance(o, Risk)]

@@ -8,8 +8,6 @@ import zlib
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -17,14 +15,10 @@ from dialogues.plans import diff as plan_diff
 from dialogues.plans import pdf as plan_pdf
 from dialogues.plans import workflow
 from dialogues.plans.models import ConflictPreventionPlan, PlanAction, PlanComment, Risk
+from tests.helpers import count_queries, url
 
 D = datetime.date
 DECISION = {"decision_number": "7/2", "decision_date": D(2026, 2, 20)}
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"plans:{name}", args=args)
 
 
 def page_of(response) -> str:
@@ -62,9 +56,9 @@ def test_staff_create_a_plan_authored_by_the_sites_ayil_okmotu(client_for, staff
         "period_start": "01.01.2026",
         "period_end": "31.12.2027",
     }
-    response = client_for(staff).post(url("plan-create"), data)
+    response = client_for(staff).post(url("plans:plan-create"), data)
     plan = ConflictPreventionPlan.objects.get()
-    assert response.status_code == 302 and response["Location"] == url("plan-detail", plan.pk)
+    assert response.status_code == 302 and response["Location"] == url("plans:plan-detail", plan.pk)
     assert (plan.status, plan.version_number, plan.created_by) == ("draft", 1, staff)
     assert plan.history.first().history_user == staff
 
@@ -93,7 +87,7 @@ def test_bad_plan_input_is_refused_with_a_message(client_for, staff, sites, make
     else:
         data["period_end"] = "31.12.2025"
     with translation.override("en"):
-        response = client_for(staff).post(url("plan-create"), data)
+        response = client_for(staff).post(url("plans:plan-create"), data)
     assert response.status_code == 200 and message in page_of(response)
     assert not ConflictPreventionPlan.objects.exists()
 
@@ -111,7 +105,7 @@ def test_bad_plan_input_is_refused_with_a_message(client_for, staff, sites, make
 def test_bad_risk_input_is_refused_and_nothing_is_saved(client_for, staff, make_plan, changes, message):
     plan = make_plan(risks=0)
     with translation.override("en"):
-        response = client_for(staff).post(url("risk-create", plan.pk), risk_data(**changes))
+        response = client_for(staff).post(url("plans:risk-create", plan.pk), risk_data(**changes))
     assert response.status_code == 200 and message in page_of(response)
     plan.refresh_from_db()
     assert not plan.risks.exists() and plan.version == 1
@@ -120,14 +114,14 @@ def test_bad_risk_input_is_refused_and_nothing_is_saved(client_for, staff, make_
 def test_the_risk_form_says_it_holds_no_incident_or_survivor_data(client_for, staff, make_plan):
     plan = make_plan()
     with translation.override("en"):
-        page = page_of(client_for(staff).get(url("risk-create", plan.pk)))
+        page = page_of(client_for(staff).get(url("plans:risk-create", plan.pk)))
     assert "no incident, case or survivor data" in page
     assert not {"incident", "survivor", "victim", "case"} & {f.name for f in Risk._meta.get_fields()}
 
 
 def test_a_risk_is_added_and_bumps_the_plans_version(client_for, la_kyshtut, make_plan):
     plan = make_plan(risks=0)
-    response = client_for(la_kyshtut).post(url("risk-create", plan.pk), risk_data(likelihood="5", impact="5"))
+    response = client_for(la_kyshtut).post(url("plans:risk-create", plan.pk), risk_data(likelihood="5", impact="5"))
     assert response.status_code == 302
     risk = plan.risks.get()
     assert (risk.likelihood, risk.impact, risk.level) == (5, 5, "very_high")
@@ -150,7 +144,7 @@ def test_a_risk_is_added_and_bumps_the_plans_version(client_for, la_kyshtut, mak
 def test_bad_action_input_is_refused_and_nothing_is_saved(client_for, staff, make_plan, changes, message):
     plan = make_plan(actions=0)
     with translation.override("en"):
-        response = client_for(staff).post(url("action-create", plan.pk), action_data(plan, **changes))
+        response = client_for(staff).post(url("plans:action-create", plan.pk), action_data(plan, **changes))
     assert response.status_code == 200 and message in page_of(response)
     assert not plan.actions.exists()
 
@@ -172,7 +166,7 @@ def test_an_action_is_saved_with_its_risks_and_budget(client_for, staff, make_pl
     partner = make_organization(name_ky="Аялдар кеңеши")
     risk = plan.risks.get()
     data = action_data(plan, risks=[risk.pk], partner_organizations=[partner.pk])
-    assert client_for(staff).post(url("action-create", plan.pk), data).status_code == 302
+    assert client_for(staff).post(url("plans:action-create", plan.pk), data).status_code == 302
     action = plan.actions.get()
     assert action.budget == Decimal("12500") and list(action.risks.all()) == [risk]
     assert list(action.partner_organizations.all()) == [partner]
@@ -181,7 +175,7 @@ def test_an_action_is_saved_with_its_risks_and_budget(client_for, staff, make_pl
 def test_a_risk_of_another_plan_cannot_be_linked(client_for, staff, make_plan):
     plan, other = make_plan(actions=0), make_plan(site="kerben")
     data = action_data(plan, risks=[other.risks.get().pk])
-    assert client_for(staff).post(url("action-create", plan.pk), data).status_code == 200
+    assert client_for(staff).post(url("plans:action-create", plan.pk), data).status_code == 200
     assert not plan.actions.exists()
 
 
@@ -190,12 +184,12 @@ def test_two_people_editing_one_action_the_second_is_told_and_loses_nothing(clie
     action = plan.actions.get()
     opened = action.version  # both opened the form on this version
     first = client_for(staff).post(
-        url("action-edit", plan.pk, action.pk), action_data(plan, title="Биринчи оңдоо", version=opened)
+        url("plans:action-edit", plan.pk, action.pk), action_data(plan, title="Биринчи оңдоо", version=opened)
     )
     assert first.status_code == 302
     with translation.override("en"):
         second = client_for(la_kyshtut).post(
-            url("action-edit", plan.pk, action.pk), action_data(plan, title="Экинчи оңдоо", version=opened)
+            url("plans:action-edit", plan.pk, action.pk), action_data(plan, title="Экинчи оңдоо", version=opened)
         )
     page = page_of(second)
     assert second.status_code == 200 and "Someone else saved this record while you were editing it" in page
@@ -205,7 +199,7 @@ def test_two_people_editing_one_action_the_second_is_told_and_loses_nothing(clie
     # Saved again from the form it was given back (now on the current version), it goes through.
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
     again = client_for(la_kyshtut).post(
-        url("action-edit", plan.pk, action.pk), action_data(plan, title="Экинчи оңдоо", version=version)
+        url("plans:action-edit", plan.pk, action.pk), action_data(plan, title="Экинчи оңдоо", version=version)
     )
     assert again.status_code == 302
     action.refresh_from_db()
@@ -222,9 +216,9 @@ def test_two_people_editing_the_plan_the_second_is_told(client_for, staff, la_ky
         "period_end": "31.12.2027",
         "version": plan.version,
     }
-    assert client_for(staff).post(url("plan-edit", plan.pk), data).status_code == 302
+    assert client_for(staff).post(url("plans:plan-edit", plan.pk), data).status_code == 302
     with translation.override("en"):
-        second = client_for(la_kyshtut).post(url("plan-edit", plan.pk), data | {"title": "Authority"})
+        second = client_for(la_kyshtut).post(url("plans:plan-edit", plan.pk), data | {"title": "Authority"})
     assert second.status_code == 200 and "Someone else saved this record" in page_of(second)
     assert "Authority" in page_of(second)
     plan.refresh_from_db()
@@ -235,11 +229,11 @@ def test_a_submitted_plan_is_not_edited(client_for, staff, make_plan):
     plan = make_plan(status="submitted")
     action = plan.actions.get()
     with translation.override("en"):
-        response = client_for(staff).post(url("action-edit", plan.pk, action.pk), action_data(plan), follow=True)
+        response = client_for(staff).post(url("plans:action-edit", plan.pk, action.pk), action_data(plan), follow=True)
     assert "can be edited again when changes are requested" in page_of(response)
     action.refresh_from_db()
     assert action.title == "Иш-чара 1"
-    assert client_for(staff).post(url("item-delete", plan.pk, "risks", plan.risks.get().pk)).status_code == 302
+    assert client_for(staff).post(url("plans:item-delete", plan.pk, "risks", plan.risks.get().pk)).status_code == 302
     assert plan.risks.exists()
 
 
@@ -250,7 +244,9 @@ def test_a_plan_submitted_while_an_action_was_edited_keeps_its_frozen_content(cl
     workflow.transition(plan, "submitted", staff, version=plan.version)
     with translation.override("en"):
         response = client_for(staff).post(
-            url("action-edit", plan.pk, action.pk), action_data(plan, title="Кеч", version=form_version), follow=True
+            url("plans:action-edit", plan.pk, action.pk),
+            action_data(plan, title="Кеч", version=form_version),
+            follow=True,
         )
     assert "can be edited again when changes are requested" in page_of(response)
     action.refresh_from_db()
@@ -266,7 +262,7 @@ def test_a_transition_from_a_stale_page_is_refused_with_a_message(client_for, st
     workflow.transition(plan, "changes_requested", la_kyshtut, "R1", version=stale)
     with translation.override("en"):
         response = client_for(la_kyshtut).post(
-            url("plan-transition", plan.pk), {"to": "approved", "version": stale, **DECISION}, follow=True
+            url("plans:plan-transition", plan.pk), {"to": "approved", "version": stale, **DECISION}, follow=True
         )
     assert "changed by someone else since you opened this page" in page_of(response)
     plan.refresh_from_db()
@@ -285,7 +281,7 @@ def test_approval_without_a_decision_is_refused_with_a_message(client_for, la_ky
     plan = make_plan(status="submitted")
     with translation.override("en"):
         response = client_for(la_kyshtut).post(
-            url("plan-transition", plan.pk), {"to": "approved", "version": plan.version, **decision}, follow=True
+            url("plans:plan-transition", plan.pk), {"to": "approved", "version": plan.version, **decision}, follow=True
         )
     assert response.status_code == 200 and message in page_of(response)
     plan.refresh_from_db()
@@ -295,7 +291,7 @@ def test_approval_without_a_decision_is_refused_with_a_message(client_for, la_ky
 @pytest.mark.parametrize("data", [{}, {"to": "nowhere", "version": "1"}, {"to": "approved", "version": "x"}])
 def test_junk_transition_input_answers_with_a_message(client_for, admin, make_plan, data):
     plan = make_plan(status="submitted")
-    response = client_for(admin).post(url("plan-transition", plan.pk), data, follow=True)
+    response = client_for(admin).post(url("plans:plan-transition", plan.pk), data, follow=True)
     assert response.status_code == 200
     plan.refresh_from_db()
     assert plan.status == "submitted"
@@ -303,9 +299,9 @@ def test_junk_transition_input_answers_with_a_message(client_for, admin, make_pl
 
 def test_the_plan_page_offers_each_role_its_own_buttons(client_for, staff, la_kyshtut, make_plan):
     plan = make_plan(status="submitted")
-    authority = page_of(client_for(la_kyshtut).get(url("plan-detail", plan.pk)))
+    authority = page_of(client_for(la_kyshtut).get(url("plans:plan-detail", plan.pk)))
     assert 'data-testid="move-approved"' in authority and 'data-testid="move-changes_requested"' in authority
-    facilitator = page_of(client_for(staff).get(url("plan-detail", plan.pk)))
+    facilitator = page_of(client_for(staff).get(url("plans:plan-detail", plan.pk)))
     assert 'data-testid="move-approved"' not in facilitator and 'data-testid="workflow"' not in facilitator
 
 
@@ -316,13 +312,13 @@ def test_a_comment_on_one_action_is_shown_with_it_and_resolved(client_for, staff
     plan = make_plan(status="submitted", actions=2)
     action = plan.actions.order_by("id").last()
     client = client_for(la_kyshtut)
-    client.post(url("comment-add", plan.pk), {"about": f"action-{action.pk}", "text": "Бюджетти негиздеңиз"})
+    client.post(url("plans:comment-add", plan.pk), {"about": f"action-{action.pk}", "text": "Бюджетти негиздеңиз"})
     comment = PlanComment.objects.get()
     assert (comment.action, comment.risk, comment.by, comment.subject) == (action, None, la_kyshtut, action.title)
-    page = page_of(client_for(staff).get(url("plan-detail", plan.pk)))
+    page = page_of(client_for(staff).get(url("plans:plan-detail", plan.pk)))
     card = page.split(f'id="action-{action.pk}"')[1].split('data-testid="action"')[1]
     assert "Бюджетти негиздеңиз" in card
-    client_for(staff).post(url("comment-resolve", plan.pk, comment.pk))
+    client_for(staff).post(url("plans:comment-resolve", plan.pk, comment.pk))
     comment.refresh_from_db()
     assert comment.resolved_by == staff and not comment.is_open
 
@@ -330,7 +326,7 @@ def test_a_comment_on_one_action_is_shown_with_it_and_resolved(client_for, staff
 def test_a_comment_about_another_plans_item_is_refused(client_for, la_kyshtut, make_plan):
     plan, other = make_plan(), make_plan()
     response = client_for(la_kyshtut).post(
-        url("comment-add", plan.pk), {"about": f"action-{other.actions.get().pk}", "text": "x"}, follow=True
+        url("plans:comment-add", plan.pk), {"about": f"action-{other.actions.get().pk}", "text": "x"}, follow=True
     )
     assert response.status_code == 200 and not PlanComment.objects.exists()
 
@@ -338,10 +334,10 @@ def test_a_comment_about_another_plans_item_is_refused(client_for, la_kyshtut, m
 def test_viewers_read_an_approved_plan_without_its_review(client_for, viewer, la_kyshtut, make_plan):
     plan = make_plan(status="approved")
     PlanComment.objects.create(plan=plan, text="Ички пикир", by=la_kyshtut)
-    page = page_of(client_for(viewer).get(url("plan-detail", plan.pk)))
+    page = page_of(client_for(viewer).get(url("plans:plan-detail", plan.pk)))
     assert plan.title in page and "Ички пикир" not in page and 'data-testid="review"' not in page
-    assert client_for(viewer).post(url("comment-add", plan.pk), {"text": "x"}).status_code == 403
-    assert client_for(viewer).get(url("plan-diff", plan.pk)).status_code == 403
+    assert client_for(viewer).post(url("plans:comment-add", plan.pk), {"text": "x"}).status_code == 403
+    assert client_for(viewer).get(url("plans:plan-diff", plan.pk)).status_code == 403
 
 
 # --- Heat map ---------------------------------------------------------------------------------------------------
@@ -351,7 +347,7 @@ def test_the_heat_map_counts_risks_per_cell(client_for, staff, make_plan):
     plan = make_plan(risks=2)  # two at likelihood 3 × impact 4
     Risk.objects.create(plan=plan, description="Жаштардын чыр-чатагы", likelihood=5, impact=5)
     Risk.objects.create(plan=plan, description="Жайыт", likelihood=1, impact=2)
-    page = page_of(client_for(staff).get(url("plan-detail", plan.pk)))
+    page = page_of(client_for(staff).get(url("plans:plan-detail", plan.pk)))
     cell = re.search(r'<td class="heat-(\w+)" data-testid="cell-3-4"[^>]*>(.*?)</td>', page, re.S)
     assert cell.group(1) == "high" and '<span class="heat-count">2</span>' in cell.group(2)
     assert "R1 R2" in cell.group(2)
@@ -386,11 +382,11 @@ def test_the_resubmission_shows_what_changed_since_the_reviewed_version(
     plan.refresh_from_db()
     # While it is edited, the page compares the current content with the reviewed submission.
     with translation.override("en"):
-        while_editing = page_of(client_for(staff).get(url("plan-diff", plan.pk)))
+        while_editing = page_of(client_for(staff).get(url("plans:plan-diff", plan.pk)))
     assert "Жаңыланган план" in while_editing and "not yet submitted" in while_editing
     workflow.transition(plan, "submitted", staff, version=plan.version)
     with translation.override("en"):
-        page = page_of(client_for(la_kyshtut).get(url("plan-diff", plan.pk)))
+        page = page_of(client_for(la_kyshtut).get(url("plans:plan-diff", plan.pk)))
     fields = page.split('data-testid="diff-fields"')[1].split("</table>")[0]
     assert "Жаңыланган план" in fields and "Чыр-чатактарды алдын алуу боюнча план" in fields
     risks = page.split('data-testid="diff-risks"')[1].split('data-testid="diff-actions"')[0]
@@ -433,13 +429,13 @@ def test_a_new_version_is_compared_with_the_approved_one(client_for, staff, la_k
     with workflow.editing(copy, la_kyshtut):
         copy.actions.get().__class__.objects.filter(plan=copy).update(title="Экинчи версиядагы иш-чара")
     with translation.override("en"):
-        page = page_of(client_for(la_kyshtut).get(url("plan-diff", copy.pk)))
+        page = page_of(client_for(la_kyshtut).get(url("plans:plan-diff", copy.pk)))
     assert "the approved previous version" in page and "Экинчи версиядагы иш-чара" in page
 
 
 def test_nothing_to_compare_before_a_first_review(client_for, staff, make_plan):
     plan = make_plan()
-    page = page_of(client_for(staff).get(url("plan-diff", plan.pk)))
+    page = page_of(client_for(staff).get(url("plans:plan-diff", plan.pk)))
     assert 'data-testid="no-baseline"' in page
 
 
@@ -462,7 +458,7 @@ def pdf_characters(pdf: bytes) -> set[str]:
 @pytest.mark.parametrize("language", ["ky", "ru"])
 def test_the_approved_plan_downloads_as_a_pdf(client_for, la_kyshtut, make_plan, language):
     plan = make_plan(status="approved", title="Кыштуттун тынчтык планы: өз ара ишеним, үй-бүлө, жаңы көпүрө")
-    response = client_for(la_kyshtut).get(url("plan-pdf", plan.pk, language))
+    response = client_for(la_kyshtut).get(url("plans:plan-pdf", plan.pk, language))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert f"plan-{plan.pk}-v1-{language}.pdf" in response["Content-Disposition"]
     pdf = response.content
@@ -478,8 +474,8 @@ def test_the_two_languages_are_two_documents(make_plan):
 def test_no_pdf_before_approval_or_in_another_language(client_for, staff, make_plan):
     draft, approved = make_plan(), make_plan(status="approved")
     client = client_for(staff)
-    assert client.get(url("plan-pdf", draft.pk, "ky")).status_code == 404
-    assert client.get(url("plan-pdf", approved.pk, "en")).status_code == 404
+    assert client.get(url("plans:plan-pdf", draft.pk, "ky")).status_code == 404
+    assert client.get(url("plans:plan-pdf", approved.pk, "en")).status_code == 404
 
 
 def test_a_missing_font_answers_503_with_a_message(client_for, staff, make_plan, monkeypatch, tmp_path):
@@ -489,7 +485,7 @@ def test_a_missing_font_answers_503_with_a_message(client_for, staff, make_plan,
     monkeypatch.setattr(pdf.pdfmetrics, "getRegisteredFontNames", lambda: [])
     monkeypatch.setattr(pdf, "FONT_DIRS", [tmp_path])
     with translation.override("en"):
-        response = client_for(staff).get(url("plan-pdf", plan.pk, "ky"))
+        response = client_for(staff).get(url("plans:plan-pdf", plan.pk, "ky"))
     assert response.status_code == 503 and "fonts-dejavu-core" in page_of(response)
 
 
@@ -505,7 +501,7 @@ def test_plan_actions_are_on_the_responsible_organizations_timeline(client_for, 
         staff_page = page_of(client_for(users["staff"]).get(timeline))
     assert "Conflict-prevention plan action: Иш-чара 1" in staff_page
     assert "Conflict-prevention plan action: Бекитилген иш-чара" in staff_page
-    assert url("plan-detail", draft.pk) in staff_page
+    assert url("plans:plan-detail", draft.pk) in staff_page
     viewer_page = page_of(client_for(users["viewer"]).get(timeline))
     assert "Бекитилген иш-чара" in viewer_page and "Долбоордогу план" not in viewer_page
 
@@ -544,7 +540,7 @@ def test_the_site_dashboard_counts_actions_and_money(client_for, la_kyshtut, mak
         )
     make_plan(site="kerben", status="approved")  # another site's plan counts nothing here
     make_plan(status="draft")  # nor a draft
-    response = client_for(la_kyshtut).get(url("site-dashboard", "kyshtut"))
+    response = client_for(la_kyshtut).get(url("plans:site-dashboard", "kyshtut"))
     page = page_of(response)
 
     def figure(testid):
@@ -561,12 +557,6 @@ def test_the_site_dashboard_counts_actions_and_money(client_for, la_kyshtut, mak
 # --- Query counts -------------------------------------------------------------------------------------------------
 
 
-def _queries(client, path):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(path).status_code == 200
-    return len(captured)
-
-
 def test_list_detail_dashboard_and_diff_queries_do_not_grow_with_rows(client_for, staff, la_kyshtut, make_plan):
     client = client_for(staff)
     plan = make_plan(risks=1, actions=1)
@@ -575,12 +565,12 @@ def test_list_detail_dashboard_and_diff_queries_do_not_grow_with_rows(client_for
     plan = workflow.transition(plan, "changes_requested", la_kyshtut, "x", version=plan.version)
     approved = make_plan(status="in_implementation")
     pages = [
-        url("plan-list"),
-        url("plan-detail", plan.pk),
-        url("site-dashboard", "kyshtut"),
-        url("plan-diff", plan.pk),
+        url("plans:plan-list"),
+        url("plans:plan-detail", plan.pk),
+        url("plans:site-dashboard", "kyshtut"),
+        url("plans:plan-diff", plan.pk),
     ]
-    few = [_queries(client, path) for path in pages]
+    few = [count_queries(client, path) for path in pages]
     for n in range(4):
         make_plan(site="kerben" if n % 2 else "kyshtut", status="approved", risks=3, actions=3)
     with workflow.editing(plan, staff) as locked:
@@ -593,7 +583,7 @@ def test_list_detail_dashboard_and_diff_queries_do_not_grow_with_rows(client_for
             action.responsible_organizations.add(plan.authoring_body)
             PlanComment.objects.create(plan=locked, text="c", by=la_kyshtut, risk=risk)
     approved.actions.update(status="in_progress")
-    many = [_queries(client, path) for path in pages]
+    many = [count_queries(client, path) for path in pages]
     assert few == many
     # Every page: session, user, the user's sites (scope), the menu's sites, and the session save (savepoint,
     # update, release) = 7; then its own:
@@ -666,16 +656,16 @@ def test_the_plan_list_and_its_actions_export_what_the_list_shows(client_for, us
 
     make_plan(title="Кыштут планы", status="approved")
     make_plan(site="kerben", title="Кербен планы")
-    response = client_for(users["staff"]).get(url("plan-export", "csv") + "?site=kyshtut")
+    response = client_for(users["staff"]).get(url("plans:plan-export", "csv") + "?site=kyshtut")
     content = _csv(response)
     assert response.status_code == 200 and "Кыштут планы" in content and "Кербен планы" not in content
     assert "12/3" in content and "10000" in content  # the decision, the budget
-    actions = _csv(client_for(users["la_kerben"]).get(url("plan-action-export", "csv")))
+    actions = _csv(client_for(users["la_kerben"]).get(url("plans:plan-action-export", "csv")))
     assert "Иш-чара 1" in actions and "kerben" in actions and "kyshtut" not in actions
     assert ExportLog.objects.filter(export="plans", personal_data=False).count() == 1
     assert ExportLog.objects.filter(export="plan-actions", user=users["la_kerben"]).count() == 1
-    assert client_for(users["viewer"]).get(url("plan-export", "xlsx")).status_code == 403
-    assert client_for(users["reviewer"]).get(url("plan-action-export", "csv")).status_code == 403
+    assert client_for(users["viewer"]).get(url("plans:plan-export", "xlsx")).status_code == 403
+    assert client_for(users["reviewer"]).get(url("plans:plan-action-export", "csv")).status_code == 403
 
 
 def test_the_export_command_writes_every_plan(make_plan, tmp_path):
@@ -692,12 +682,14 @@ def test_the_export_command_writes_every_plan(make_plan, tmp_path):
 def test_a_comment_on_a_removed_action_stays_on_the_plan_with_its_subject(client_for, staff, la_kyshtut, make_plan):
     plan = make_plan(status="changes_requested", actions=2)
     action = plan.actions.order_by("id").last()
-    client_for(la_kyshtut).post(url("comment-add", plan.pk), {"about": f"action-{action.pk}", "text": "Кереги жок"})
-    client_for(staff).post(url("item-delete", plan.pk, "actions", action.pk))
+    client_for(la_kyshtut).post(
+        url("plans:comment-add", plan.pk), {"about": f"action-{action.pk}", "text": "Кереги жок"}
+    )
+    client_for(staff).post(url("plans:item-delete", plan.pk, "actions", action.pk))
     comment = PlanComment.objects.get()
     assert comment.action is None and comment.subject == "Иш-чара 2"
     with translation.override("en"):
-        page = page_of(client_for(staff).get(url("plan-detail", plan.pk)))
+        page = page_of(client_for(staff).get(url("plans:plan-detail", plan.pk)))
     review = page.split('data-testid="review"')[1]
     assert "Кереги жок" in review and "About “Иш-чара 2”, since removed from the plan." in review
 
@@ -718,7 +710,9 @@ def test_the_plans_history_says_who_changed_which_field_and_nothing_else(client_
     plan = make_plan()
     action = plan.actions.get()
     client = client_for(staff)
-    client.post(url("action-edit", plan.pk, action.pk), action_data(plan, title="Оңдолгон", version=action.version))
+    client.post(
+        url("plans:action-edit", plan.pk, action.pk), action_data(plan, title="Оңдолгон", version=action.version)
+    )
     plan.refresh_from_db()
     data = {
         "site": sites["kyshtut"].pk,
@@ -728,7 +722,7 @@ def test_the_plans_history_says_who_changed_which_field_and_nothing_else(client_
         "period_end": "31.12.2027",
         "version": plan.version,
     }
-    assert client.post(url("plan-edit", plan.pk), data).status_code == 302
+    assert client.post(url("plans:plan-edit", plan.pk), data).status_code == 302
     plan.refresh_from_db()
     assert plan.version == 3  # one per change: the action, then the plan
     history = plan.history.all()
@@ -740,12 +734,12 @@ def test_the_plans_history_says_who_changed_which_field_and_nothing_else(client_
 def test_a_local_authority_drafts_for_its_own_site_only(client_for, la_kyshtut, sites, make_organization):
     body = make_organization(type_code="local-self-government")
     client = client_for(la_kyshtut)
-    page = page_of(client.get(url("plan-create")))
+    page = page_of(client.get(url("plans:plan-create")))
     assert f'<option value="{sites["kyshtut"].pk}" selected>' in page and f'value="{sites["kerben"].pk}"' not in page
     data = {"authoring_body": body.pk, "title": "План", "period_start": "01.01.2026", "period_end": "31.12.2026"}
-    assert client.post(url("plan-create"), data | {"site": sites["kerben"].pk}).status_code == 200
+    assert client.post(url("plans:plan-create"), data | {"site": sites["kerben"].pk}).status_code == 200
     assert not ConflictPreventionPlan.objects.exists()
-    assert client.post(url("plan-create"), data | {"site": sites["kyshtut"].pk}).status_code == 302
+    assert client.post(url("plans:plan-create"), data | {"site": sites["kyshtut"].pk}).status_code == 302
     assert ConflictPreventionPlan.objects.get().created_by == la_kyshtut
 
 
@@ -781,7 +775,9 @@ def test_a_new_version_asked_with_a_version_number_it_cannot_read_is_a_message(
     plan = workflow.transition(plan, "submitted", staff, version=plan.version)
     plan = workflow.transition(plan, "approved", la_kyshtut, version=plan.version, **DECISION)
     with translation.override("en"):
-        response = client_for(la_kyshtut).post(url("plan-new-version", plan.pk), {"version": version}, follow=True)
+        response = client_for(la_kyshtut).post(
+            url("plans:plan-new-version", plan.pk), {"version": version}, follow=True
+        )
         assert "That step is not understood" in page_of(response)
     assert response.status_code == 200
     assert type(plan).objects.filter(site=plan.site).count() == 1

@@ -165,7 +165,7 @@ def test_attendance_of_one_person_saved_at_once_in_many_sessions_is_all_counted(
     would not see the first one's rows, or clash with its summary row)."""
     from django.db import transaction
 
-    from tests.grants.test_awards import run_at_once
+    from tests.helpers import run_at_once
 
     person = make_person()
     events = [make_event(start=D(2026, 3, 2) + datetime.timedelta(days=7 * n), days=2) for n in range(10)]

@@ -15,13 +15,9 @@ from openpyxl import load_workbook
 from grants import workflow
 from grants.models import ApplicantAccount, GrantReport
 from mapping_portal.access import can_view_applicant_names
+from tests.helpers import url
 
 LEAD, MEMBER, NOTED = "Гүлнара Өмүрбекова", "Бакыт Жумабаев", "Нурлан Асанов"
-
-
-def url(name, *args, ns="grants"):
-    with translation.override("en"):
-        return reverse(f"{ns}:{name}", args=args)
 
 
 def text(response) -> str:
@@ -67,28 +63,28 @@ def test_the_predicate_per_role(users):
 
 @pytest.mark.parametrize("role", ["admin", "staff"])
 def test_the_project_staff_read_the_names(client_for, users, awarded, role):
-    page = text(client_for(users[role]).get(url("application-detail", awarded.pk)))
+    page = text(client_for(users[role]).get(url("grants:application-detail", awarded.pk)))
     assert LEAD in page and MEMBER in page and NOTED in page
 
 
 def test_the_assigned_reviewer_reads_the_names(client_for, users, awarded):
     client = client_for(users["reviewer"])
-    page = text(client.get(url("application-detail", awarded.pk)))
+    page = text(client.get(url("grants:application-detail", awarded.pk)))
     assert LEAD in page and MEMBER in page
     review = awarded.reviews.get()
-    assert LEAD in text(client.get(url("review-detail", review.pk)))
+    assert LEAD in text(client.get(url("grants:review-detail", review.pk)))
 
 
 def test_the_applicants_own_account_reads_the_names(client_for, users, awarded):
     ApplicantAccount.objects.create(user=users["applicant"], person=awarded.lead_applicant)
-    page = text(client_for(users["applicant"]).get(url("application-detail", awarded.pk)))
+    page = text(client_for(users["applicant"]).get(url("grants:application-detail", awarded.pk)))
     assert LEAD in page and MEMBER in page
 
 
 def test_a_local_authority_reads_the_award_with_the_people_as_a_count(client_for, users, awarded):
     client = client_for(users["la_kyshtut"])
     with translation.override("en"):
-        response = client.get(url("application-detail", awarded.pk))
+        response = client.get(url("grants:application-detail", awarded.pk))
     page = text(response)
     assert response.status_code == 200
     assert "Жаңы күн" in page and "Өзгөрүү жаштар борбору" in page and 'data-testid="award"' in page
@@ -119,7 +115,7 @@ def test_no_name_on_any_other_grants_page_a_local_authority_opens(client_for, us
         args = (GrantReport.objects.get().pk,)
     elif args == "organization":
         args = (awarded.organization_id,)
-    response = client_for(users["la_kyshtut"]).get(url(name, *args, ns=namespace))
+    response = client_for(users["la_kyshtut"]).get(url(f"{namespace}:{name}", *args))
     assert response.status_code == 200
     content = text(response)
     assert content.strip()
@@ -139,7 +135,7 @@ def test_the_names_stay_out_of_reach_of_a_local_authority(client_for, users, awa
     """The pages that name people answer as they do for anyone outside them (the letter, the applicants' export,
     the person's pages)."""
     client = client_for(users["la_kyshtut"])
-    assert client.get(url("decision-letter", awarded.pk, "ky")).status_code == 403
-    assert client.get(url("applicant-export", "csv")).status_code == 403
-    assert client.get(url("person-detail", awarded.lead_applicant_id, ns="stakeholders")).status_code in {403, 404}
-    assert client.get(url("person-timeline", awarded.lead_applicant_id, ns="stakeholders")).status_code in {403, 404}
+    assert client.get(url("grants:decision-letter", awarded.pk, "ky")).status_code == 403
+    assert client.get(url("grants:applicant-export", "csv")).status_code == 403
+    assert client.get(url("stakeholders:person-detail", awarded.lead_applicant_id)).status_code in {403, 404}
+    assert client.get(url("stakeholders:person-timeline", awarded.lead_applicant_id)).status_code in {403, 404}

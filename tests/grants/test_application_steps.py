@@ -2,18 +2,13 @@
 application's page and nothing moves (issue #21: "²" passed `isdigit()` and a NUL reached the database — 500s)."""
 
 import pytest
-from django.urls import reverse
 from django.utils import translation
 
 from grants.models import GrantApplication
 from mapping_portal.forms import TEXT_LIMIT, posted_id
+from tests.helpers import url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"grants:{name}", args=args)
 
 
 @pytest.mark.parametrize(
@@ -33,7 +28,7 @@ def test_a_step_posted_with_a_value_it_cannot_read_is_a_message_and_moves_nothin
     application = make_application(status="submitted")
     post = {"to": "screening", "comment": "", "version": application.version} | {field: value}
     with translation.override("en"):
-        response = client_for(staff).post(url("application-transition", application.pk), post, follow=True)
+        response = client_for(staff).post(url("grants:application-transition", application.pk), post, follow=True)
         page = response.content.decode()
     assert response.status_code == 200
     assert said in page
@@ -43,7 +38,7 @@ def test_a_step_posted_with_a_value_it_cannot_read_is_a_message_and_moves_nothin
 def test_a_readable_step_still_moves_the_application(client_for, staff, make_application):
     application = make_application(status="submitted")
     post = {"to": "screening", "comment": "Экспертизага", "version": application.version}
-    client_for(staff).post(url("application-transition", application.pk), post)
+    client_for(staff).post(url("grants:application-transition", application.pk), post)
     assert GrantApplication.objects.get(pk=application.pk).status == "screening"
 
 

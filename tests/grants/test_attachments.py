@@ -6,23 +6,12 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
 from grants.models import ApplicationAttachment
 from tests import upload_bombs
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"grants:{name}", args=args)
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
+from tests.helpers import url
 
 
 def small_image(image_format):
@@ -42,7 +31,9 @@ def office(entries):
 def test_a_pdf_is_attached_and_served_to_staff_only(client_for, users, make_application, media_root):
     application = make_application(status="approved")
     upload = SimpleUploadedFile("Өтүнмө скан.PDF", b"%PDF-1.7\n%...\n", content_type="application/pdf")
-    response = client_for(users["staff"]).post(url("attachment-add", application.pk), {"file": upload, "name": "Scan"})
+    response = client_for(users["staff"]).post(
+        url("grants:attachment-add", application.pk), {"file": upload, "name": "Scan"}
+    )
     assert response.status_code == 302
     attachment = ApplicationAttachment.objects.get()
     assert (
@@ -63,7 +54,7 @@ def test_a_pdf_is_attached_and_served_to_staff_only(client_for, users, make_appl
 )
 def test_office_files_and_images_are_accepted(client_for, staff, make_application, media_root, name, content, kind):
     application = make_application()
-    client_for(staff).post(url("attachment-add", application.pk), {"file": SimpleUploadedFile(name, content)})
+    client_for(staff).post(url("grants:attachment-add", application.pk), {"file": SimpleUploadedFile(name, content)})
     assert ApplicationAttachment.objects.get().kind == kind
 
 
@@ -86,7 +77,7 @@ def test_programs_and_other_files_are_refused_clearly(
     application = make_application()
     with translation.override("en"):
         response = client_for(staff).post(
-            url("attachment-add", application.pk), {"file": SimpleUploadedFile(name, content)}, follow=True
+            url("grants:attachment-add", application.pk), {"file": SimpleUploadedFile(name, content)}, follow=True
         )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -97,15 +88,20 @@ def test_a_file_over_10_mb_is_refused(client_for, staff, make_application, media
     application = make_application()
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024 + 1))
     with translation.override("en"):
-        response = client_for(staff).post(url("attachment-add", application.pk), {"file": big}, follow=True)
+        response = client_for(staff).post(url("grants:attachment-add", application.pk), {"file": big}, follow=True)
     assert "too large" in response.content.decode() and not ApplicationAttachment.objects.exists()
 
 
-@pytest.mark.parametrize(("role", "status"), [("la_kyshtut", 403), ("viewer", 404), ("reviewer", 404)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("la_kyshtut", 403), ("viewer", 404), ("reviewer", 404), ("applicant", 404)]
+)
 def test_only_staff_attach(client_for, users, make_application, media_root, role, status):
     application = make_application(status="approved")
     upload = SimpleUploadedFile("a.pdf", b"%PDF-1.7")
-    assert client_for(users[role]).post(url("attachment-add", application.pk), {"file": upload}).status_code == status
+    assert (
+        client_for(users[role]).post(url("grants:attachment-add", application.pk), {"file": upload}).status_code
+        == status
+    )
 
 
 def check(content):

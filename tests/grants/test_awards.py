@@ -3,49 +3,19 @@
 (threads on the real PostgreSQL); the call's dashboard; the tranche forms."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from grants import workflow
 from grants.models import Award, GrantCall, Tranche
+from tests.helpers import count_queries, run_at_once, url
 
 THREADS = 20
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"grants:{name}", args=args)
-
-
-def run_at_once(work, count=THREADS):
-    """Run `work(n)` in `count` threads released together; each thread has its own database connection.
-    Returns the outcomes: the value returned, or the exception raised."""
-    barrier = threading.Barrier(count)
-    outcomes = [None] * count
-
-    def run(n):
-        try:
-            barrier.wait()
-            outcomes[n] = work(n)
-        except Exception as error:  # noqa: BLE001 — an outcome to count, not to hide
-            outcomes[n] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 # --- The envelope under concurrent approvals ---------------------------------------------------------------
@@ -58,7 +28,7 @@ def test_twenty_staff_approving_at_once_never_exceed_the_envelope(users, make_ca
     staff = users["staff"]
 
     outcomes = run_at_once(
-        lambda n: workflow.approve(applications[n], staff, Decimal("20000"), version=applications[n].version)
+        lambda n: workflow.approve(applications[n], staff, Decimal("20000"), version=applications[n].version), THREADS
     )
 
     awarded = [o for o in outcomes if isinstance(o, Award)]
@@ -80,7 +50,7 @@ def test_the_database_holds_the_envelope_even_without_the_python_check(users, ma
         with transaction.atomic():
             return Award.objects.create(application=applications[n], call=call, amount=30000, decided_by=staff)
 
-    outcomes = run_at_once(insert)
+    outcomes = run_at_once(insert, THREADS)
 
     assert sum(isinstance(o, Award) for o in outcomes) == 3
     assert all(isinstance(o, IntegrityError) for o in outcomes if not isinstance(o, Award))
@@ -95,7 +65,9 @@ def test_twenty_tranches_planned_at_once_never_exceed_the_award(users, make_appl
     application = make_application(status="in_review", lines=[(1, 100000)])
     award = workflow.approve(application, users["staff"], Decimal("100000"), version=application.version)
 
-    outcomes = run_at_once(lambda n: award.plan_tranche(users["staff"], datetime.date(2026, 6, 1), Decimal("30000")))
+    outcomes = run_at_once(
+        lambda n: award.plan_tranche(users["staff"], datetime.date(2026, 6, 1), Decimal("30000")), THREADS
+    )
 
     planned = [o for o in outcomes if isinstance(o, Tranche)]
     assert len(planned) == 3
@@ -113,7 +85,8 @@ def test_one_tranche_paid_by_twenty_at_once_is_paid_once(users, make_application
     outcomes = run_at_once(
         lambda n: tranche.record_payment(
             users["staff"], datetime.date(2026, 6, 2), Decimal("60000") - n, version=tranche.version
-        )
+        ),
+        THREADS,
     )
 
     assert sum(isinstance(o, Tranche) for o in outcomes) == 1
@@ -135,7 +108,7 @@ def test_the_database_holds_each_payment_within_its_tranche_without_the_python_c
                 paid_date=datetime.date(2026, 6, 2), paid_amount=5000 + n % 4
             )
 
-    outcomes = run_at_once(pay)
+    outcomes = run_at_once(pay, THREADS)
 
     assert sum(o == 1 for o in outcomes) == THREADS // 4  # only the payments of exactly 5 000
     refused = [o for o in outcomes if isinstance(o, IntegrityError)]
@@ -179,7 +152,7 @@ def test_the_call_form_refuses_an_envelope_below_its_awards(client_for, staff, m
 
     data = call_data({"kyshtut": call.sites.get()}, version=call.version, envelope="59 000", max_per_grant="10 000")
     with translation.override("en"):
-        response = client_for(staff).post(url("call-edit", call.pk), data | criteria_data(call))
+        response = client_for(staff).post(url("grants:call-edit", call.pk), data | criteria_data(call))
     assert response.status_code == 200
     assert "60\u00a0000 som are already awarded" in " ".join(response.context["form"].errors["envelope"])
 
@@ -197,7 +170,7 @@ def test_call_dashboard_shows_envelope_awarded_paid_remaining(client_for, users,
     tranche = award.plan_tranche(staff, datetime.date(2026, 6, 1), Decimal("75000"))
     tranche.record_payment(staff, datetime.date(2026, 6, 2), Decimal("75000"), version=tranche.version)
     for role in ("staff", "la_kyshtut", "viewer"):
-        response = client_for(users[role]).get(url("call-detail", call.pk))
+        response = client_for(users[role]).get(url("grants:call-detail", call.pk))
         call_shown = response.context["call"]
         assert (
             call_shown.envelope,
@@ -217,16 +190,20 @@ def test_staff_plan_and_pay_tranches_through_the_page(client_for, staff, make_ap
     application = make_application(status="in_review", lines=[(1, 80000)])
     workflow.approve(application, staff, Decimal("80000"), version=application.version)
     client = client_for(staff)
-    client.post(url("tranche-add", application.pk), {"planned_date": "01.06.2026", "planned_amount": "50 000"})
-    client.post(url("tranche-add", application.pk), {"planned_date": "01.09.2026", "planned_amount": "30 000 сом"})
+    client.post(url("grants:tranche-add", application.pk), {"planned_date": "01.06.2026", "planned_amount": "50 000"})
+    client.post(
+        url("grants:tranche-add", application.pk), {"planned_date": "01.09.2026", "planned_amount": "30 000 сом"}
+    )
     with translation.override("en"):
         refused = client.post(
-            url("tranche-add", application.pk), {"planned_date": "01.10.2026", "planned_amount": "1"}, follow=True
+            url("grants:tranche-add", application.pk),
+            {"planned_date": "01.10.2026", "planned_amount": "1"},
+            follow=True,
         )
     assert "Only 0 som of the award are not planned yet" in refused.content.decode()
     first = application.award.tranches.get(number=1)
     response = client.post(
-        url("tranche-pay", application.pk, first.pk),
+        url("grants:tranche-pay", application.pk, first.pk),
         {"paid_date": "02.06.2026", "paid_amount": "50 000", "version": first.version},
     )
     assert response.status_code == 302
@@ -248,7 +225,7 @@ def test_bad_tranches_get_a_clear_message(client_for, staff, make_application, d
     application = make_application(status="in_review", lines=[(1, 80000)])
     workflow.approve(application, staff, Decimal("80000"), version=application.version)
     with translation.override("en"):
-        response = client_for(staff).post(url("tranche-add", application.pk), data, follow=True)
+        response = client_for(staff).post(url("grants:tranche-add", application.pk), data, follow=True)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Tranche.objects.exists()
@@ -261,7 +238,7 @@ def test_a_payment_in_the_future_is_refused(client_for, staff, make_application)
     next_month = timezone.localdate() + datetime.timedelta(days=30)  # in the future, inside the portal's dates
     with translation.override("en"):
         response = client_for(staff).post(
-            url("tranche-pay", application.pk, tranche.pk),
+            url("grants:tranche-pay", application.pk, tranche.pk),
             {"paid_date": f"{next_month:%d.%m.%Y}", "paid_amount": "1000", "version": tranche.version},
             follow=True,
         )
@@ -276,7 +253,7 @@ def test_a_payment_over_its_tranche_is_refused_with_a_message(client_for, staff,
     tranche = award.plan_tranche(staff, datetime.date(2026, 6, 1), Decimal("1000"))
     with translation.override("en"):
         response = client_for(staff).post(
-            url("tranche-pay", application.pk, tranche.pk),
+            url("grants:tranche-pay", application.pk, tranche.pk),
             {"paid_date": "02.06.2026", "paid_amount": "1 000,01", "version": tranche.version},
             follow=True,
         )
@@ -291,16 +268,17 @@ def test_local_authority_reads_the_award_but_cannot_plan_or_pay(client_for, staf
     award = workflow.approve(application, staff, Decimal("80000"), version=application.version)
     tranche = award.plan_tranche(staff, datetime.date(2026, 6, 1), Decimal("1000"))
     client = client_for(la_kyshtut)
-    page = client.get(url("application-detail", application.pk)).content.decode()
+    page = client.get(url("grants:application-detail", application.pk)).content.decode()
     assert 'data-testid="award"' in page and 'data-testid="tranche-form"' not in page
     assert (
         client.post(
-            url("tranche-add", application.pk), {"planned_date": "01.06.2026", "planned_amount": "1"}
+            url("grants:tranche-add", application.pk), {"planned_date": "01.06.2026", "planned_amount": "1"}
         ).status_code
         == 403
     )
     response = client.post(
-        url("tranche-pay", application.pk, tranche.pk), {"paid_date": "01.06.2026", "paid_amount": "1", "version": 1}
+        url("grants:tranche-pay", application.pk, tranche.pk),
+        {"paid_date": "01.06.2026", "paid_amount": "1", "version": 1},
     )
     assert response.status_code == 403
 
@@ -311,15 +289,10 @@ def test_application_page_with_award_has_constant_queries(client_for, staff, mak
     award.plan_tranche(staff, datetime.date(2026, 6, 1), Decimal("1000"))
     client = client_for(staff)
 
-    def count():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url("application-detail", application.pk)).status_code == 200
-        return len(captured)
-
-    few = count()
+    few = count_queries(client, url("grants:application-detail", application.pk))
     for _n in range(5):
         award.plan_tranche(staff, datetime.date(2026, 7, 1), Decimal("1000"))
-    assert count() == few
+    assert count_queries(client, url("grants:application-detail", application.pk)) == few
 
 
 def test_an_admin_lowering_an_award_below_its_tranches_reads_a_message_not_a_500(client_for, admin, make_application):

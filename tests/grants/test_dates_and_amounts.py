@@ -10,8 +10,9 @@ from django.utils import translation
 from grants import workflow
 from grants.models import GrantCall, GrantReport, Tranche
 from mapping_portal.models import latest_date
-from tests.grants.test_calls_and_applications import call_data, url
+from tests.grants.test_calls_and_applications import call_data
 from tests.grants.test_reports import funded, report_data  # noqa: F401  (fixture)
+from tests.helpers import url
 
 RANGE = "Enter a date from 01.01.2000 to"
 DIGITS_ONLY = "Enter an amount in som with digits only"
@@ -31,7 +32,7 @@ DIGITS_ONLY = "Enter an amount in som with digits only"
 )
 def test_a_call_with_a_far_date_or_an_odd_amount_is_refused(client_for, staff, sites, overrides, field, message):
     with translation.override("en"):
-        response = client_for(staff).post(url("call-create"), call_data(sites, **overrides))
+        response = client_for(staff).post(url("grants:call-create"), call_data(sites, **overrides))
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert not GrantCall.objects.exists()
@@ -54,7 +55,7 @@ def award(staff, make_application):
 )
 def test_a_tranche_in_year_0001_or_9999_or_with_an_odd_amount_is_refused(client_for, staff, award, data, message):
     with translation.override("en"):
-        response = client_for(staff).post(url("tranche-add", award.application.pk), data, follow=True)
+        response = client_for(staff).post(url("grants:tranche-add", award.application.pk), data, follow=True)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Tranche.objects.exists()
@@ -74,7 +75,9 @@ def test_a_payment_on_a_far_date_or_with_an_odd_amount_is_refused(client_for, st
     tranche = award.plan_tranche(staff, datetime.date(2026, 6, 1), Decimal("1000"))
     with translation.override("en"):
         response = client_for(staff).post(
-            url("tranche-pay", award.application.pk, tranche.pk), data | {"version": tranche.version}, follow=True
+            url("grants:tranche-pay", award.application.pk, tranche.pk),
+            data | {"version": tranche.version},
+            follow=True,
         )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -88,7 +91,7 @@ def test_a_payment_on_a_far_date_or_with_an_odd_amount_is_refused(client_for, st
 )
 def test_a_report_up_to_a_far_date_is_refused(client_for, staff, funded, overrides, message):  # noqa: F811
     with translation.override("en"):
-        response = client_for(staff).post(url("report-create", funded.pk), report_data(funded, **overrides))
+        response = client_for(staff).post(url("grants:report-create", funded.pk), report_data(funded, **overrides))
     assert response.status_code == 200
     assert f"{message} {latest_date():%d.%m.%Y}." in response.content.decode()
     assert not GrantReport.objects.exists()
@@ -96,7 +99,9 @@ def test_a_report_up_to_a_far_date_is_refused(client_for, staff, funded, overrid
 
 def test_report_spending_with_underscores_is_refused(client_for, staff, funded):  # noqa: F811
     with translation.override("en"):
-        response = client_for(staff).post(url("report-create", funded.pk), report_data(funded, spent=("4_000", "3")))
+        response = client_for(staff).post(
+            url("grants:report-create", funded.pk), report_data(funded, spent=("4_000", "3"))
+        )
     assert response.status_code == 200
     assert DIGITS_ONLY in response.content.decode()
     assert not GrantReport.objects.exists()

@@ -10,11 +10,7 @@ from django.utils import translation
 
 from grants import letters, workflow
 from mapping_portal.models import ExportLog
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"grants:{name}", args=args)
+from tests.helpers import url
 
 
 @pytest.fixture
@@ -44,7 +40,7 @@ def test_the_letter_font_has_the_kyrgyz_letters():
 
 @pytest.mark.parametrize("language", ["ky", "ru"])
 def test_staff_download_the_decision_letter(client_for, staff, approved, language):
-    response = client_for(staff).get(url("decision-letter", approved.pk, language))
+    response = client_for(staff).get(url("grants:decision-letter", approved.pk, language))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert f"decision-{approved.pk}-{language}.pdf" in response["Content-Disposition"]
     pdf = response.content
@@ -61,21 +57,29 @@ def test_the_two_languages_are_two_letters(approved):
 def test_a_rejected_application_gets_a_letter_with_the_reason(client_for, staff, make_application):
     application = make_application(status="in_review")
     workflow.transition(application, "rejected", staff, "Бюджет негизсиз", version=application.version)
-    assert client_for(staff).get(url("decision-letter", application.pk, "ru")).status_code == 200
+    assert client_for(staff).get(url("grants:decision-letter", application.pk, "ru")).status_code == 200
 
 
 @pytest.mark.parametrize(
-    ("role", "status"), [("admin", 200), ("la_kyshtut", 403), ("la_kerben", 404), ("viewer", 404), ("reviewer", 404)]
+    ("role", "status"),
+    [
+        ("admin", 200),
+        ("la_kyshtut", 403),
+        ("la_kerben", 404),
+        ("viewer", 404),
+        ("reviewer", 404),
+        ("applicant", 404),
+    ],
 )
 def test_letter_access(client_for, users, approved, role, status):
-    assert client_for(users[role]).get(url("decision-letter", approved.pk, "ky")).status_code == status
+    assert client_for(users[role]).get(url("grants:decision-letter", approved.pk, "ky")).status_code == status
 
 
 def test_no_letter_before_a_decision_or_in_another_language(client_for, staff, approved, make_application):
     undecided = make_application(status="in_review")
     client = client_for(staff)
-    assert client.get(url("decision-letter", undecided.pk, "ky")).status_code == 404
-    assert client.get(url("decision-letter", approved.pk, "en")).status_code == 404
+    assert client.get(url("grants:decision-letter", undecided.pk, "ky")).status_code == 404
+    assert client.get(url("grants:decision-letter", approved.pk, "en")).status_code == 404
 
 
 # --- Timeline --------------------------------------------------------------------------------------------------
@@ -95,7 +99,7 @@ def test_grants_on_the_organization_timeline(client_for, users, approved):
 
 
 def test_staff_export_applications_without_names(client_for, staff, approved):
-    response = client_for(staff).get(url("application-export", "csv"))
+    response = client_for(staff).get(url("grants:application-export", "csv"))
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response.status_code == 200
     assert "Жаңы күн" in content and "85000" in content
@@ -106,8 +110,8 @@ def test_staff_export_applications_without_names(client_for, staff, approved):
 
 def test_applicants_export_is_for_admins_and_logged(client_for, users, approved):
     for role in ("staff", "la_kyshtut", "viewer", "reviewer"):
-        assert client_for(users[role]).get(url("applicant-export", "xlsx")).status_code == 403
-    response = client_for(users["admin"]).get(url("applicant-export", "csv") + "?status=approved")
+        assert client_for(users[role]).get(url("grants:applicant-export", "xlsx")).status_code == 403
+    response = client_for(users["admin"]).get(url("grants:applicant-export", "csv") + "?status=approved")
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Гүлнара Өмүрбекова" in content and "+996 700 000 111" in content
     log = ExportLog.objects.get(export="grant-applicants")
@@ -117,10 +121,10 @@ def test_applicants_export_is_for_admins_and_logged(client_for, users, approved)
 
 def test_local_authority_exports_its_sites_awards_only(client_for, users, approved, make_application):
     make_application(status="draft", title="Долбоор-долбоор")
-    response = client_for(users["la_kyshtut"]).get(url("application-export", "csv"))
+    response = client_for(users["la_kyshtut"]).get(url("grants:application-export", "csv"))
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "Жаңы күн" in content and "Долбоор-долбоор" not in content
-    empty = client_for(users["la_kerben"]).get(url("application-export", "csv"))
+    empty = client_for(users["la_kerben"]).get(url("grants:application-export", "csv"))
     assert "Жаңы күн" not in b"".join(empty.streaming_content).decode("utf-8-sig")
 
 

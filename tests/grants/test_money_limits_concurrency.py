@@ -11,22 +11,16 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 
 from grants import workflow
 from grants.forms import GrantCallForm
 from grants.models import Award, Tranche
-from tests.grants.test_awards import run_at_once
 from tests.grants.test_calls_and_applications import call_data, criteria_data
+from tests.helpers import run_at_once, url
 
 THREADS = 6
 WAIT = 10  # seconds a thread waits for another before the test fails
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"grants:{name}", args=args)
 
 
 def signed_in(user) -> Client:
@@ -67,7 +61,7 @@ def test_an_envelope_lowered_while_awards_commit_is_refused_with_the_forms_messa
     def work(n):
         if n == 0:
             with translation.override("en"):
-                return client.post(url("call-edit", call.pk), data)
+                return client.post(url("grants:call-edit", call.pk), data)
         assert cleaned.wait(WAIT)
         award = workflow.approve(applications[n - 1], staff, Decimal("20000"), version=applications[n - 1].version)
         done.append(award)
@@ -95,7 +89,7 @@ def test_an_envelope_lowered_while_the_database_refuses_it_gives_a_message_not_a
     workflow.approve(applications[1], users["staff"], Decimal("20000"), version=applications[1].version)
     monkeypatch.setattr(GrantCallForm, "check_envelope", lambda form, envelope: None)
     with translation.override("en"):
-        response = signed_in(users["staff"]).post(url("call-edit", call.pk), data | {"envelope": "30 000"})
+        response = signed_in(users["staff"]).post(url("grants:call-edit", call.pk), data | {"envelope": "30 000"})
         said = " ".join(response.context["form"].errors["envelope"])  # a lazy message: read it in English
     assert response.status_code == 200
     assert "would add up to more than its envelope" in said
@@ -114,7 +108,7 @@ def test_approvals_racing_an_envelope_edit_keep_every_award_within_the_envelope(
     def work(n):
         if n == 0:
             with translation.override("en"):
-                return client.post(url("call-edit", call.pk), data)
+                return client.post(url("grants:call-edit", call.pk), data)
         return workflow.approve(applications[n - 1], staff, Decimal("20000"), version=applications[n - 1].version)
 
     outcomes = run_at_once(work, THREADS)
@@ -148,7 +142,7 @@ def test_payments_racing_on_one_tranche_stay_within_it_and_the_page_says_why(use
         if n == 0:
             with translation.override("en"):
                 response = client.post(
-                    url("tranche-pay", application.pk, tranche.pk),
+                    url("grants:tranche-pay", application.pk, tranche.pk),
                     {"paid_date": "02.06.2026", "paid_amount": str(amounts[0]), "version": tranche.version},
                 )
             return response

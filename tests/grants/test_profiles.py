@@ -5,19 +5,12 @@ queries."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 
 from grants import profiles, workflow
 from mapping_portal import hooks
 from stakeholders.profiles import PersonSection
-
-
-def person_url(person):
-    with translation.override("en"):
-        return reverse("stakeholders:person-detail", args=[person.pk])
+from tests.helpers import count_queries, url
 
 
 @pytest.fixture
@@ -35,7 +28,7 @@ def test_staff_see_the_applications_a_person_leads_or_is_in_the_team_of(
     make_application(title="Башка долбоор")  # someone else's
 
     with translation.override("en"):
-        page = client_for(staff).get(person_url(aida)).content.decode()
+        page = client_for(staff).get(url("stakeholders:person-detail", aida.pk)).content.decode()
     assert "Small-grant applications" in page
     assert (
         f'href="/en/grants/applications/{led.pk}/"' in page and f'href="/en/grants/applications/{in_team.pk}/"' in page
@@ -46,7 +39,7 @@ def test_staff_see_the_applications_a_person_leads_or_is_in_the_team_of(
 
 def test_a_person_without_applications_has_an_empty_grants_section(client_for, admin, aida):
     with translation.override("en"):
-        page = client_for(admin).get(person_url(aida)).content.decode()
+        page = client_for(admin).get(url("stakeholders:person-detail", aida.pk)).content.decode()
     assert "Small-grant applications" in page and "None recorded." in page
 
 
@@ -88,20 +81,16 @@ def test_person_profile_query_count_is_the_same_for_1_and_10_applications(
 ):
     call = make_call(envelope=10_000_000)
     client = client_for(staff)
-
-    def count():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(person_url(aida)).status_code == 200
-        return len(captured)
+    profile = url("stakeholders:person-detail", aida.pk)
 
     first = make_application(call=call, status="in_review", lead_applicant=aida, lines=[(1, 80000)])
     workflow.approve(first, staff, Decimal("40000"), version=first.version)
-    few = count()
+    few = count_queries(client, profile)
     for n in range(9):
         application = make_application(call=call, status="in_review", lines=[(1, 80000)])
         application.team.add(aida)
         if n % 2:
             workflow.approve(application, staff, Decimal("40000"), version=application.version)
-    many = count()
+    many = count_queries(client, profile)
     assert many == few
-    assert client.get(person_url(aida)).content.decode().count("/grants/applications/") == 10
+    assert client.get(profile).content.decode().count("/grants/applications/") == 10

@@ -5,19 +5,15 @@ count) — 25 to a page in one order, in a constant number of queries."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
 
 from grants import workflow
 from grants.models import Review, Score
 from tests.conftest import make_user
+from tests.helpers import count_queries, url
 
 
 def ranking_url(call, page=None):
-    with translation.override("en"):
-        path = reverse("grants:call-ranking", args=[call.pk])
+    path = url("grants:call-ranking", call.pk)
     return f"{path}?page={page}" if page else path
 
 
@@ -119,12 +115,7 @@ def test_ranking_query_count_is_the_same_for_5_and_50_applications(
             review(application, reviewers[1], every(5 - n % 5))
             review(application, reviewers[2], every(3), status=Review.Status.SCORING)
 
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(ranking_url(call)).status_code == 200
-        return len(captured)
-
     add(5)
-    few = queries()
+    few = count_queries(client, ranking_url(call))
     add(45)
-    assert queries() == few
+    assert count_queries(client, ranking_url(call)) == few

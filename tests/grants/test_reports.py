@@ -7,25 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
 from grants import workflow
 from grants.models import GrantReport, ReportPhoto
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"grants:{name}", args=args)
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
+from tests.helpers import count_queries, url
 
 
 @pytest.fixture
@@ -50,7 +37,7 @@ def report_data(application, spent=("4 000", "3 000"), **overrides):
 
 def test_staff_record_a_report_with_spending_and_a_photo(client_for, users, funded, media_root):
     response = client_for(users["staff"]).post(
-        url("report-create", funded.pk), report_data(funded) | {"photo": photo(), "caption": "Жыйын"}
+        url("grants:report-create", funded.pk), report_data(funded) | {"photo": photo(), "caption": "Жыйын"}
     )
     assert response.status_code == 302
     report = GrantReport.objects.get()
@@ -64,13 +51,14 @@ def test_staff_record_a_report_with_spending_and_a_photo(client_for, users, fund
 
 def test_spending_against_the_budget_so_far_and_over_budget(client_for, staff, la_kyshtut, funded, media_root):
     client = client_for(staff)
-    client.post(url("report-create", funded.pk), report_data(funded, spent=("6 000", "4 000")))
+    client.post(url("grants:report-create", funded.pk), report_data(funded, spent=("6 000", "4 000")))
     client.post(
-        url("report-create", funded.pk),
+        url("grants:report-create", funded.pk),
         report_data(funded, spent=("5 000", "1 000"), kind="final", period_end="30.09.2026"),
     )
     final = GrantReport.objects.get(kind="final")
-    response = client_for(la_kyshtut).get(url("report-detail", final.pk))  # local authority reads its site's award
+    # A local authority reads its site's award.
+    response = client_for(la_kyshtut).get(url("grants:report-detail", final.pk))
     rows = response.context["rows"]
     assert [(row["here"], row["so_far"], row["over"]) for row in rows] == [
         (Decimal("5000"), Decimal("11000"), True),  # 11 000 spent of a 10 000 line
@@ -97,7 +85,7 @@ def test_spending_against_the_budget_so_far_and_over_budget(client_for, staff, l
 )
 def test_bad_reports_get_a_clear_message(client_for, staff, funded, media_root, overrides, message):
     with translation.override("en"):
-        response = client_for(staff).post(url("report-create", funded.pk), report_data(funded) | overrides)
+        response = client_for(staff).post(url("grants:report-create", funded.pk), report_data(funded) | overrides)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not GrantReport.objects.exists() and not ReportPhoto.objects.exists()
@@ -106,39 +94,38 @@ def test_bad_reports_get_a_clear_message(client_for, staff, funded, media_root, 
 @pytest.mark.parametrize(("spent", "message"), [("-5", "at least 0 som"), ("40 USD", "Amounts are in som")])
 def test_bad_spending_gets_a_clear_message(client_for, staff, funded, spent, message):
     with translation.override("en"):
-        response = client_for(staff).post(url("report-create", funded.pk), report_data(funded, spent=(spent, "0")))
+        response = client_for(staff).post(
+            url("grants:report-create", funded.pk), report_data(funded, spent=(spent, "0"))
+        )
     assert response.status_code == 200 and message in response.content.decode()
     assert not GrantReport.objects.exists()
 
 
 def test_one_final_report_per_grant(client_for, staff, funded):
     client = client_for(staff)
-    client.post(url("report-create", funded.pk), report_data(funded, kind="final"))
+    client.post(url("grants:report-create", funded.pk), report_data(funded, kind="final"))
     with translation.override("en"):
-        response = client.post(url("report-create", funded.pk), report_data(funded, kind="final"))
+        response = client.post(url("grants:report-create", funded.pk), report_data(funded, kind="final"))
     assert "already recorded" in response.content.decode()
     assert GrantReport.objects.filter(kind="final").count() == 1
 
 
-@pytest.mark.parametrize(("role", "status"), [("la_kyshtut", 403), ("viewer", 404), ("reviewer", 404)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("la_kyshtut", 403), ("viewer", 404), ("reviewer", 404), ("applicant", 404)]
+)
 def test_only_staff_write_reports(client_for, users, funded, role, status):
-    assert client_for(users[role]).get(url("report-create", funded.pk)).status_code == status
+    assert client_for(users[role]).get(url("grants:report-create", funded.pk)).status_code == status
 
 
 def test_report_page_has_constant_queries(client_for, staff, funded, make_application):
     from grants.models import BudgetLine
 
     client = client_for(staff)
-    client.post(url("report-create", funded.pk), report_data(funded))
+    client.post(url("grants:report-create", funded.pk), report_data(funded))
     report = GrantReport.objects.get()
 
-    def count():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url("report-detail", report.pk)).status_code == 200
-        return len(captured)
-
-    few = count()
+    few = count_queries(client, url("grants:report-detail", report.pk))
     for n in range(5):
         BudgetLine.objects.create(application=funded, item=f"extra {n}", unit="pc", quantity=1, unit_cost=1)
-    assert count() == few
+    assert count_queries(client, url("grants:report-detail", report.pk)) == few
     assert report.award.application == funded and datetime.date(2026, 6, 30) == report.period_end

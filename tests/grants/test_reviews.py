@@ -6,19 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from grants import workflow
 from stakeholders.models import Organization
 from tests.conftest import make_user
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"grants:{name}", args=args)
+from tests.helpers import count_queries, url
 
 
 @pytest.fixture
@@ -67,9 +61,9 @@ def test_no_reviewer_for_a_draft(staff, reviewer, make_application):
 
 
 def test_assign_through_the_page(client_for, staff, reviewer, in_review):
-    response = client_for(staff).post(url("review-assign", in_review.pk), {"reviewer": reviewer.pk})
+    response = client_for(staff).post(url("grants:review-assign", in_review.pk), {"reviewer": reviewer.pk})
     assert response.status_code == 302 and in_review.reviews.get().reviewer == reviewer
-    response = client_for(staff).post(url("review-assign", in_review.pk), {"reviewer": "junk"}, follow=True)
+    response = client_for(staff).post(url("grants:review-assign", in_review.pk), {"reviewer": "junk"}, follow=True)
     assert response.status_code == 200 and in_review.reviews.count() == 1
 
 
@@ -82,13 +76,13 @@ def test_reviewer_sees_only_assigned_applications_without_contacts(
     other = make_application(call=in_review.call, status="in_review")
     workflow.assign_reviewer(in_review, reviewer, staff)
     client = client_for(reviewer)
-    page = client.get(url("application-detail", in_review.pk)).content.decode()
+    page = client.get(url("grants:application-detail", in_review.pk)).content.decode()
     assert "Айбек Осмонов" in page
     assert "+996 555 111 222" not in page and "aibek@example.org" not in page
-    assert client.get(url("application-detail", other.pk)).status_code == 404
-    listed = client.get(url("application-list")).content.decode()
+    assert client.get(url("grants:application-detail", other.pk)).status_code == 404
+    listed = client.get(url("grants:application-list")).content.decode()
     assert in_review.title in listed and other.title not in listed
-    assert client.get(url("call-detail", in_review.call.pk)).status_code == 200
+    assert client.get(url("grants:call-detail", in_review.call.pk)).status_code == 200
 
 
 def test_reviewer_reads_the_organization_of_an_assigned_application_only(
@@ -119,7 +113,7 @@ def test_scoring_before_declaring_is_refused(staff, reviewer, in_review):
 
 def test_the_page_asks_for_the_declaration_first(client_for, staff, reviewer, in_review):
     review = workflow.assign_reviewer(in_review, reviewer, staff)
-    page = client_for(reviewer).get(url("review-detail", review.pk)).content.decode()
+    page = client_for(reviewer).get(url("grants:review-detail", review.pk)).content.decode()
     assert 'data-testid="declaration"' in page and 'data-testid="score-form"' not in page
 
 
@@ -127,18 +121,18 @@ def test_a_declared_conflict_recuses_and_is_recorded(client_for, staff, reviewer
     review = workflow.assign_reviewer(in_review, reviewer, staff)
     client = client_for(reviewer)
     response = client.post(
-        url("review-detail", review.pk),
+        url("grants:review-detail", review.pk),
         {"conflict": "yes", "conflict_note": "The lead applicant is my neighbour's son", "version": review.version},
     )
     assert response.status_code == 302
     review.refresh_from_db()
     assert (review.status, review.has_conflict) == ("recused", True)
     assert review.conflict_note == "The lead applicant is my neighbour's son" and review.declared_at
-    assert client.get(url("application-detail", in_review.pk)).status_code == 404
-    assert client.get(url("review-detail", review.pk)).status_code == 200  # their own record of it
+    assert client.get(url("grants:application-detail", in_review.pk)).status_code == 404
+    assert client.get(url("grants:review-detail", review.pk)).status_code == 200  # their own record of it
     with pytest.raises(ValidationError):  # a recused review is closed to its reviewer too
         workflow.score(review, reviewer, all_scores(review, 3), version=review.version)
-    staff_page = client_for(staff).get(url("application-detail", in_review.pk)).content.decode()
+    staff_page = client_for(staff).get(url("grants:application-detail", in_review.pk)).content.decode()
     assert "neighbour" in staff_page
 
 
@@ -153,7 +147,7 @@ def test_a_declared_conflict_recuses_and_is_recorded(client_for, staff, reviewer
 def test_incomplete_declarations_are_refused_clearly(client_for, staff, reviewer, in_review, data, message):
     review = workflow.assign_reviewer(in_review, reviewer, staff)
     with translation.override("en"):
-        response = client_for(reviewer).post(url("review-detail", review.pk), data | {"version": review.version})
+        response = client_for(reviewer).post(url("grants:review-detail", review.pk), data | {"version": review.version})
     assert response.status_code == 200
     assert message in response.content.decode()
     review.refresh_from_db()
@@ -164,8 +158,8 @@ def test_another_reviewer_cannot_declare_or_score_for_them(staff, reviewer, seco
     review = workflow.assign_reviewer(in_review, reviewer, staff)
     with pytest.raises(PermissionDenied):
         workflow.declare(review, second_reviewer, conflict=False, confidentiality=True, version=review.version)
-    assert client_for(second_reviewer).get(url("review-detail", review.pk)).status_code == 404
-    assert client_for(staff).get(url("review-detail", review.pk)).status_code == 404
+    assert client_for(second_reviewer).get(url("grants:review-detail", review.pk)).status_code == 404
+    assert client_for(staff).get(url("grants:review-detail", review.pk)).status_code == 404
 
 
 # --- Scoring ------------------------------------------------------------------------------------------------------
@@ -188,7 +182,7 @@ def test_scores_outside_1_to_5_get_a_clear_message(client_for, staff, reviewer, 
     criterion = in_review.call.criteria.first()
     data = {"version": review.version, f"score_{criterion.pk}": bad, "recommendation": "yes", "save": "1"}
     with translation.override("en"):
-        response = client_for(reviewer).post(url("review-detail", review.pk), data)
+        response = client_for(reviewer).post(url("grants:review-detail", review.pk), data)
     assert response.status_code == 200
     assert "Choose a score from 1 to 5" in response.content.decode()
     assert not review.scores.exists()
@@ -224,11 +218,11 @@ def test_submitting_needs_every_score_and_a_recommendation(staff, reviewer, in_r
 def test_scoring_through_the_page_shows_the_running_total(client_for, staff, reviewer, in_review):
     review = declared(workflow.assign_reviewer(in_review, reviewer, staff), reviewer)
     client = client_for(reviewer)
-    page = client.get(url("review-detail", review.pk)).content.decode()
+    page = client.get(url("grants:review-detail", review.pk)).content.decode()
     assert 'id="running-total"' in page and "js/grants_review.js" in page and 'data-weight="25"' in page
     data = {"version": review.version, "recommendation": "yes", "comment": "good", "submit": "1"}
     data |= {f"score_{c.pk}": "4" for c in in_review.call.criteria.all()}
-    response = client.post(url("review-detail", review.pk), data)
+    response = client.post(url("grants:review-detail", review.pk), data)
     assert response.status_code == 302
     review.refresh_from_db()
     assert (review.status, review.weighted_total) == ("submitted", Decimal("80.0"))
@@ -250,14 +244,14 @@ def test_blind_until_the_reviewer_submits(client_for, staff, reviewer, second_re
         version=first.version,
     )
     client = client_for(second_reviewer)
-    before = client.get(url("review-detail", second.pk)).content.decode()
-    before_application = client.get(url("application-detail", in_review.pk)).content.decode()
+    before = client.get(url("grants:review-detail", second.pk)).content.decode()
+    before_application = client.get(url("grants:application-detail", in_review.pk)).content.decode()
     assert "weak budget XYZ" not in before and 'data-testid="other-reviews"' not in before
     assert 'data-testid="reviews"' not in before_application and "weak budget XYZ" not in before_application
     workflow.score(
         second, second_reviewer, all_scores(second, 5), recommendation="yes", submit=True, version=second.version
     )
-    after = client.get(url("review-detail", second.pk)).content.decode()
+    after = client.get(url("grants:review-detail", second.pk)).content.decode()
     assert "weak budget XYZ" in after and "reviewer: 40,0 / 100" in after
 
 
@@ -274,13 +268,13 @@ def test_staff_see_averages_spread_and_ranking(
             workflow.score(
                 review, user, all_scores(review, value), recommendation="yes", submit=True, version=review.version
             )
-    response = client_for(staff).get(url("call-ranking", call.pk))
+    response = client_for(staff).get(url("grants:call-ranking", call.pk))
     ranked = list(response.context["applications"])
     assert [a.pk for a in ranked] == [strong.pk, weak.pk, unscored.pk]
     assert ranked[0].average == Decimal("90") and (ranked[0].lowest, ranked[0].highest) == (80, 100)
     assert ranked[1].average == Decimal("50") and ranked[1].reviewed == 2 and ranked[2].average is None
     for role in ("la_kyshtut", "reviewer", "viewer"):
-        assert client_for(users[role]).get(url("call-ranking", call.pk)).status_code == 403
+        assert client_for(users[role]).get(url("grants:call-ranking", call.pk)).status_code == 403
 
 
 def test_review_and_ranking_pages_have_constant_query_counts(client_for, staff, reviewer, make_call, make_application):
@@ -288,11 +282,6 @@ def test_review_and_ranking_pages_have_constant_query_counts(client_for, staff, 
     application = make_application(call=call, status="in_review")
     review = declared(workflow.assign_reviewer(application, reviewer, staff), reviewer)
     workflow.score(review, reviewer, all_scores(review, 4), recommendation="yes", submit=True, version=review.version)
-
-    def count(client, path):
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(path).status_code == 200
-        return len(captured)
 
     def colleague_reviews(n):
         other = make_application(call=call, status="in_review")
@@ -310,14 +299,14 @@ def test_review_and_ranking_pages_have_constant_query_counts(client_for, staff, 
 
     colleague_reviews(0)
     few = (
-        count(client_for(staff), url("call-ranking", call.pk)),
-        count(client_for(reviewer), url("review-detail", review.pk)),
+        count_queries(client_for(staff), url("grants:call-ranking", call.pk)),
+        count_queries(client_for(reviewer), url("grants:review-detail", review.pk)),
     )
     for n in range(1, 4):
         colleague_reviews(n)
     many = (
-        count(client_for(staff), url("call-ranking", call.pk)),
-        count(client_for(reviewer), url("review-detail", review.pk)),
+        count_queries(client_for(staff), url("grants:call-ranking", call.pk)),
+        count_queries(client_for(reviewer), url("grants:review-detail", review.pk)),
     )
     assert few == many
 
@@ -348,7 +337,7 @@ def test_my_reviews_page_has_constant_queries(client_for, staff, reviewer, make_
 
     def count():
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(url("review-list"))
+            response = client.get(url("grants:review-list"))
         assert response.status_code == 200
         return len(captured), response.content.decode().count("/grants/reviews/")
 
@@ -357,4 +346,4 @@ def test_my_reviews_page_has_constant_queries(client_for, staff, reviewer, make_
         workflow.assign_reviewer(make_application(call=call, status="in_review"), reviewer, staff)
     many, links = count()
     assert few == many and links >= 5
-    assert client_for(staff).get(url("review-list")).status_code == 403
+    assert client_for(staff).get(url("grants:review-list")).status_code == 403

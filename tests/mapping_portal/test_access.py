@@ -5,9 +5,7 @@ from django.urls import reverse
 
 from mapping_portal import access
 from mapping_portal.models import PilotSite, Settlement
-from tests.conftest import make_user
-
-ROLES = ["admin", "staff", "la_akturpak", "la_kyshtut", "la_kerben", "reviewer", "viewer", "applicant", "anonymous"]
+from tests.conftest import ROLES, make_user
 
 # role → the pilot sites it may see (slugs)
 SITE_SCOPE = {

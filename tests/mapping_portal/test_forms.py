@@ -8,11 +8,10 @@ read the markup; the browser gate (tests/browser/test_gate.py) checks the drawn 
 from html.parser import HTMLParser
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from stakeholders.models import Organization
 from tests.grants.conftest import make_call  # noqa: F401  (fixture)
+from tests.helpers import url
 
 CONTROLS = {"input", "select", "textarea"}
 VOID = {"input", "br", "img", "hr", "meta", "link", "source", "wbr", "area", "base", "col", "embed", "track"}
@@ -71,29 +70,24 @@ class Page(HTMLParser):
         return bool(attrs.get("id") and self.labels.get(attrs["id"]))
 
 
-def url(name, *args):
-    with translation.override("ky"):
-        return reverse(name, args=args)
-
-
 @pytest.fixture
 def form_pages(registry, make_organization, make_person, make_call):  # noqa: F811
     organization = make_organization(type_code="local-self-government")
     person = make_person()
     call = make_call(sites=("kyshtut",))
     return {
-        "organization-create": url("stakeholders:organization-create"),
-        "organization-edit": url("stakeholders:organization-edit", organization.pk),
-        "person-create": url("stakeholders:person-create"),
-        "person-edit": url("stakeholders:person-edit", person.pk),
-        "event-create": url("dialogues:event-create"),
-        "platform-create": url("dialogues:platform-create"),
-        "plan-create": url("plans:plan-create"),
-        "call-create": url("grants:call-create"),
-        "call-edit": url("grants:call-edit", call.pk),
-        "application-create": url("grants:application-create", call.pk, "kyshtut"),
-        "import-upload": url("stakeholders:import-upload"),
-        "assessment-start": url("stakeholders:assessment-create", organization.pk),
+        "organization-create": url("stakeholders:organization-create", language="ky"),
+        "organization-edit": url("stakeholders:organization-edit", organization.pk, language="ky"),
+        "person-create": url("stakeholders:person-create", language="ky"),
+        "person-edit": url("stakeholders:person-edit", person.pk, language="ky"),
+        "event-create": url("dialogues:event-create", language="ky"),
+        "platform-create": url("dialogues:platform-create", language="ky"),
+        "plan-create": url("plans:plan-create", language="ky"),
+        "call-create": url("grants:call-create", language="ky"),
+        "call-edit": url("grants:call-edit", call.pk, language="ky"),
+        "application-create": url("grants:application-create", call.pk, "kyshtut", language="ky"),
+        "import-upload": url("stakeholders:import-upload", language="ky"),
+        "assessment-start": url("stakeholders:assessment-create", organization.pk, language="ky"),
     }
 
 
@@ -122,7 +116,7 @@ def test_every_form_page_draws_choice_groups_as_a_fieldset_and_names_every_contr
 def test_the_organization_form_groups_its_checkbox_lists_with_a_legend_and_marks_what_is_required(
     client_for, staff, registry
 ):
-    page = Page(client_for(staff).get(url("stakeholders:organization-create")).content.decode())
+    page = Page(client_for(staff).get(url("stakeholders:organization-create", language="ky")).content.decode())
     legends = {" ".join(legend["text"].split()) for legend in page.legends}
     assert "Багыттар" in legends  # thematic directions
     assert "Максаттуу топтор" in legends  # target groups
@@ -138,7 +132,9 @@ def test_the_organization_form_groups_its_checkbox_lists_with_a_legend_and_marks
 
 
 def test_an_invalid_form_lists_every_error_with_a_link_to_its_field(client_for, staff, registry):
-    response = client_for(staff).post(url("stakeholders:organization-create"), {"name_ky": "", "version": "0"})
+    response = client_for(staff).post(
+        url("stakeholders:organization-create", language="ky"), {"name_ky": "", "version": "0"}
+    )
     assert response.status_code == 200
     assert not Organization.objects.exists()
     html = response.content.decode()

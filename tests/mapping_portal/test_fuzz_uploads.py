@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.urls import reverse
 from django.utils import translation
 from PIL import Image
 
@@ -19,6 +18,7 @@ from stakeholders.models import ImportBatch, Organization, OrganizationType
 from tests import upload_bombs as bombs
 from tests.dialogues.conftest import make_event  # noqa: F401 (fixtures shared with the apps' tests)
 from tests.grants.conftest import make_application, make_call  # noqa: F401
+from tests.helpers import url
 
 MARKERS = (b"<script", b"<html", b"PK\x03\x04")
 # Built once, in memory: the bombs claim huge canvases with a few bytes of data (only the header is read).
@@ -80,17 +80,6 @@ class Field:
             return self.client.post(self.path, body, content_type=content_type, follow=True)
 
 
-def en(name, *args):
-    with translation.override("en"):
-        return reverse(name, args=args)
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
 @pytest.fixture(params=["import", "event-photo", "report-photo", "attachment", "logo"])
 def field(request, client_for, staff, registry, make_event, make_application, media_root):  # noqa: F811
     client = client_for(staff)
@@ -109,7 +98,7 @@ def field(request, client_for, staff, registry, make_event, make_application, me
         return Field(
             "event-photo",
             client,
-            en("dialogues:photo-add", event.pk),
+            url("dialogues:photo-add", event.pk),
             "image",
             {"caption": "x"},
             lambda: EventPhoto.objects.count(),
@@ -129,7 +118,7 @@ def field(request, client_for, staff, registry, make_event, make_application, me
         return Field(
             "report-photo",
             client,
-            en("grants:report-create", application.pk),
+            url("grants:report-create", application.pk),
             "photo",
             data,
             lambda: GrantReport.objects.count(),
@@ -140,7 +129,7 @@ def field(request, client_for, staff, registry, make_event, make_application, me
         return Field(
             "attachment",
             client,
-            en("grants:attachment-add", application.pk),
+            url("grants:attachment-add", application.pk),
             "file",
             {"name": "x"},
             lambda: ApplicationAttachment.objects.count(),
@@ -159,7 +148,7 @@ def field(request, client_for, staff, registry, make_event, make_application, me
     return Field(
         "logo",
         client,
-        en("stakeholders:organization-create"),
+        url("stakeholders:organization-create"),
         "logo",
         data,
         lambda: Organization.objects.count() - before,

@@ -1,22 +1,14 @@
 """Home, map and site pages: they render for every role, and their query counts do not grow with the data."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mapping_portal.models import Settlement
+from tests.helpers import count_queries
 
 
 def add_settlements(site, count):
     Settlement.objects.bulk_create(Settlement(site=site, name_ru=f"Село {n}", lat=41.4, lon=71.7) for n in range(count))
-
-
-def queries_for(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 @pytest.mark.parametrize("role", ["anonymous", "staff", "la_kerben"])
@@ -24,16 +16,14 @@ def queries_for(client, url):
 def test_public_pages_query_count_is_constant(client_for, users, sites, role, url_name):
     client = client_for(users[role])
     url = reverse(url_name)
-    first = queries_for(client, url)
+    first = count_queries(client, url)
     add_settlements(sites["kerben"], 30)
-    assert queries_for(client, url) == first
+    assert count_queries(client, url) == first
 
 
 def test_home_query_count_for_the_public(client, sites):
     # 1: sites with their settlement counts, 2: thematic areas.
-    with CaptureQueriesContext(connection) as captured:
-        client.get(reverse("home"))
-    assert len(captured) == 2
+    assert count_queries(client, reverse("home")) == 2
 
 
 def test_site_page_query_count(client_for, users, sites):
@@ -43,9 +33,9 @@ def test_site_page_query_count(client_for, users, sites):
     # counts (organizations, people), the dialogues' two (events and trainings held; people reached and
     # trained, from the reach summary), the plans' one (plans followed, actions done and delayed), the menu's
     # sites, and the idle-timeout session save (savepoint, update, release).
-    first = queries_for(client, url)
+    first = count_queries(client, url)
     add_settlements(sites["kerben"], 30)
-    assert queries_for(client, url) == first == 14
+    assert count_queries(client, url) == first == 14
 
 
 def test_site_page_shows_the_site_and_its_settlements(client_for, users, sites):

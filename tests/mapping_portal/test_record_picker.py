@@ -7,9 +7,6 @@ records of the user's scope in any script; validation still refuses what the use
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 
 from dialogues.forms import EventForm
@@ -20,20 +17,15 @@ from tests.conftest import make_user
 from tests.dialogues import conftest as dialogue_fixtures
 from tests.dialogues.test_events import event_data
 from tests.grants import conftest as grant_fixtures
+from tests.helpers import count_queries, url
 
 make_event, make_platform = dialogue_fixtures.make_event, dialogue_fixtures.make_platform
 make_call, make_application = grant_fixtures.make_call, grant_fixtures.make_application
 
 
 def pick(kind, **query):
-    with translation.override("en"):
-        address = reverse(f"stakeholders:pick-{kind}")
+    address = url(f"stakeholders:pick-{kind}")
     return f"{address}?{urlencode(query)}" if query else address
-
-
-def page(name, *args):
-    with translation.override("en"):
-        return reverse(f"dialogues:{name}", args=args)
 
 
 @pytest.fixture
@@ -55,7 +47,7 @@ def many_organizations(make_organization):
 
 def test_new_event_page_lists_none_of_the_registry(client_for, staff, many_organizations):
     many_organizations(30)
-    html = client_for(staff).get(page("event-create")).content.decode()
+    html = client_for(staff).get(url("dialogues:event-create")).content.decode()
     assert "Registry Org" not in html
     assert 'data-record-picker data-multiple="true"' in html
     assert "js/record_picker.js" in html
@@ -65,7 +57,7 @@ def test_event_edit_page_lists_only_the_chosen_organizers(client_for, staff, mak
     organizations = many_organizations(30)
     event = make_event()
     event.organizers.set(organizations[:2])
-    html = client_for(staff).get(page("event-edit", event.pk)).content.decode()
+    html = client_for(staff).get(url("dialogues:event-edit", event.pk)).content.decode()
     assert html.count("Registry Org") == 2
     for chosen in organizations[:2]:
         assert f'name="organizers" value="{chosen.pk}" checked' in html
@@ -79,7 +71,7 @@ def test_centre_page_lists_only_the_chosen_host_and_coordinators(
     coordinator = make_person(full_name="Айгүл Асанова")
     others = [make_person(full_name=f"Башка адам {index}") for index in range(10)]
     platform.coordinators.set([coordinator])
-    html = client_for(staff).get(page("platform-edit", platform.pk)).content.decode()
+    html = client_for(staff).get(url("dialogues:platform-edit", platform.pk)).content.decode()
     assert f'name="coordinators" value="{coordinator.pk}" checked' in html
     assert others and "Башка адам" not in html
     assert f'name="host_organization" value="{platform.host_organization_id}" checked' in html
@@ -87,8 +79,7 @@ def test_centre_page_lists_only_the_chosen_host_and_coordinators(
 
 def test_person_page_membership_picker_lists_no_organizations(client_for, staff, make_person, many_organizations):
     many_organizations(30)
-    with translation.override("en"):
-        address = reverse("stakeholders:person-detail", args=[make_person().pk])
+    address = url("stakeholders:person-detail", make_person().pk)
     html = client_for(staff).get(address).content.decode()
     assert "Registry Org" not in html
     assert 'data-record-picker data-multiple="false"' in html and "js/record_picker.js" in html
@@ -96,8 +87,7 @@ def test_person_page_membership_picker_lists_no_organizations(client_for, staff,
 
 def test_organization_page_relationship_picker_lists_no_other_organization(client_for, staff, many_organizations):
     organization, *_others = many_organizations(30)
-    with translation.override("en"):
-        address = reverse("stakeholders:organization-detail", args=[organization.pk])
+    address = url("stakeholders:organization-detail", organization.pk)
     html = client_for(staff).get(address).content.decode()
     assert "Registry Org 001" not in html
     assert 'data-record-picker data-multiple="false"' in html and "js/record_picker.js" in html
@@ -109,8 +99,7 @@ def test_application_page_lists_only_the_chosen_lead_and_searches_its_site(
     application = make_application(lead_applicant=make_person(full_name="Айзада Сулайманова"))
     for index in range(10):
         make_person(full_name=f"Башка адам {index}")
-    with translation.override("en"):
-        address = reverse("grants:application-edit", args=[application.pk])
+    address = url("grants:application-edit", application.pk)
     html = client_for(staff).get(address).content.decode()
     assert "Айзада Сулайманова" in html and "Башка адам" not in html
     assert f"?site={registry['kyshtut'].pk}" in html
@@ -120,17 +109,12 @@ def test_event_page_queries_do_not_grow_with_the_registry(client_for, staff, mak
     event = make_event()
     event.organizers.set(many_organizations(2, prefix="Chosen"))
     client = client_for(staff)
-    client.get(page("event-edit", event.pk))  # warm the caches (content types, reference data)
-
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(page("event-edit", event.pk)).status_code == 200
-        return len(queries)
+    client.get(url("dialogues:event-edit", event.pk))  # warm the caches (content types, reference data)
 
     many_organizations(5)
-    with_five = count()
+    with_five = count_queries(client, url("dialogues:event-edit", event.pk))
     many_organizations(45, prefix="More")
-    assert count() == with_five
+    assert count_queries(client, url("dialogues:event-edit", event.pk)) == with_five
 
 
 def test_event_page_with_five_thousand_organizations_stays_small(client_for, staff, registry):
@@ -142,7 +126,7 @@ def test_event_page_with_five_thousand_organizations_stays_small(client_for, sta
         Organization(name_ky=f"Уюм {index}", type=cso, site=registry["kyshtut"], search_key=f"uyum {index}")
         for index in range(5000)
     )
-    response = client_for(staff).get(page("event-create"))
+    response = client_for(staff).get(url("dialogues:event-create"))
     assert response.status_code == 200
     assert len(response.content) < 150_000, len(response.content)
 
@@ -155,7 +139,7 @@ def test_an_organizer_out_of_scope_is_refused_on_submit(client_for, kerben_offic
     kerben = make_organization(site="kerben", name_ky="Кербен уюму")
     data = event_data(registry, site=registry["kerben"].pk, organizers=[kerben.pk, kyshtut.pk])
     with translation.override("en"):
-        response = client_for(kerben_officer).post(page("event-create"), data)
+        response = client_for(kerben_officer).post(url("dialogues:event-create"), data)
     assert response.status_code == 200
     assert not Event.objects.exists()
     assert "Select a valid choice" in str(response.context["form"].errors["organizers"])
@@ -165,14 +149,16 @@ def test_an_inactive_host_is_refused_and_no_id_is_lost(client_for, staff, regist
     closed = make_organization(name_ky="Жабылган уюм", is_active=False)
     data = {"name": "Борбор", "site": registry["kyshtut"].pk, "status": "active", "host_organization": closed.pk}
     with translation.override("en"):
-        response = client_for(staff).post(page("platform-create"), data)
+        response = client_for(staff).post(url("dialogues:platform-create"), data)
     assert not DialoguePlatform.objects.exists()
     assert "Select a valid choice" in str(response.context["form"].errors["host_organization"])
 
 
 def test_chosen_organizers_are_saved_from_the_ticked_boxes(client_for, staff, registry, many_organizations):
     first, second, _third = many_organizations(3)
-    response = client_for(staff).post(page("event-create"), event_data(registry, organizers=[first.pk, second.pk]))
+    response = client_for(staff).post(
+        url("dialogues:event-create"), event_data(registry, organizers=[first.pk, second.pk])
+    )
     assert response.status_code == 302
     assert set(Event.objects.get().organizers.all()) == {first, second}
 

@@ -3,9 +3,9 @@
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
-from django.utils import translation
 
 from tests.conftest import PASSWORD
+from tests.helpers import url
 
 
 def test_content_security_policy_forbids_inline_script_and_style(client, sites):
@@ -31,9 +31,9 @@ def test_pages_carry_no_inline_script_or_style(client, sites, url):
 
 
 def login(client, username, password, address="10.0.0.1", language="ky"):
-    with translation.override(language):
-        url = reverse("accounts:login")
-    return client.post(url, {"username": username, "password": password}, REMOTE_ADDR=address)
+    return client.post(
+        url("accounts:login", language=language), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
 
 
 def test_correct_password_signs_in_and_lands_in_the_preferred_language(client, users):

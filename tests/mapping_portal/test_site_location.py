@@ -1,17 +1,14 @@
 """An admin places a pilot site's centre on the map; bad coordinates get a clear message and change nothing."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from mapping_portal.models import PilotSite
+from tests.helpers import url
 
 
 def post_location(client, language="en", **data):
     payload = {"centre_lat": "", "centre_lon": "", "centre_precision": "exact", "centre_note": ""} | data
-    with translation.override(language):
-        url = reverse("site-location", args=["kyshtut"])
-    return client.post(url, payload)
+    return client.post(url("site-location", "kyshtut", language=language), payload)
 
 
 def test_admin_sets_an_exact_centre(client_for, admin):

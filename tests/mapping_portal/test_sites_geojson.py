@@ -1,10 +1,9 @@
 """GET /api/sites.geojson: public, one Point per site at its centre, boundaries and settlements where known."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from mapping_portal.models import KYRGYZSTAN_BOUNDS, PilotSite, Settlement
+from tests.helpers import count_queries
 
 
 def features_of(client, kind=None):
@@ -72,10 +71,7 @@ def test_boundary_and_settlement_points_appear_when_known(client, sites):
 
 def test_query_count_does_not_grow_with_settlements(client, sites):
     # 1: the sites; 2: their settlements (prefetched) — whatever the number of settlements.
-    with CaptureQueriesContext(connection) as before:
-        features_of(client)
+    before = count_queries(client, "/api/sites.geojson")
     for number in range(20):
         Settlement.objects.create(site=sites["kerben"], name_ru=f"Село {number}", lat=41.4, lon=71.7)
-    with CaptureQueriesContext(connection) as after:
-        features_of(client)
-    assert len(before) == len(after) == 2
+    assert count_queries(client, "/api/sites.geojson") == before == 2

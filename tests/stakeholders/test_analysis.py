@@ -5,17 +5,11 @@ import json
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
 
+from tests.helpers import count_queries, url
 from tests.stakeholders.test_organization_form import form_data
 
-
-def url(name="stakeholder-analysis", *args):
-    with translation.override("en"):
-        return reverse(f"stakeholders:{name}", args=args)
+GRID = "stakeholders:stakeholder-analysis"
 
 
 @pytest.mark.parametrize(
@@ -32,7 +26,7 @@ def test_the_grid_lists_each_quadrant_and_plots_every_scored_organization(client
     make_organization(name_ky="Жаштар тобу", influence=2, interest=5)
     make_organization(name_ky="Бааланбаган уюм")
     make_organization(name_ky="Кербен уюму", site="kerben", influence=5, interest=5)
-    response = client_for(staff).get(url() + "?site=kyshtut")
+    response = client_for(staff).get(url(GRID) + "?site=kyshtut")
     quadrants = {code: [o.name for o in members] for code, _name, _meaning, members in response.context["quadrants"]}
     assert quadrants == {
         "manage-closely": ["Айыл өкмөтү"],
@@ -53,22 +47,26 @@ def test_the_grid_lists_each_quadrant_and_plots_every_scored_organization(client
     [("admin", 200), ("staff", 200), ("la_kyshtut", 403), ("viewer", 403), ("reviewer", 403), ("anonymous", 302)],
 )
 def test_the_grid_is_for_staff_and_admins(client_for, users, registry, role, status):
-    assert client_for(users[role]).get(url()).status_code == status
+    assert client_for(users[role]).get(url(GRID)).status_code == status
 
 
 def test_a_local_authority_does_not_see_the_analysis_on_a_profile(client_for, la_kyshtut, staff, make_organization):
     organization = make_organization(influence=5, interest=1, stance="resistant")
     assert (
-        "influence 5/5" not in client_for(la_kyshtut).get(url("organization-detail", organization.pk)).content.decode()
+        "influence 5/5"
+        not in client_for(la_kyshtut).get(url("stakeholders:organization-detail", organization.pk)).content.decode()
     )
-    assert "influence 5/5" in client_for(staff).get(url("organization-detail", organization.pk)).content.decode()
+    assert (
+        "influence 5/5"
+        in client_for(staff).get(url("stakeholders:organization-detail", organization.pk)).content.decode()
+    )
 
 
 @pytest.mark.parametrize("bad", [{"influence": "6"}, {"interest": "0"}, {"stance": "hostile"}])
 def test_analysis_values_out_of_range_are_refused(client_for, staff, registry, bad):
     from stakeholders.models import Organization
 
-    response = client_for(staff).post(url("organization-create"), form_data(registry, **bad))
+    response = client_for(staff).post(url("stakeholders:organization-create"), form_data(registry, **bad))
     assert response.status_code == 200
     assert set(bad) <= set(response.context["form"].errors)
     assert not Organization.objects.exists()
@@ -77,18 +75,10 @@ def test_analysis_values_out_of_range_are_refused(client_for, staff, registry, b
 def test_the_grid_query_count_is_constant(client_for, staff, make_organization):
     client = client_for(staff)
     make_organization(influence=3, interest=3)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url())
+    few = count_queries(client, url(GRID))
     for number in range(20):
         make_organization(influence=number % 5 + 1, interest=(number * 2) % 5 + 1)
-    with CaptureQueriesContext(connection) as many:
-        client.get(url())
-    assert len(few) == len(many)
-
-
-def url_in(language, name="stakeholder-analysis", *args):
-    with translation.override(language):
-        return reverse(f"stakeholders:{name}", args=args)
+    assert count_queries(client, url(GRID)) == few
 
 
 @pytest.mark.parametrize(
@@ -104,7 +94,7 @@ def test_quadrant_names_follow_the_language_of_the_page(
 ):
     # QUADRANTS is built once, at import: with gettext (not gettext_lazy) it stayed in one language for every page.
     make_organization(influence=5, interest=5)
-    response = client_for(staff).get(url_in(language) + "?site=kyshtut")
+    response = client_for(staff).get(url(GRID, language=language) + "?site=kyshtut")
     names = {code: str(name) for code, name, _meaning, _members in response.context["quadrants"]}
     assert (names["manage-closely"], names["monitor"]) == (manage_closely, monitor)
     assert response.context["grid_text"]["quadrants"] == names  # the words drawn on the chart
@@ -114,15 +104,15 @@ def test_quadrant_names_follow_the_language_of_the_page(
 
 def test_the_chart_gets_the_line_where_high_begins_and_translated_axis_titles(client_for, staff, make_organization):
     make_organization(influence=4, interest=3)
-    text = client_for(staff).get(url_in("ru") + "?site=kyshtut").context["grid_text"]
+    text = client_for(staff).get(url(GRID, language="ru") + "?site=kyshtut").context["grid_text"]
     assert text["boundary"] == 3.5  # between 3 (low) and 4 (high), as analysis_quadrant decides
     assert (text["interest"], text["influence"]) == ("заинтересованность (1–5)", "влияние (1–5)")
 
 
 def test_a_site_without_analysis_says_where_it_is_recorded(client_for, staff, make_organization):
     make_organization(name_ky="Бааланбаган уюм")
-    page = client_for(staff).get(url() + "?site=kyshtut").content.decode()
+    page = client_for(staff).get(url(GRID) + "?site=kyshtut").content.decode()
     assert "No organization of this site has its influence and interest recorded yet." in page
     assert "Stakeholder analysis" in page
-    assert f'href="{url("organization-list")}?site=kyshtut"' in page
+    assert f'href="{url("stakeholders:organization-list")}?site=kyshtut"' in page
     assert 'id="analysis-grid"' not in page and "analysis_grid.js" not in page

@@ -4,10 +4,6 @@ template versions, bad input, access, query counts, comparison and change."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
 
 from stakeholders import workflow
 from stakeholders.models import (
@@ -18,11 +14,7 @@ from stakeholders.models import (
     CapacityAssessment,
     IndicatorScore,
 )
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"stakeholders:{name}", args=args)
+from tests.helpers import count_queries, url
 
 
 def make_template(code="organizational-capacity", shape=(("a", 2), ("b", 3))):
@@ -131,20 +123,22 @@ def test_staff_starts_saves_a_draft_comes_back_and_finalizes(client_for, staff, 
     organization = make_organization()
     client = client_for(staff)
     response = client.post(
-        url("assessment-create", organization.pk),
+        url("stakeholders:assessment-create", organization.pk),
         {"date": "01.03.2026", "kind": "baseline", "method": "self", "assessor": "Асел"},
     )
     assessment = CapacityAssessment.objects.get()
-    assert response["Location"] == url("assessment-edit", assessment.pk)
+    assert response["Location"] == url("stakeholders:assessment-edit", assessment.pk)
     assert (assessment.template, assessment.status) == (template, "draft")
 
-    client.post(url("assessment-edit", assessment.pk), score_data(template, {"a1": 3, "a2": 4}) | {"save": ""})
+    client.post(
+        url("stakeholders:assessment-edit", assessment.pk), score_data(template, {"a1": 3, "a2": 4}) | {"save": ""}
+    )
     assessment.refresh_from_db()
     assert assessment.status == "draft" and assessment.scores.count() == 2
 
     # Finalizing with three indicators unanswered is refused, and the draft keeps what it had.
     response = client.post(
-        url("assessment-edit", assessment.pk),
+        url("stakeholders:assessment-edit", assessment.pk),
         score_data(template, {"a1": 3, "a2": 4}, version="2") | {"finalize": ""},
         follow=True,
     )
@@ -153,7 +147,7 @@ def test_staff_starts_saves_a_draft_comes_back_and_finalizes(client_for, staff, 
     assert assessment.status == "draft"
 
     client.post(
-        url("assessment-edit", assessment.pk),
+        url("stakeholders:assessment-edit", assessment.pk),
         score_data(template, {"a1": 3, "a2": 4, "b1": 2, "b2": "na", "b3": 1}, version="3") | {"finalize": ""},
     )
     assessment.refresh_from_db()
@@ -166,10 +160,11 @@ def test_a_final_assessment_is_locked(client_for, staff, make_organization, temp
         make_organization(), template, scores=dict.fromkeys(["a1", "a2", "b1", "b2", "b3"], 2), final=True
     )
     client = client_for(staff)
-    response = client.get(url("assessment-edit", assessment.pk), follow=True)
+    response = client.get(url("stakeholders:assessment-edit", assessment.pk), follow=True)
     assert "final and locked" in response.content.decode()
     client.post(
-        url("assessment-edit", assessment.pk), score_data(template, dict.fromkeys(["a1", "a2"], 4), version="2")
+        url("stakeholders:assessment-edit", assessment.pk),
+        score_data(template, dict.fromkeys(["a1", "a2"], 4), version="2"),
     )
     assert computed(assessment)[1] == Decimal("2.00")
     with pytest.raises(Exception, match="already final"):
@@ -181,10 +176,12 @@ def test_reopening_needs_a_reason_and_records_it(client_for, staff, make_organiz
         make_organization(), template, scores=dict.fromkeys(["a1", "a2", "b1", "b2", "b3"], 2), final=True
     )
     client = client_for(staff)
-    response = client.post(url("assessment-reopen", assessment.pk), {"reason": "  "}, follow=True)
+    response = client.post(url("stakeholders:assessment-reopen", assessment.pk), {"reason": "  "}, follow=True)
     assert "Say why the assessment is reopened." in response.content.decode()
     assert CapacityAssessment.objects.get().status == "final"
-    client.post(url("assessment-reopen", assessment.pk), {"reason": "b3 was scored for another organization"})
+    client.post(
+        url("stakeholders:assessment-reopen", assessment.pk), {"reason": "b3 was scored for another organization"}
+    )
     reopening = AssessmentReopening.objects.get()
     assert (reopening.by, reopening.reason) == (staff, "b3 was scored for another organization")
     assert CapacityAssessment.objects.get().status == "draft"
@@ -198,7 +195,7 @@ def test_a_score_out_of_range_is_refused(client_for, staff, make_organization, t
     assessment = assess(make_organization(), template)
     data = score_data(template, {"a1": 3})
     data[f"score-{indicators(template)['a2'].pk}"] = bad
-    response = client_for(staff).post(url("assessment-edit", assessment.pk), data)
+    response = client_for(staff).post(url("stakeholders:assessment-edit", assessment.pk), data)
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not IndicatorScore.objects.exists()
@@ -209,7 +206,7 @@ def test_an_indicator_of_another_template_version_is_refused(client_for, staff, 
     newer = template.new_version()
     foreign = AssessmentIndicator.objects.filter(domain__template=newer).first()
     data = score_data(template, {"a1": 3}) | {f"score-{foreign.pk}": "2"}
-    response = client_for(staff).post(url("assessment-edit", assessment.pk), data)
+    response = client_for(staff).post(url("stakeholders:assessment-edit", assessment.pk), data)
     assert "not part of this assessment's template" in " ".join(response.context["scores"].non_field_errors())
     assert not IndicatorScore.objects.exists()
 
@@ -226,8 +223,8 @@ def test_the_start_form_sent_twice_makes_one_assessment(client_for, staff, make_
     organization = make_organization()
     data = {"date": "01.03.2026", "kind": "baseline", "method": "self", "assessor": "Асел"}
     client = client_for(staff)
-    client.post(url("assessment-create", organization.pk), data)
-    response = client.post(url("assessment-create", organization.pk), data)
+    client.post(url("stakeholders:assessment-create", organization.pk), data)
+    response = client.post(url("stakeholders:assessment-create", organization.pk), data)
     assert response.status_code == 200
     assert "already has an assessment of this kind on this date" in response.content.decode()
     assert CapacityAssessment.objects.count() == 1
@@ -273,29 +270,26 @@ LIST = {
 def test_assessment_pages_by_role(client_for, users, make_organization, template, role):
     assessment = assess(make_organization(), template)  # in Kyshtut
     client = client_for(users[role])
-    assert client.get(url("assessment-list")).status_code == LIST[role]
+    assert client.get(url("stakeholders:assessment-list")).status_code == LIST[role]
     expected_detail = {"la_kerben": 404, "reviewer": 404}.get(role, LIST[role])
-    assert client.get(url("assessment-detail", assessment.pk)).status_code == expected_detail
+    assert client.get(url("stakeholders:assessment-detail", assessment.pk)).status_code == expected_detail
     expected_edit = {"admin": 200, "staff": 200, "anonymous": 302, "la_kerben": 404, "reviewer": 404}.get(role, 403)
-    assert client.get(url("assessment-edit", assessment.pk)).status_code == expected_edit
+    assert client.get(url("stakeholders:assessment-edit", assessment.pk)).status_code == expected_edit
     expected_capacity = {"la_kerben": 404, "reviewer": 403}.get(role, LIST[role])
-    assert client.get(url("organization-capacity", assessment.organization_id)).status_code == expected_capacity
+    assert (
+        client.get(url("stakeholders:organization-capacity", assessment.organization_id)).status_code
+        == expected_capacity
+    )
 
 
 def test_a_local_authority_sees_only_its_sites_assessments(client_for, la_kyshtut, make_organization, template):
     assess(make_organization(name_ky="Кыштут уюму"), template)
     assess(make_organization(name_ky="Кербен уюму", site="kerben"), template)
-    page = client_for(la_kyshtut).get(url("assessment-list"))
+    page = client_for(la_kyshtut).get(url("stakeholders:assessment-list"))
     assert [a.organization.name for a in page.context["page"]] == ["Кыштут уюму"]
 
 
 # --- Query counts ---------------------------------------------------------------------------
-
-
-def count(client, address):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(address).status_code == 200
-    return len(captured)
 
 
 def test_list_form_detail_and_comparison_keep_their_query_counts(client_for, staff, make_organization, template):
@@ -305,11 +299,11 @@ def test_list_form_detail_and_comparison_keep_their_query_counts(client_for, sta
     baseline = assess(first, template, scores=all_scores, final=True)
     assess(first, template, kind="endline", date="2026-10-01", scores=dict.fromkeys(all_scores, 3), final=True)
     before = [
-        count(client, url("assessment-list")),
-        count(client, url("assessment-detail", baseline.pk)),
-        count(client, url("assessment-edit", assess(first, template, kind="midline").pk)),
-        count(client, url("organization-capacity", first.pk)),
-        count(client, url("capacity-change")),
+        count_queries(client, url("stakeholders:assessment-list")),
+        count_queries(client, url("stakeholders:assessment-detail", baseline.pk)),
+        count_queries(client, url("stakeholders:assessment-edit", assess(first, template, kind="midline").pk)),
+        count_queries(client, url("stakeholders:organization-capacity", first.pk)),
+        count_queries(client, url("stakeholders:capacity-change")),
     ]
     for number in range(8):
         other = make_organization()
@@ -317,11 +311,11 @@ def test_list_form_detail_and_comparison_keep_their_query_counts(client_for, sta
         assess(other, template, kind="endline", date=f"2026-10-{number + 10}", scores=all_scores, final=True)
     baseline.actions.create(what="Уставды жаңыртуу", who="Төрага")
     after = [
-        count(client, url("assessment-list")),
-        count(client, url("assessment-detail", baseline.pk)),
-        count(client, url("assessment-edit", first.assessments.get(kind="midline").pk)),
-        count(client, url("organization-capacity", first.pk)),
-        count(client, url("capacity-change")),
+        count_queries(client, url("stakeholders:assessment-list")),
+        count_queries(client, url("stakeholders:assessment-detail", baseline.pk)),
+        count_queries(client, url("stakeholders:assessment-edit", first.assessments.get(kind="midline").pk)),
+        count_queries(client, url("stakeholders:organization-capacity", first.pk)),
+        count_queries(client, url("stakeholders:capacity-change")),
     ]
     assert before == after
 
@@ -348,7 +342,7 @@ def test_the_comparison_shows_baseline_against_the_latest(client_for, staff, mak
         scores={"a1": 3, "a2": 4, "b1": 2, "b2": 1, "b3": 3},
         final=True,
     )
-    response = client_for(staff).get(url("organization-capacity", organization.pk))
+    response = client_for(staff).get(url("stakeholders:organization-capacity", organization.pk))
     chart = response.context["chart"]
     assert [d["data"] for d in chart["datasets"]] == [[1.0, 2.0], [3.5, 2.0]]
     changes = {indicator.code: difference for _d, indicator, _b, _a, difference in response.context["changes"]}
@@ -362,14 +356,15 @@ def test_average_change_by_site_and_type(client_for, staff, viewer, make_organiz
         assess(organization, template, scores=low, final=True)
         assess(organization, template, kind="endline", date="2026-10-01", scores=high, final=True)
     assess(make_organization(), template, scores=low, final=True)  # a baseline alone is not a change
-    response = client_for(staff).get(url("capacity-change"))
+    response = client_for(staff).get(url("stakeholders:capacity-change"))
     by_site = {name: (n, change) for name, n, _b, _a, change in response.context["tables"][0][1]}
     assert by_site == {"Kerben town": (1, Decimal("2.00")), "Kyshtut ayil aimak": (2, Decimal("2.00"))}
-    export = client_for(staff).get(url("capacity-change-export", "csv"))
+    export = client_for(staff).get(url("stakeholders:capacity-change-export", "csv"))
     lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[0] == "organization_id,organization,site,organization_type,baseline_score,latest_score,change"
     assert len(lines) == 4 and all(line.endswith(",1.00,3.00,2.00") for line in lines[1:])
-    assert client_for(viewer).get(url("capacity-change-export", "csv")).status_code == 403  # viewers: aggregates only
+    # Viewers: aggregates only.
+    assert client_for(viewer).get(url("stakeholders:capacity-change-export", "csv")).status_code == 403
 
 
 def test_the_export_carries_the_computed_scores(client_for, staff, make_organization, template):
@@ -377,7 +372,7 @@ def test_the_export_carries_the_computed_scores(client_for, staff, make_organiza
     import io
 
     assess(make_organization(), template, scores={"a1": 3, "a2": 4, "b1": 2, "b2": "na", "b3": 1}, final=True)
-    response = client_for(staff).get(url("assessment-export", "csv"))
+    response = client_for(staff).get(url("stakeholders:assessment-export", "csv"))
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert (rows[0]["overall_score"], rows[0]["domain_scores"], rows[0]["status"]) == (
         "2.50",

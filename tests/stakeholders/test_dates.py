@@ -2,19 +2,14 @@
 form's message and save nothing."""
 
 import pytest
-from django.urls import reverse
 from django.utils import translation
 
 from stakeholders.models import CapacityAssessment, Membership, Person
+from tests.helpers import url
 from tests.stakeholders.test_assessments import template  # noqa: F401  (fixture)
 from tests.stakeholders.test_people import person_data
 
 RANGE = "Enter a date from 01.01.2000 to"
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"stakeholders:{name}", args=args)
 
 
 @pytest.mark.parametrize("date", ["01.01.0001", "31.12.9999", "31.12.1999"])
@@ -22,7 +17,7 @@ def test_an_assessment_on_a_far_date_is_refused(client_for, staff, make_organiza
     organization = make_organization()
     with translation.override("en"):
         response = client_for(staff).post(
-            url("assessment-create", organization.pk),
+            url("stakeholders:assessment-create", organization.pk),
             {"date": date, "kind": "baseline", "method": "self", "assessor": "Асел"},
         )
     assert response.status_code == 200 and RANGE in response.content.decode()
@@ -32,7 +27,7 @@ def test_an_assessment_on_a_far_date_is_refused(client_for, staff, make_organiza
 @pytest.mark.parametrize("date", ["01.01.0001", "31.12.9999"])
 def test_a_consent_on_a_far_date_is_refused(client_for, staff, registry, date):
     with translation.override("en"):
-        response = client_for(staff).post(url("person-create"), person_data(registry, consent_date=date))
+        response = client_for(staff).post(url("stakeholders:person-create"), person_data(registry, consent_date=date))
     assert response.status_code == 200
     assert RANGE in " ".join(response.context["form"].errors["consent_date"])
     assert not Person.objects.exists()
@@ -43,7 +38,7 @@ def test_a_membership_since_a_far_year_is_refused(client_for, staff, make_person
     person, organization = make_person(), make_organization()
     with translation.override("en"):
         response = client_for(staff).post(
-            url("membership-add", person.pk),
+            url("stakeholders:membership-add", person.pk),
             {"organization": organization.pk, "role": "leader", "since": since},
             follow=True,
         )

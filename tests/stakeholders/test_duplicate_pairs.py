@@ -1,25 +1,17 @@
 """The per-site "possible duplicates" page, and the duplicate hint for people while a name is typed."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
 
 from stakeholders import merging
 from stakeholders.duplicates import candidate_pairs, refresh_candidates, similar_people
 from stakeholders.models import DistinctPair, DuplicateCandidate, Organization, Person
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"stakeholders:{name}", args=args)
+from tests.helpers import count_queries, url
 
 
 def compare(client, kind="organizations", site="kyshtut"):
     """What the page's htmx does after it loads: compare changed records, batch after batch."""
     for _batch in range(100):
-        response = client.post(url("duplicate-compare"), {"kind": kind, "site": site})
+        response = client.post(url("stakeholders:duplicate-compare"), {"kind": kind, "site": site})
         if response.status_code != 200 or response.get("HX-Refresh") == "true":
             return response
     raise AssertionError("the comparison never finished")
@@ -27,7 +19,7 @@ def compare(client, kind="organizations", site="kyshtut"):
 
 def pairs_page(client, kind="organizations", site="kyshtut"):
     compare(client, kind, site)
-    return client.get(url("duplicate-list"), {"kind": kind, "site": site})
+    return client.get(url("stakeholders:duplicate-list"), {"kind": kind, "site": site})
 
 
 def shown(response):
@@ -54,7 +46,7 @@ def test_pairs_of_one_site_are_listed(alike, staff, client_for):
 def test_a_pair_judged_different_is_not_offered_again(alike, staff, client_for):
     client = client_for(staff)
     response = client.post(
-        url("distinct-pair"), {"kind": "organizations", "first": alike["ru"].pk, "second": alike["ky"].pk}
+        url("stakeholders:distinct-pair"), {"kind": "organizations", "first": alike["ru"].pk, "second": alike["ky"].pk}
     )
     assert response.status_code == 302
     assert DistinctPair.objects.filter(first_id=alike["ky"].pk, second_id=alike["ru"].pk).exists()
@@ -73,7 +65,7 @@ def test_a_pair_judged_different_is_not_offered_again(alike, staff, client_for):
     ],
 )
 def test_bad_pair_input_is_404_and_records_nothing(alike, staff, client_for, data):
-    assert client_for(staff).post(url("distinct-pair"), data).status_code == 404
+    assert client_for(staff).post(url("stakeholders:distinct-pair"), data).status_code == 404
     assert not DistinctPair.objects.exists()
 
 
@@ -128,7 +120,9 @@ def test_who_sees_possible_duplicates(alike, users, client_for, role, status):
     client = client_for(users[role])
     for kind in ("organizations", "people"):
         assert pairs_page(client, kind=kind).status_code == status
-    post = client.post(url("distinct-pair"), {"kind": "organizations", "first": alike["ky"].pk, "second": 1})
+    post = client.post(
+        url("stakeholders:distinct-pair"), {"kind": "organizations", "first": alike["ky"].pk, "second": 1}
+    )
     assert post.status_code == (status if status != 200 else 404)
 
 
@@ -136,19 +130,19 @@ def test_the_page_shows_what_is_still_to_compare_and_compares_in_batches(make_pe
     for number in range(60):
         make_person(full_name=f"Адам {number}")
     client = client_for(staff)
-    page = client.get(url("duplicate-list"), {"kind": "people", "site": "kyshtut"})
+    page = client.get(url("stakeholders:duplicate-list"), {"kind": "people", "site": "kyshtut"})
     assert page.context["waiting"] == 60
     assert 'hx-post="' in page.content.decode()
-    first = client.post(url("duplicate-compare"), {"kind": "people", "site": "kyshtut"})
+    first = client.post(url("stakeholders:duplicate-compare"), {"kind": "people", "site": "kyshtut"})
     assert first.context["waiting"] == 10 and "HX-Refresh" not in first
-    last = client.post(url("duplicate-compare"), {"kind": "people", "site": "kyshtut"})
+    last = client.post(url("stakeholders:duplicate-compare"), {"kind": "people", "site": "kyshtut"})
     assert last.context["waiting"] == 0 and last["HX-Refresh"] == "true"
-    assert client.get(url("duplicate-list"), {"kind": "people", "site": "kyshtut"}).context["waiting"] == 0
+    assert client.get(url("stakeholders:duplicate-list"), {"kind": "people", "site": "kyshtut"}).context["waiting"] == 0
 
 
 @pytest.mark.parametrize("data", [{"kind": "x", "site": "kyshtut"}, {"kind": "people", "site": "nowhere"}, {}])
 def test_bad_compare_requests_are_404(staff, client_for, registry, data):
-    assert client_for(staff).post(url("duplicate-compare"), data).status_code == 404
+    assert client_for(staff).post(url("stakeholders:duplicate-compare"), data).status_code == 404
 
 
 def test_an_import_that_commits_late_is_compared_again(make_organization, sites):
@@ -165,7 +159,7 @@ def test_an_import_that_commits_late_is_compared_again(make_organization, sites)
 
 
 def test_unknown_site_or_kind_shows_the_first_site(alike, staff, client_for):
-    response = client_for(staff).get(url("duplicate-list"), {"kind": "x", "site": "nowhere", "page": "zz"})
+    response = client_for(staff).get(url("stakeholders:duplicate-list"), {"kind": "x", "site": "nowhere", "page": "zz"})
     assert response.status_code == 200
     assert response.context["kind"] == "organizations"
 
@@ -175,10 +169,7 @@ def test_pairs_page_queries_do_not_grow_with_pairs(make_organization, staff, cli
 
     def count():
         compare(client)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url("duplicate-list"), {"kind": "organizations", "site": "kyshtut"})
-            assert response.status_code == 200
-        return len(queries)
+        return count_queries(client, url("stakeholders:duplicate-list"), {"kind": "organizations", "site": "kyshtut"})
 
     for number in range(3):
         make_organization(name_ky=f"Жаштар борбору {number}")
@@ -231,13 +222,13 @@ def test_people_hint_while_typing(make_person, sites, staff, client_for):
     person = make_person(full_name="Асанова Айгүл")
     make_person(full_name="Асанова Айгүл", site="kerben")
     response = client_for(staff).get(
-        url("person-similar"),
+        url("stakeholders:person-similar"),
         {"full_name": "Asanova Aigul", "site": sites["kyshtut"].pk, "birth_year": "1990", "similar_exclude": ""},
     )
     assert response.status_code == 200
     assert list(response.context["matches"]) == [person]
     edited = client_for(staff).get(
-        url("person-similar"),
+        url("stakeholders:person-similar"),
         {"full_name": "Asanova Aigul", "site": sites["kyshtut"].pk, "similar_exclude": person.pk},
     )
     assert list(edited.context["matches"]) == []
@@ -246,12 +237,15 @@ def test_people_hint_while_typing(make_person, sites, staff, client_for):
 @pytest.mark.parametrize(("role", "status"), [("la_kyshtut", 403), ("viewer", 403), ("anonymous", 302)])
 def test_people_hint_is_for_staff_only(make_person, users, client_for, role, status):
     make_person(full_name="Асанова Айгүл")
-    assert client_for(users[role]).get(url("person-similar"), {"full_name": "Асанова"}).status_code == status
+    assert (
+        client_for(users[role]).get(url("stakeholders:person-similar"), {"full_name": "Асанова"}).status_code == status
+    )
 
 
 def test_people_hint_ignores_bad_input(staff, client_for, registry):
     response = client_for(staff).get(
-        url("person-similar"), {"full_name": "Ас", "site": "x", "birth_year": "19x0", "similar_exclude": "-1"}
+        url("stakeholders:person-similar"),
+        {"full_name": "Ас", "site": "x", "birth_year": "19x0", "similar_exclude": "-1"},
     )
     assert response.status_code == 200 and list(response.context["matches"]) == []
 

@@ -2,13 +2,10 @@
 with or without its legal form, in the same site."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
 
 from stakeholders.duplicates import name_key, similar_organizations
 from stakeholders.models import Organization
+from tests.helpers import count_queries, url
 
 # (an existing name, what a field officer types) — must be offered
 SAME = [
@@ -45,9 +42,7 @@ def test_legal_form_words_do_not_count():
 
 
 def hint(client, **query):
-    with translation.override("en"):
-        url = reverse("stakeholders:organization-similar")
-    return client.get(url, query)
+    return client.get(url("stakeholders:organization-similar"), query)
 
 
 def test_the_hint_looks_in_the_chosen_site_only(client_for, staff, make_organization, registry):
@@ -77,10 +72,7 @@ def test_odd_parameters_get_an_empty_hint_not_an_error(client_for, staff, regist
 def test_the_hint_query_count_is_constant(client_for, staff, make_organization):
     client = client_for(staff)
     make_organization(name_ky="Мээрим 1")
-    with CaptureQueriesContext(connection) as few:
-        hint(client, name_ky="Мээрим")
+    few = count_queries(client, url("stakeholders:organization-similar"), {"name_ky": "Мээрим"})
     for number in range(10):
         make_organization(name_ky=f"Мээрим {number + 2}")
-    with CaptureQueriesContext(connection) as many:
-        hint(client, name_ky="Мээрим")
-    assert len(few) == len(many)
+    assert count_queries(client, url("stakeholders:organization-similar"), {"name_ky": "Мээрим"}) == few

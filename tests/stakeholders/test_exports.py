@@ -6,16 +6,13 @@ import io
 import openpyxl
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
-from django.utils import translation
 
 from mapping_portal.models import ExportLog
+from tests.helpers import url
 
 
 def export(client, name, fmt, query=""):
-    with translation.override("en"):
-        url = reverse(f"stakeholders:{name}-export", args=[fmt])
-    response = client.get(url + query)
+    response = client.get(url(f"stakeholders:{name}-export", fmt) + query)
     assert response.status_code == 200
     return response
 

@@ -3,14 +3,14 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
+
+from tests.helpers import count_queries, url
 
 
 def list_url(**query):
-    with translation.override("en"):
-        url = reverse("stakeholders:organization-list")
-    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+    return url("stakeholders:organization-list") + (
+        "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else ""
+    )
 
 
 def names_on(response):
@@ -94,13 +94,6 @@ def test_a_page_out_of_range_shows_a_real_page(client_for, staff, make_organizat
     assert len(names_on(response)) in (25, 5)
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize("role", ["anonymous", "staff", "la_kyshtut", "viewer"])
 def test_list_query_count_is_the_same_for_5_and_50_organizations(client_for, users, make_organization, role):
     client = client_for(users[role])
@@ -129,14 +122,13 @@ def test_profile_query_count_is_the_same_for_few_and_many_members(
     from stakeholders.models import Membership
 
     organization = make_organization(public_listing_consent=True, areas=["peace-security"])
-    with translation.override("en"):
-        url = reverse("stakeholders:organization-detail", args=[organization.pk])
+    profile = url("stakeholders:organization-detail", organization.pk)
     client = client_for(users[role])
     Membership.objects.create(person=make_person(), organization=organization)
-    few = count_queries(client, url)
+    few = count_queries(client, profile)
     for _ in range(20):
         Membership.objects.create(person=make_person(), organization=organization, role="volunteer")
-    assert count_queries(client, url) == few
+    assert count_queries(client, profile) == few
 
 
 def test_map_layer_query_count_is_the_same_for_5_and_50(client, make_organization):

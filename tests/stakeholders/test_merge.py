@@ -2,9 +2,6 @@
 histories stay, repeats are dropped only where they are pure links, and the merge is recorded."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import translation
 
 from mapping_portal.models import ThematicArea
@@ -18,12 +15,8 @@ from stakeholders.models import (
     Person,
     PersonMerge,
 )
+from tests.helpers import count_queries, url
 from tests.stakeholders.test_assessments import assess, make_template
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"stakeholders:{name}", args=args)
 
 
 @pytest.fixture
@@ -175,7 +168,7 @@ def test_merges_that_are_refused(make_organization, make_person, staff, case):
 )
 def test_who_may_open_the_merge_page(pair, users, client_for, role, status):
     kept, merged = pair
-    response = client_for(users[role]).get(url("organization-merge", kept.pk, merged.pk))
+    response = client_for(users[role]).get(url("stakeholders:organization-merge", kept.pk, merged.pk))
     assert response.status_code == status
     if role == "anonymous":
         assert "/accounts/login/" in response["Location"]
@@ -185,7 +178,7 @@ def test_who_may_open_the_merge_page(pair, users, client_for, role, status):
 def test_who_may_not_merge(pair, users, client_for, role, status):
     kept, merged = pair
     response = client_for(users[role]).post(
-        url("organization-merge", kept.pk, merged.pk),
+        url("stakeholders:organization-merge", kept.pk, merged.pk),
         {"reason": "x", "kept_version": kept.version, "merged_version": merged.version},
     )
     assert response.status_code == status
@@ -196,12 +189,12 @@ def test_merging_through_the_page(pair, make_person, staff, client_for):
     kept, merged = pair
     Membership.objects.create(person=make_person(), organization=merged)
     client = client_for(staff)
-    page = client.get(url("organization-merge", kept.pk, merged.pk))
+    page = client.get(url("stakeholders:organization-merge", kept.pk, merged.pk))
     assert page.status_code == 200
     with translation.override("en"):
         assert {group.key for group, *_rest in page.context["form"].comparison} >= {"name_ky", "name_ru", "phone"}
     response = client.post(
-        url("organization-merge", kept.pk, merged.pk),
+        url("stakeholders:organization-merge", kept.pk, merged.pk),
         {
             "reason": "The same foundation.",
             "kept_version": kept.version,
@@ -212,20 +205,20 @@ def test_merging_through_the_page(pair, make_person, staff, client_for):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == url("organization-detail", kept.pk)
+    assert response["Location"] == url("stakeholders:organization-detail", kept.pk)
     record = OrganizationMerge.objects.get()
     assert (record.kept, record.merged) == (kept, merged)
     assert kept.memberships.count() == 1
     kept.refresh_from_db()
     assert (kept.name_ky, kept.name_ru, kept.phone) == ("«Мээрим» коомдук фонду", "ОФ «Мээрим»", "+996 555 1")
     # The merged record's address now leads to the one kept.
-    follow = client.get(url("organization-detail", merged.pk))
-    assert follow.status_code == 302 and follow["Location"] == url("organization-detail", kept.pk)
+    follow = client.get(url("stakeholders:organization-detail", merged.pk))
+    assert follow.status_code == 302 and follow["Location"] == url("stakeholders:organization-detail", kept.pk)
     # The merge can be explained afterwards: its page, the profile, the timeline.
-    detail = client.get(url("organization-merge-detail", record.pk))
+    detail = client.get(url("stakeholders:organization-merge-detail", record.pk))
     assert detail.status_code == 200 and "The same foundation." in detail.content.decode()
-    assert record in client.get(url("organization-detail", kept.pk)).context["merges"]
-    timeline = client.get(url("organization-timeline", kept.pk)).context["items"]
+    assert record in client.get(url("stakeholders:organization-detail", kept.pk)).context["merges"]
+    timeline = client.get(url("stakeholders:organization-timeline", kept.pk)).context["items"]
     assert "merge" in {item.kind for item in timeline}
 
 
@@ -241,7 +234,7 @@ def test_bad_merge_input_is_told_and_nothing_merges(pair, staff, client_for, dat
     kept, merged = pair
     post = {"reason": "Same.", "kept_version": kept.version, "merged_version": merged.version} | data
     with translation.override("en"):
-        response = client_for(staff).post(url("organization-merge", kept.pk, merged.pk), post)
+        response = client_for(staff).post(url("stakeholders:organization-merge", kept.pk, merged.pk), post)
         assert response.status_code == 200
         assert message in response.content.decode()
     assert not OrganizationMerge.objects.exists()
@@ -254,7 +247,7 @@ def test_a_merge_from_a_stale_page_is_refused(pair, staff, client_for):
     merged.phone = "changed meanwhile"
     merged.version += 1
     merged.save()
-    response = client.post(url("organization-merge", kept.pk, merged.pk), {"reason": "Same."} | versions)
+    response = client.post(url("stakeholders:organization-merge", kept.pk, merged.pk), {"reason": "Same."} | versions)
     assert response.status_code == 302
     assert not OrganizationMerge.objects.exists()
     with translation.override("en"):
@@ -265,48 +258,47 @@ def test_a_merge_from_a_stale_page_is_refused(pair, staff, client_for):
 def test_a_merged_record_cannot_be_merged_again(pair, staff, client_for):
     kept, merged = pair
     merging.merge(kept, merged, staff, "Same.")
-    assert client_for(staff).get(url("organization-merge", kept.pk, merged.pk)).status_code == 404
-    assert client_for(staff).get(url("organization-merge", merged.pk, kept.pk)).status_code == 404
+    assert client_for(staff).get(url("stakeholders:organization-merge", kept.pk, merged.pk)).status_code == 404
+    assert client_for(staff).get(url("stakeholders:organization-merge", merged.pk, kept.pk)).status_code == 404
 
 
 def test_merge_record_of_a_site_out_of_scope_is_404(make_organization, make_person, admin, users, client_for):
     # A local authority never reaches merges (403 for the role); and a record id that does not exist is 404.
     kept, merged = make_organization(name_ky="А"), make_organization(name_ky="Б")
     record = merging.merge(kept, merged, admin, "Same.")
-    assert client_for(users["la_kyshtut"]).get(url("organization-merge-detail", record.pk)).status_code == 403
-    assert client_for(admin).get(url("organization-merge-detail", record.pk + 1)).status_code == 404
-    assert client_for(admin).get(url("person-merge-detail", record.pk)).status_code == 404
+    assert (
+        client_for(users["la_kyshtut"]).get(url("stakeholders:organization-merge-detail", record.pk)).status_code == 403
+    )
+    assert client_for(admin).get(url("stakeholders:organization-merge-detail", record.pk + 1)).status_code == 404
+    assert client_for(admin).get(url("stakeholders:person-merge-detail", record.pk)).status_code == 404
 
 
 def test_person_merge_page(make_person, staff, client_for):
     kept = make_person(full_name="Асанова Айгүл")
     merged = make_person(full_name="Асанова Айгуль", birth_year=1991)
     client = client_for(staff)
-    assert client.get(url("person-merge", kept.pk, merged.pk)).status_code == 200
+    assert client.get(url("stakeholders:person-merge", kept.pk, merged.pk)).status_code == 200
     response = client.post(
-        url("person-merge", kept.pk, merged.pk),
+        url("stakeholders:person-merge", kept.pk, merged.pk),
         {"reason": "Same person.", "kept_version": kept.version, "merged_version": merged.version},
     )
     assert response.status_code == 302
     assert PersonMerge.objects.get().kept == kept
-    assert client.get(url("person-detail", merged.pk))["Location"] == url("person-detail", kept.pk)
+    assert client.get(url("stakeholders:person-detail", merged.pk))["Location"] == url(
+        "stakeholders:person-detail", kept.pk
+    )
 
 
 def test_merge_page_queries_do_not_grow_with_links(pair, make_person, staff, client_for):
     kept, merged = pair
     client = client_for(staff)
-    client.get(url("organization-merge", kept.pk, merged.pk))
+    client.get(url("stakeholders:organization-merge", kept.pk, merged.pk))
 
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url("organization-merge", kept.pk, merged.pk)).status_code == 200
-        return len(queries)
-
-    few = count()
+    few = count_queries(client, url("stakeholders:organization-merge", kept.pk, merged.pk))
     for _ in range(10):
         Membership.objects.create(person=make_person(), organization=merged)
     merged.thematic_areas.add(*ThematicArea.objects.all())
-    assert count() == few
+    assert count_queries(client, url("stakeholders:organization-merge", kept.pk, merged.pk)) == few
 
 
 def test_merge_record_page_queries_do_not_grow_with_what_moved(make_organization, make_person, staff, client_for):
@@ -317,8 +309,6 @@ def test_merge_record_page_queries_do_not_grow_with_what_moved(make_organization
         for _ in range(links):
             Membership.objects.create(person=make_person(), organization=merged)
         record = merging.merge(kept, merged, staff, "Same.", take=["name_ky"])
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url("organization-merge-detail", record.pk)).status_code == 200
-        return len(queries)
+        return count_queries(client, url("stakeholders:organization-merge-detail", record.pk))
 
     assert count(1) == count(12)

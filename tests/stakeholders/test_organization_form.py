@@ -4,16 +4,10 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
-from django.utils import translation
 from PIL import Image
 
 from stakeholders.models import Organization, OrganizationType
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"stakeholders:{name}", args=args)
+from tests.helpers import url
 
 
 def form_data(registry, **changes):
@@ -49,17 +43,11 @@ def image_upload(name="logo.jpg", size=(300, 200), fmt="JPEG"):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
 def test_staff_adds_an_organization_with_its_point_and_consent(client_for, staff, registry):
-    response = client_for(staff).post(url("organization-create"), form_data(registry))
+    response = client_for(staff).post(url("stakeholders:organization-create"), form_data(registry))
     organization = Organization.objects.get(name_ky="Таян аялдар кеңеши")
     assert response.status_code == 302
-    assert response["Location"] == url("organization-detail", organization.pk)
+    assert response["Location"] == url("stakeholders:organization-detail", organization.pk)
     assert (organization.lat, organization.lon, organization.site.slug) == (40.0412, 70.6004, "kyshtut")
     assert organization.created_by == staff
     assert organization.consent_recorded_by == staff and organization.consent_recorded_at is not None
@@ -68,10 +56,11 @@ def test_staff_adds_an_organization_with_its_point_and_consent(client_for, staff
 
 def test_withdrawing_consent_clears_who_and_when(client_for, staff, registry):
     client = client_for(staff)
-    client.post(url("organization-create"), form_data(registry))
+    client.post(url("stakeholders:organization-create"), form_data(registry))
     organization = Organization.objects.get()
     client.post(
-        url("organization-edit", organization.pk), form_data(registry, public_listing_consent=None, version="1")
+        url("stakeholders:organization-edit", organization.pk),
+        form_data(registry, public_listing_consent=None, version="1"),
     )
     organization.refresh_from_db()
     assert not organization.public_listing_consent
@@ -93,7 +82,7 @@ def test_withdrawing_consent_clears_who_and_when(client_for, staff, registry):
     ],
 )
 def test_bad_input_gets_a_clear_message_and_saves_nothing(client_for, staff, registry, changes, field, message):
-    response = client_for(staff).post(url("organization-create"), form_data(registry, **changes))
+    response = client_for(staff).post(url("stakeholders:organization-create"), form_data(registry, **changes))
     assert response.status_code == 200
     errors = " ".join(str(e) for e in response.context["form"].errors.get(field, []))
     assert message in errors
@@ -102,12 +91,12 @@ def test_bad_input_gets_a_clear_message_and_saves_nothing(client_for, staff, reg
 
 def test_a_settlement_of_another_site_is_refused_even_within_scope(client_for, staff, registry):
     data = form_data(registry, settlement=registry["kerben"].settlements.first().pk)
-    response = client_for(staff).post(url("organization-create"), data)
+    response = client_for(staff).post(url("stakeholders:organization-create"), data)
     assert "This settlement is not in the chosen pilot site." in response.context["form"].errors["settlement"]
 
 
 def test_a_local_authority_cannot_post_an_organization(client_for, la_kyshtut, registry):
-    assert client_for(la_kyshtut).post(url("organization-create"), form_data(registry)).status_code == 403
+    assert client_for(la_kyshtut).post(url("stakeholders:organization-create"), form_data(registry)).status_code == 403
     assert not Organization.objects.exists()
 
 
@@ -115,7 +104,7 @@ def test_staff_of_one_site_cannot_create_in_another(client_for, registry):
     from tests.conftest import make_user
 
     officer = make_user("officer-kerben", "staff", ["kerben"])
-    response = client_for(officer).post(url("organization-create"), form_data(registry))
+    response = client_for(officer).post(url("stakeholders:organization-create"), form_data(registry))
     assert "site" in response.context["form"].errors
     assert not Organization.objects.exists()
 
@@ -123,7 +112,9 @@ def test_staff_of_one_site_cannot_create_in_another(client_for, registry):
 def test_a_logo_is_re_encoded_with_a_thumbnail_and_served_through_the_access_check(
     client_for, client, staff, registry, media_root
 ):
-    response = client_for(staff).post(url("organization-create"), form_data(registry) | {"logo": image_upload()})
+    response = client_for(staff).post(
+        url("stakeholders:organization-create"), form_data(registry) | {"logo": image_upload()}
+    )
     assert response.status_code == 302
     organization = Organization.objects.get()
     assert organization.logo.name.startswith("logos/") and organization.logo_thumbnail.name.startswith("logos/")
@@ -146,7 +137,7 @@ def test_a_logo_is_re_encoded_with_a_thumbnail_and_served_through_the_access_che
     ],
 )
 def test_a_bad_logo_is_a_form_error(client_for, staff, registry, media_root, upload, message):
-    response = client_for(staff).post(url("organization-create"), form_data(registry) | {"logo": upload})
+    response = client_for(staff).post(url("stakeholders:organization-create"), form_data(registry) | {"logo": upload})
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["logo"])
     assert not Organization.objects.exists()
@@ -154,19 +145,21 @@ def test_a_bad_logo_is_a_form_error(client_for, staff, registry, media_root, upl
 
 def test_an_oversized_image_is_a_form_error(client_for, staff, registry, media_root):
     huge = image_upload("huge.png", size=(6000, 5000), fmt="PNG")
-    response = client_for(staff).post(url("organization-create"), form_data(registry) | {"logo": huge})
+    response = client_for(staff).post(url("stakeholders:organization-create"), form_data(registry) | {"logo": huge})
     assert "too many pixels" in " ".join(response.context["form"].errors["logo"])
 
 
 def test_the_second_of_two_editors_is_told_and_loses_nothing(client_for, staff, admin, registry):
-    client_for(staff).post(url("organization-create"), form_data(registry))
+    client_for(staff).post(url("stakeholders:organization-create"), form_data(registry))
     organization = Organization.objects.get()
     # Both open the form on version 1; the admin saves first.
     client_for(admin).post(
-        url("organization-edit", organization.pk), form_data(registry, address="Борбор көчө, 1", version="1")
+        url("stakeholders:organization-edit", organization.pk),
+        form_data(registry, address="Борбор көчө, 1", version="1"),
     )
     response = client_for(staff).post(
-        url("organization-edit", organization.pk), form_data(registry, description="Жаңы сүрөттөмө", version="1")
+        url("stakeholders:organization-edit", organization.pk),
+        form_data(registry, description="Жаңы сүрөттөмө", version="1"),
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -178,7 +171,7 @@ def test_the_second_of_two_editors_is_told_and_loses_nothing(client_for, staff, 
     assert (organization.address, organization.description, organization.version) == ("Борбор көчө, 1", "", 2)
     # Saving again, now knowingly on version 2, goes through.
     client_for(staff).post(
-        url("organization-edit", organization.pk),
+        url("stakeholders:organization-edit", organization.pk),
         form_data(registry, address="Борбор көчө, 1", description="Жаңы сүрөттөмө", version="2"),
     )
     organization.refresh_from_db()
@@ -187,9 +180,9 @@ def test_the_second_of_two_editors_is_told_and_loses_nothing(client_for, staff, 
 
 def test_deactivating_keeps_the_record_and_hides_it_from_the_public(client_for, client, staff, make_organization):
     organization = make_organization(public_listing_consent=True)
-    client_for(staff).post(url("organization-set-active", organization.pk), {"active": "false"})
+    client_for(staff).post(url("stakeholders:organization-set-active", organization.pk), {"active": "false"})
     organization.refresh_from_db()
     assert not organization.is_active
     client.logout()
-    assert client.get(url("organization-detail", organization.pk)).status_code == 404
+    assert client.get(url("stakeholders:organization-detail", organization.pk)).status_code == 404
     assert Organization.objects.filter(pk=organization.pk).exists()

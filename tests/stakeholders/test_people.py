@@ -1,15 +1,9 @@
 """People: consent before anything is kept, ages derived from the birth year, memberships, bad input."""
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from stakeholders.models import Membership, Person
-
-
-def url(name, *args):
-    with translation.override("en"):
-        return reverse(f"stakeholders:{name}", args=args)
+from tests.helpers import count_queries, url
 
 
 def person_data(registry, **changes):
@@ -30,9 +24,9 @@ def person_data(registry, **changes):
 
 
 def test_staff_records_a_person_with_consent(client_for, staff, registry):
-    response = client_for(staff).post(url("person-create"), person_data(registry))
+    response = client_for(staff).post(url("stakeholders:person-create"), person_data(registry))
     person = Person.objects.get()
-    assert response["Location"] == url("person-detail", person.pk)
+    assert response["Location"] == url("stakeholders:person-detail", person.pk)
     assert person.consent_date.isoformat() == "2026-03-12"
     assert person.consent_recorded_by == staff
     assert person.has_disability and person.vulnerable_groups == ["single_parent"]
@@ -52,7 +46,7 @@ def test_staff_records_a_person_with_consent(client_for, staff, registry):
     ],
 )
 def test_bad_person_input_gets_a_message_and_saves_nothing(client_for, staff, registry, changes, field, message):
-    response = client_for(staff).post(url("person-create"), person_data(registry, **changes))
+    response = client_for(staff).post(url("stakeholders:person-create"), person_data(registry, **changes))
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert not Person.objects.exists()
@@ -60,7 +54,7 @@ def test_bad_person_input_gets_a_message_and_saves_nothing(client_for, staff, re
 
 def test_a_settlement_of_another_site_is_refused(client_for, staff, registry):
     data = person_data(registry, settlement=registry["kerben"].settlements.first().pk)
-    response = client_for(staff).post(url("person-create"), data)
+    response = client_for(staff).post(url("stakeholders:person-create"), data)
     assert "This settlement is not in the chosen pilot site." in response.context["form"].errors["settlement"]
 
 
@@ -77,9 +71,12 @@ def test_youth_is_derived_from_the_birth_year(make_person):
 def test_memberships_are_added_once_and_removed(client_for, staff, make_person, make_organization):
     person, organization = make_person(), make_organization()
     client = client_for(staff)
-    client.post(url("membership-add", person.pk), {"organization": organization.pk, "role": "leader", "since": "2020"})
+    client.post(
+        url("stakeholders:membership-add", person.pk),
+        {"organization": organization.pk, "role": "leader", "since": "2020"},
+    )
     response = client.post(
-        url("membership-add", person.pk), {"organization": organization.pk, "role": "leader"}, follow=True
+        url("stakeholders:membership-add", person.pk), {"organization": organization.pk, "role": "leader"}, follow=True
     )
     assert "already has this role" in response.content.decode()
     membership = Membership.objects.get()
@@ -89,7 +86,7 @@ def test_memberships_are_added_once_and_removed(client_for, staff, make_person, 
         "leader",
         2020,
     )
-    client.post(url("membership-remove", person.pk, membership.pk))
+    client.post(url("stakeholders:membership-remove", person.pk, membership.pk))
     assert not Membership.objects.exists()
     assert membership.history.count() == 2  # created, deleted
 
@@ -99,7 +96,9 @@ def test_a_membership_cannot_point_outside_the_users_scope(client_for, make_pers
 
     officer = make_user("officer-kyshtut", "staff", ["kyshtut"])
     person, elsewhere = make_person(), make_organization(site="kerben")
-    client_for(officer).post(url("membership-add", person.pk), {"organization": elsewhere.pk, "role": "member"})
+    client_for(officer).post(
+        url("stakeholders:membership-add", person.pk), {"organization": elsewhere.pk, "role": "member"}
+    )
     assert not Membership.objects.exists()
 
 
@@ -107,41 +106,31 @@ def test_local_authorities_cannot_add_people_or_memberships(
     client_for, la_kyshtut, registry, make_person, make_organization
 ):
     client = client_for(la_kyshtut)
-    assert client.post(url("person-create"), person_data(registry)).status_code == 403
+    assert client.post(url("stakeholders:person-create"), person_data(registry)).status_code == 403
     person = make_person()
-    response = client.post(url("membership-add", person.pk), {"organization": make_organization().pk, "role": "member"})
+    response = client.post(
+        url("stakeholders:membership-add", person.pk), {"organization": make_organization().pk, "role": "member"}
+    )
     assert response.status_code == 404
     assert Person.objects.count() == 1 and not Membership.objects.exists()
 
 
 def test_people_list_query_count_is_constant(client_for, staff, make_person, make_organization):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     organization = make_organization()
     client = client_for(staff)
     for _ in range(5):
         Membership.objects.create(person=make_person(), organization=organization)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url("person-list"))
+    few = count_queries(client, url("stakeholders:person-list"))
     for _ in range(45):
         Membership.objects.create(person=make_person(), organization=organization)
-    with CaptureQueriesContext(connection) as many:
-        client.get(url("person-list"))
-    assert len(few) == len(many)
+    assert count_queries(client, url("stakeholders:person-list")) == few
 
 
 def test_person_profile_query_count_is_constant(client_for, staff, make_person, make_organization):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     person = make_person()
     client = client_for(staff)
     Membership.objects.create(person=person, organization=make_organization())
-    with CaptureQueriesContext(connection) as few:
-        client.get(url("person-detail", person.pk))
+    few = count_queries(client, url("stakeholders:person-detail", person.pk))
     for _ in range(10):
         Membership.objects.create(person=person, organization=make_organization())
-    with CaptureQueriesContext(connection) as many:
-        client.get(url("person-detail", person.pk))
-    assert len(few) == len(many)
+    assert count_queries(client, url("stakeholders:person-detail", person.pk)) == few

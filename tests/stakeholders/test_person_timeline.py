@@ -8,8 +8,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -22,13 +20,9 @@ from tests.conftest import make_user
 # The dialogues' and grants' factories, as fixtures here (their parameters below "redefine" them: F811).
 from tests.dialogues.conftest import attend, make_event  # noqa: F401
 from tests.grants.conftest import make_application, make_call  # noqa: F401
+from tests.helpers import count_queries, url
 
 D = datetime.date
-
-
-def timeline_url(person):
-    with translation.override("en"):
-        return reverse("stakeholders:person-timeline", args=[person.pk])
 
 
 @pytest.fixture
@@ -62,7 +56,7 @@ def history(aida, staff, make_organization, make_event, attend, make_call, make_
 
 def test_staff_see_a_persons_history_from_every_app_newest_first(client_for, staff, aida, history):
     with translation.override("en"):
-        response = client_for(staff).get(timeline_url(aida))
+        response = client_for(staff).get(url("stakeholders:person-timeline", aida.pk))
     assert response.status_code == 200
     items = response.context["items"]
     kinds = [item.kind for item in items]
@@ -87,7 +81,7 @@ def test_staff_see_a_persons_history_from_every_app_newest_first(client_for, sta
 def test_the_person_page_links_to_the_timeline(client_for, staff, aida):
     with translation.override("en"):
         page = client_for(staff).get(reverse("stakeholders:person-detail", args=[aida.pk])).content.decode()
-    assert timeline_url(aida) in page
+    assert url("stakeholders:person-timeline", aida.pk) in page
 
 
 @pytest.mark.parametrize(
@@ -104,7 +98,7 @@ def test_the_person_page_links_to_the_timeline(client_for, staff, aida):
     ],
 )
 def test_the_timeline_is_for_admins_and_staff_only(client_for, users, aida, role, status):
-    response = client_for(users[role]).get(timeline_url(aida))
+    response = client_for(users[role]).get(url("stakeholders:person-timeline", aida.pk))
     assert response.status_code == status
     if status == 302:
         assert "/accounts/login/" in response["Location"]
@@ -114,7 +108,7 @@ def test_an_applicant_does_not_see_their_own_persons_timeline(client_for, users,
     from grants.models import ApplicantAccount
 
     ApplicantAccount.objects.create(user=users["applicant"], person=aida)
-    assert client_for(users["applicant"]).get(timeline_url(aida)).status_code == 404
+    assert client_for(users["applicant"]).get(url("stakeholders:person-timeline", aida.pk)).status_code == 404
 
 
 def test_staff_of_one_site_see_only_that_sites_items(aida, history, make_event, attend, make_call, make_application):
@@ -142,7 +136,7 @@ def test_a_merge_is_on_the_timeline_of_the_record_kept(client_for, staff, aida, 
     twin = make_person(full_name="Аида Бекова", site="kyshtut")
     merge(aida, twin, staff, "Бир эле адам")
     with translation.override("en"):
-        page = client_for(staff).get(timeline_url(aida)).content.decode()
+        page = client_for(staff).get(url("stakeholders:person-timeline", aida.pk)).content.decode()
     assert "Merged with" in page and "Бир эле адам" in page
 
 
@@ -175,19 +169,17 @@ def test_the_timeline_takes_the_same_number_of_queries_for_1_and_10_of_everythin
         tranche.record_payment(staff, D(2026, 6, 2), Decimal("10000"), version=tranche.version)
         make_application(call=call).team.add(aida)
 
-    def count():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(timeline_url(aida)).status_code == 200
-        return len(captured)
-
     add_one_of_everything(0)
-    few = count()
+    few = count_queries(client, url("stakeholders:person-timeline", aida.pk))
     for n in range(1, 10):
         add_one_of_everything(n)
-    many = count()
+    many = count_queries(client, url("stakeholders:person-timeline", aida.pk))
     assert few == many
     # session, user, the user's sites, the person; stakeholders: memberships, their recorded dates, merges;
     # dialogues: attendance with events; grants: applications with calls and awards, tranches paid;
     # the navigation's sites; session save (3)
     assert many == 14
-    assert client.get(timeline_url(aida)).context["items"].__len__() == 1 + 10 + 10 + 20 + 10 + 10
+    assert (
+        client.get(url("stakeholders:person-timeline", aida.pk)).context["items"].__len__()
+        == 1 + 10 + 10 + 20 + 10 + 10
+    )

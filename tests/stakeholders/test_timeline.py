@@ -3,19 +3,15 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-from django.utils import translation
 
 from mapping_portal import hooks
 from stakeholders import timeline
+from tests.helpers import count_queries, url
 from tests.stakeholders.test_assessments import assess, make_template
 
 
-def url(organization):
-    with translation.override("en"):
-        return reverse("stakeholders:organization-timeline", args=[organization.pk])
+def timeline_of(organization):
+    return url("stakeholders:organization-timeline", organization.pk)
 
 
 @pytest.fixture
@@ -41,7 +37,7 @@ def kinds_and_dates(response):
 def test_items_come_newest_first(client_for, staff, assessed):
     from django.utils import timezone
 
-    items = kinds_and_dates(client_for(staff).get(url(assessed)))
+    items = kinds_and_dates(client_for(staff).get(timeline_of(assessed)))
     assert items == [
         ("created", str(timezone.localdate())),  # entered today, in this test
         ("assessment", "2026-10-01"),
@@ -54,13 +50,13 @@ def test_items_come_newest_first(client_for, staff, assessed):
     ("role", "sees_assessments"), [("staff", True), ("la_kyshtut", True), ("viewer", True), ("anonymous", False)]
 )
 def test_each_provider_applies_its_own_access(client_for, users, assessed, role, sees_assessments):
-    kinds = {kind for kind, _when in kinds_and_dates(client_for(users[role]).get(url(assessed)))}
+    kinds = {kind for kind, _when in kinds_and_dates(client_for(users[role]).get(timeline_of(assessed)))}
     assert ("assessment" in kinds) is sees_assessments
     assert "created" in kinds
 
 
 def test_another_sites_organization_has_no_timeline_for_a_local_authority(client_for, la_kerben, assessed):
-    assert client_for(la_kerben).get(url(assessed)).status_code == 404
+    assert client_for(la_kerben).get(timeline_of(assessed)).status_code == 404
 
 
 def test_a_later_app_adds_its_items_through_the_hook(client_for, staff, assessed):
@@ -69,7 +65,7 @@ def test_a_later_app_adds_its_items_through_the_hook(client_for, staff, assessed
 
     hooks.organization_timeline.register(events)
     try:
-        items = kinds_and_dates(client_for(staff).get(url(assessed)))
+        items = kinds_and_dates(client_for(staff).get(timeline_of(assessed)))
     finally:
         hooks.organization_timeline.unregister(events)
     assert ("event", "2026-07-15") in items
@@ -78,11 +74,8 @@ def test_a_later_app_adds_its_items_through_the_hook(client_for, staff, assessed
 
 def test_timeline_query_count_is_constant(client_for, staff, assessed, make_organization):
     client = client_for(staff)
-    with CaptureQueriesContext(connection) as few:
-        client.get(url(assessed))
+    few = count_queries(client, timeline_of(assessed))
     baseline = assessed.assessments.get(kind="baseline")
     for number in range(10):
         baseline.actions.create(what=f"Иш-чара {number}", who="Төрага")
-    with CaptureQueriesContext(connection) as many:
-        client.get(url(assessed))
-    assert len(few) == len(many)
+    assert count_queries(client, timeline_of(assessed)) == few

@@ -1,0 +1,51 @@
+"""Helpers every test module shares: the address of a page, the number of queries a page takes, and work run in
+threads at once.
+
+(The cast of users per role, and `ROLES`, are in tests/conftest.py.)
+"""
+
+import threading
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+
+def url(name, *args, language="en"):
+    """The path of the page `name` ("grants:call-detail", "home") with `args`, in `language`: English unless
+    said, the language the tests read the portal's messages in."""
+    with translation.override(language):
+        return reverse(name, args=args)
+
+
+def count_queries(client, path, data=None):
+    """The number of database queries a GET of `path` (with the query parameters `data`) takes. The page must
+    answer 200: the count of an error page or a redirect would compare nothing."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, data)
+    assert response.status_code == 200, path
+    return len(captured)
+
+
+def run_at_once(work, count):
+    """Run `work(n)` in `count` threads released together; each thread has its own database connection.
+    Returns the outcomes: the value returned, or the exception raised."""
+    barrier = threading.Barrier(count)
+    outcomes = [None] * count
+
+    def run(n):
+        try:
+            barrier.wait()
+            outcomes[n] = work(n)
+        except Exception as error:  # noqa: BLE001 — an outcome to count, not to hide
+            outcomes[n] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
