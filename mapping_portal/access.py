@@ -299,7 +299,8 @@ def can_view_attendee_names(user) -> bool:
 
 @predicate
 def can_view_dialogue_results(user) -> bool:
-    """Counts of people reached and trained (disaggregated): every signed-in role but reviewers."""
+    """Counts of people reached and trained (disaggregated): admins, staff, local authorities and viewers (not
+    reviewers, who score applications, nor applicants, who see their own applications only)."""
     return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY, Role.VIEWER}
 
 
