@@ -95,7 +95,32 @@ class Stance(models.TextChoices):
     RESISTANT = "resistant", _("resistant")
 
 
-class Organization(models.Model):
+class RegistryRecord(models.Model):
+    """What organizations and people share: deactivation, the record a merge folded this one into, the version
+    that edit forms check, and the keys that searching and matching read (kept by `save()`: `search_key` every
+    name, `name_key` the names as duplicates are compared)."""
+
+    is_active = models.BooleanField(_("active"), default=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_key = models.TextField(editable=False, default="")
+    name_key = models.TextField(editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+
+class Organization(RegistryRecord):
     """A civil-society organization, institution or group mapped in a pilot site."""
 
     class RegistrationStatus(models.TextChoices):
@@ -189,25 +214,9 @@ class Organization(models.Model):
     needs_validation = models.BooleanField(
         _("needs validation"), default=True, help_text=_("Not yet verified in the field.")
     )
-    is_active = models.BooleanField(_("active"), default=True)
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="merged_records",
-        editable=False,
-        verbose_name=_("merged into"),
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
     )
-    updated_at = models.DateTimeField(auto_now=True)
-    search_key = models.TextField(editable=False, default="")
-    # The names without their legal form ("ОФ", "коомдук фонду"…), for finding possible duplicates.
-    name_key = models.TextField(editable=False, default="")
     sort_key = models.GeneratedField(
         expression=kyrgyz_sort_key(Coalesce(NullIf(F("name_ky"), Value("")), F("name_ru"))),
         output_field=models.TextField(),
@@ -354,7 +363,7 @@ WASHINGTON_GROUP_QUESTIONS = [
 ]
 
 
-class Person(models.Model):
+class Person(RegistryRecord):
     """An active citizen, member, contact or participant. Personal data: admins and staff only."""
 
     full_name = models.CharField(_("full name"), max_length=200, help_text=_("In Cyrillic, as in the passport."))
@@ -403,21 +412,6 @@ class Person(models.Model):
     consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
-    is_active = models.BooleanField(_("active"), default=True)
-    merged_into = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="merged_records",
-        editable=False,
-        verbose_name=_("merged into"),
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    search_key = models.TextField(editable=False, default="")
-    name_key = models.TextField(editable=False, default="")
     sort_key = models.GeneratedField(
         expression=kyrgyz_sort_key(F("full_name")), output_field=models.TextField(), db_persist=True
     )
