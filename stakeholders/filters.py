@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mapping_portal import access
 from mapping_portal.models import PilotSite, ThematicArea
-from mapping_portal.text import match_key
+from mapping_portal.text import match_key, match_words
 from stakeholders.models import (
     CapacityAssessment,
     Membership,
@@ -20,12 +20,34 @@ from stakeholders.models import (
 YES_NO = [("", _("Any")), ("true", _("yes")), ("false", _("no"))]
 
 
-def search_names(queryset, value):
-    """Names in Kyrgyz, Russian or Latin spelling: a script-independent key, exact part or trigram-close."""
+def search_names(queryset, value, field="search_key"):
+    """Names in Kyrgyz, Russian or Latin spelling, matched word by word: a record matches when every typed word
+    (its script-independent key, `match_words`) is part of the name's key or trigram-close to a word of it, in
+    any order, so a word may be left out ("Kerben meriyasy" finds "Кербен шаардык мэриясы") — or when the whole
+    typed phrase does, as one key. Each condition is one the name key's trigram index answers (LIKE, %>).
+
+    `field` is the key to match: "organization__search_key" for records listed by their organization."""
     key = match_key(value)
     if not key:
         return queryset
-    return queryset.filter(Q(search_key__contains=key) | Q(search_key__trigram_word_similar=key))
+    return queryset.filter(names_match(value, field))
+
+
+def names_match(value, field="search_key"):
+    """The condition of `search_names`, as a Q (for a queryset to combine it, or to order by closeness)."""
+    key = match_key(value)
+    phrase = Q(**{f"{field}__contains": key}) | Q(**{f"{field}__trigram_word_similar": key})
+    words = match_words(value)
+    if len(words) < 2:
+        return phrase
+    every_word = Q()
+    for word in words:
+        # A two-letter word is too short to be trigram-close to anything meaningful: part of the key only.
+        found = Q(**{f"{field}__contains": word})
+        if len(word) >= 3:
+            found |= Q(**{f"{field}__trigram_word_similar": word})
+        every_word &= found
+    return phrase | every_word
 
 
 class BooleanChoiceFilter(django_filters.TypedChoiceFilter):
@@ -144,9 +166,4 @@ class AssessmentFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_q(self, queryset, name, value):
-        key = match_key(value)
-        if not key:
-            return queryset
-        return queryset.filter(
-            Q(organization__search_key__contains=key) | Q(organization__search_key__trigram_word_similar=key)
-        )
+        return search_names(queryset, value, field="organization__search_key")
