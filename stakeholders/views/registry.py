@@ -63,6 +63,11 @@ def organization_export(request, fmt):
     return export_response(request, spec, filterset, fmt)
 
 
+# The organization's page holds two forms with a "since" (a relationship, a member): the member form's fields are
+# prefixed, so that no two fields share an id.
+MEMBER_PREFIX = "member"
+
+
 def organization_detail(request, pk):
     organization = organization_queryset(request.user).prefetch_related("target_groups").filter(pk=pk).first()
     if organization is None:
@@ -77,7 +82,9 @@ def organization_detail(request, pk):
             .order_by("person__sort_key", "role", "pk")
         )
         if access.can_edit_record(request.user, organization):
-            membership_form = MembershipForm(instance=Membership(organization=organization), user=request.user)
+            membership_form = MembershipForm(
+                instance=Membership(organization=organization), user=request.user, prefix=MEMBER_PREFIX
+            )
     history, merges = [], []
     if access.can_manage_registry(request.user):
         history = recent_changes(organization)
@@ -502,7 +509,7 @@ def organization_member_add(request, pk):
     """A member added from the organization's page: the same form and rules as from the person's page."""
     organization = get_for_user_or_404(Organization, request.user, pk=pk)
     require(access.can_edit_record(request.user, organization) and access.can_view_personal_data(request.user))
-    _add_membership(request, Membership(organization=organization))
+    _add_membership(request, Membership(organization=organization), prefix=MEMBER_PREFIX)
     return redirect(reverse("stakeholders:organization-detail", args=[organization.pk]) + "#members")
 
 
@@ -517,8 +524,8 @@ def organization_member_remove(request, pk, membership_pk):
     return redirect(reverse("stakeholders:organization-detail", args=[organization.pk]) + "#members")
 
 
-def _add_membership(request, membership):
-    form = MembershipForm(request.POST, instance=membership, user=request.user)
+def _add_membership(request, membership, prefix=None):
+    form = MembershipForm(request.POST, instance=membership, user=request.user, prefix=prefix)
     if form.is_valid():
         form.save()
         messages.success(request, _("The membership was added."))

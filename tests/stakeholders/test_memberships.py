@@ -17,6 +17,7 @@ def url(name, *args):
 
 
 def add(client, organization, **data):
+    data = {f"member-{name}": value for name, value in data.items()}
     return client.post(url("organization-member-add", organization.pk), data, follow=True)
 
 
@@ -43,7 +44,9 @@ def test_other_roles_cannot_add_or_remove_members(client_for, users, role, make_
     organization, person = make_organization(), make_person()
     membership = Membership.objects.create(person=person, organization=organization, role="member")
     client = client_for(users[role])
-    added = client.post(url("organization-member-add", organization.pk), {"person": person.pk, "role": "leader"})
+    added = client.post(
+        url("organization-member-add", organization.pk), {"member-person": person.pk, "member-role": "leader"}
+    )
     removed = client.post(url("organization-member-remove", organization.pk, membership.pk))
     if role == "anonymous":
         assert added.status_code == removed.status_code == 302  # to the sign-in page
@@ -59,7 +62,7 @@ def test_local_authority_is_refused_with_403_on_its_own_sites_organization(
 ):
     organization = make_organization(site="kyshtut")
     response = client_for(la_kyshtut).post(
-        url("organization-member-add", organization.pk), {"person": make_person().pk, "role": "member"}
+        url("organization-member-add", organization.pk), {"member-person": make_person().pk, "member-role": "member"}
     )
     assert response.status_code == 403
     assert not Membership.objects.exists()
@@ -70,7 +73,8 @@ def test_staff_of_another_site_gets_404(client_for, make_person, make_organizati
     organization, person = make_organization(site="kyshtut"), make_person(site="kerben")
     membership = Membership.objects.create(person=make_person(site="kyshtut"), organization=organization)
     client = client_for(officer)
-    assert client.post(url("organization-member-add", organization.pk), {"person": person.pk}).status_code == 404
+    added = client.post(url("organization-member-add", organization.pk), {"member-person": person.pk})
+    assert added.status_code == 404
     assert client.post(url("organization-member-remove", organization.pk, membership.pk)).status_code == 404
     assert client.get(url("organization-detail", organization.pk)).status_code == 404
     assert Membership.objects.count() == 1
