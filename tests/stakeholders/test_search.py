@@ -123,4 +123,4 @@ def test_a_searched_list_keeps_its_query_count(client_for, staff, names, make_or
 
     plain = queries()
     assert queries(q="Kerben meriyasy") == plain
-    assert queries(q="Kerben shaardyk meriyasy onuguu") == plain
+    assert queries(q="meriyasy shaardyk Kerben") == plain
