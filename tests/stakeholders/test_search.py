@@ -33,38 +33,40 @@ def names(make_organization):
     make_organization(name_ky="«Ырыс» жаштар борбору", site="akturpak")
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("Kerben meriyasy", [MAYOR]),  # Latin for Cyrillic, the middle word left out
-        ("Кербен мэриясы", [MAYOR]),
-        ("meriyasy Kerben", [MAYOR]),  # any order
-        ("мэрия Кербен", [MAYOR]),  # the Russian name, order and endings of its own
-        ("Kerben meriasy", [MAYOR]),  # a letter missing: trigram-close
-        ("kerben shaardyk", ["Кербен шаардык кеңеши", MAYOR]),  # the whole phrase as before
-        ("onuguu kenesh", ["Өнүгүү аялдар кеңеши"]),  # ө ү ң typed as o u n
-        ("Önügüü ayaldar", ["Өнүгүү аялдар кеңеши"]),
-        ("Kyshtut okmotu", ["Кыштут айыл өкмөтү"]),
-        ("Yrys borboru", ["«Ырыс» жаштар борбору"]),
-        ("Kerben", ["Кербен шаардык кеңеши", MAYOR]),
-    ],
-)
-def test_every_typed_word_finds_the_name(client_for, staff, names, query, expected):
-    assert listed(client_for(staff), query) == expected
+# Each list of cases runs in one test (one database set-up): the cast and the names are the same for all.
+FOUND = [
+    ("Kerben meriyasy", [MAYOR]),  # Latin for Cyrillic, the middle word left out
+    ("Кербен мэриясы", [MAYOR]),
+    ("meriyasy Kerben", [MAYOR]),  # any order
+    ("мэрия Кербен", [MAYOR]),  # the Russian name
+    ("Kerben meriasy", [MAYOR]),  # a letter missing: trigram-close
+    ("kerben shaardyk", ["Кербен шаардык кеңеши", MAYOR]),
+    ("kerbenshaardyk", ["Кербен шаардык кеңеши", MAYOR]),  # the phrase typed without its space, as before
+    ("onuguu kenesh", ["Өнүгүү аялдар кеңеши"]),  # ө ү ң typed as o u n
+    ("Önügüü ayaldar", ["Өнүгүү аялдар кеңеши"]),
+    ("Kyshtut okmotu", ["Кыштут айыл өкмөтү"]),
+    ("Yrys borboru", ["«Ырыс» жаштар борбору"]),
+    ("Kerben", ["Кербен шаардык кеңеши", MAYOR]),
+]
+NOT_FOUND = [
+    "Kerben bazary",  # one known word and one unrelated: no match
+    "Tokmok meriyasy",
+    "Tokmok",  # a single unrelated word
+    "Мээрим",
+    "zzz kerben",
+]
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "Kerben bazary",  # one known word and one unrelated: no match
-        "Tokmok meriyasy",
-        "Tokmok",  # a single unrelated word
-        "Мээрим",
-        "zzz kerben",
-    ],
-)
-def test_a_word_not_in_the_name_matches_nothing(client_for, staff, names, query):
-    assert listed(client_for(staff), query) == []
+def test_every_typed_word_finds_the_name(client_for, staff, names):
+    client = client_for(staff)
+    for query, expected in FOUND:
+        assert listed(client, query) == expected, query
+
+
+def test_a_word_not_in_the_name_matches_nothing(client_for, staff, names):
+    client = client_for(staff)
+    for query in NOT_FOUND:
+        assert listed(client, query) == [], query
 
 
 def test_one_letter_words_and_punctuation_are_not_searched_for():
