@@ -70,6 +70,23 @@ def match_key(text: str) -> str:
     return _NON_ALNUM.sub("", text)
 
 
+_WORD_BREAK = re.compile(r"[\W_]+")
+
+
+def match_words(text: str) -> list[str]:
+    """The `match_key` of each word of `text` (split on spaces and punctuation), without repeats or one-letter
+    words, in the order typed: `match_words("Kerben meriyasy") == ["kerben", "meriiasy"]`.
+
+    Each is found as it is inside the name's own key, where the words are run together: `match_key` folds a
+    glide "y" only between letters of one word, never across a space or a hyphen."""
+    words = []
+    for word in _WORD_BREAK.split(unicodedata.normalize("NFC", text or "")):
+        key = match_key(word)
+        if len(key) >= 2 and key not in words:
+            words.append(key)
+    return words
+
+
 NBSP = "\u00a0"  # keeps "12 500 som" on one line
 
 

@@ -200,23 +200,40 @@ class PersonForm(VersionCheckedForm):
 
 
 class MembershipForm(BootstrapFormMixin, forms.ModelForm):
+    """A person's membership of an organization, added from either side: the instance holds the side the page
+    is about (`Membership(person=...)` on the person's page, `Membership(organization=...)` on the
+    organization's), the form asks for the other one with a record picker, among the user's scope."""
+
     class Meta:
         model = Membership
-        fields = ["organization", "role", "since"]
-        widgets = {"organization": RecordPicker()}
-        field_classes = {"since": PastYearField}
+        fields = ["person", "organization", "role", "since", "until"]
+        widgets = {"organization": RecordPicker(), "person": RecordPicker(search="people")}
+        field_classes = {"since": PastYearField, "until": PastYearField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.for_user(user).filter(is_active=True)
+        if self.instance.organization_id:
+            del self.fields["organization"]
+            chosen = self.fields["person"]
+            chosen.queryset = Person.objects.for_user(user).filter(is_active=True)
+            chosen.error_messages["invalid_choice"] = _("Choose a person of the registry of your sites.")
+        else:
+            del self.fields["person"]
+            chosen = self.fields["organization"]
+            chosen.queryset = Organization.objects.for_user(user).filter(is_active=True)
+            chosen.error_messages["invalid_choice"] = _("Choose an organization of the registry of your sites.")
 
     def clean(self):
         cleaned = super().clean()
-        person = self.instance.person if self.instance.person_id else None
-        if person and cleaned.get("organization") and cleaned.get("role"):
-            duplicate = Membership.objects.filter(
-                person=person, organization=cleaned["organization"], role=cleaned["role"]
-            )
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since is not None and until is not None and until < since:
+            self.add_error("until", _("The year it ended cannot be before the year it began."))
+        person = cleaned.get("person") or (self.instance.person if self.instance.person_id else None)
+        organization = cleaned.get("organization") or (
+            self.instance.organization if self.instance.organization_id else None
+        )
+        if person and organization and cleaned.get("role"):
+            duplicate = Membership.objects.filter(person=person, organization=organization, role=cleaned["role"])
             if duplicate.exclude(pk=self.instance.pk).exists():
                 raise ValidationError(_("This person already has this role in this organization."))
         return cleaned

@@ -31,6 +31,12 @@ urlpatterns = [
     path("people/similar/", duplicates.person_similar, name="person-similar"),
     path("people/<int:pk>/merge/<int:other_pk>/", duplicates.person_merge, name="person-merge"),
     path("people/merges/<int:pk>/", duplicates.person_merge_detail, name="person-merge-detail"),
+    path("<int:pk>/members/", registry.organization_member_add, name="organization-member-add"),
+    path(
+        "<int:pk>/members/<int:membership_pk>/remove/",
+        registry.organization_member_remove,
+        name="organization-member-remove",
+    ),
     path("people/", registry.person_list, name="person-list"),
     path("people/export.<str:fmt>", registry.person_export, name="person-export"),
     path("people/new/", registry.person_create, name="person-create"),

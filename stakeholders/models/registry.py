@@ -480,6 +480,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
     since = models.PositiveSmallIntegerField(_("since (year)"), null=True, blank=True)
+    until = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
     history = HistoricalRecords()
     merge_drops_repeats = True  # merging two people (or organizations): the same membership twice is one
 

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -11,13 +10,15 @@ from mapping_portal import access
 from mapping_portal.forms import QueryForm, id_field
 from mapping_portal.shortcuts import require
 from mapping_portal.text import match_key
+from stakeholders.filters import search_names
 from stakeholders.models import Organization, Person
 
 PICKER_LIMIT = 20
 
 
 def _matches(request, queryset):
-    """At most PICKER_LIMIT records whose name matches `q` in any script, closest first.
+    """At most PICKER_LIMIT records whose name matches `q` in any script, word by word as the lists do
+    (stakeholders.filters.search_names), closest to the whole phrase first.
 
     Input that cannot match (no `q`, one letter, a `site` that is not a number or not in the
     user's scope) gives an empty answer, never an error. `queryset` is already scoped to the user,
@@ -33,7 +34,7 @@ def _matches(request, queryset):
     if site := sent.get("site"):
         queryset = queryset.filter(site_id=site)
     found = (
-        queryset.filter(Q(search_key__contains=key) | Q(search_key__trigram_word_similar=key))
+        search_names(queryset, query)
         .annotate(similarity=TrigramWordSimilarity(key, "search_key"))
         .select_related("site")
         .order_by("-similarity", "sort_key", "pk")

@@ -63,14 +63,28 @@ def organization_export(request, fmt):
     return export_response(request, spec, filterset, fmt)
 
 
+# The organization's page holds two forms with a "since" (a relationship, a member): the member form's fields are
+# prefixed, so that no two fields share an id.
+MEMBER_PREFIX = "member"
+
+
 def organization_detail(request, pk):
     organization = organization_queryset(request.user).prefetch_related("target_groups").filter(pk=pk).first()
     if organization is None:
         return _merged_or_404(request, Organization, pk)
-    people = []
+    people, membership_form = [], None
     member_count = organization.memberships.count()
     if access.can_view_personal_data(request.user):
-        people = organization.memberships.select_related("person").order_by("person__sort_key")
+        # Personal data: the members the user may see (people of its sites), by name.
+        people = (
+            organization.memberships.filter(person__in=Person.objects.for_user(request.user))
+            .select_related("person")
+            .order_by("person__sort_key", "role", "pk")
+        )
+        if access.can_edit_record(request.user, organization):
+            membership_form = MembershipForm(
+                instance=Membership(organization=organization), user=request.user, prefix=MEMBER_PREFIX
+            )
     history, merges = [], []
     if access.can_manage_registry(request.user):
         history = recent_changes(organization)
@@ -93,6 +107,7 @@ def organization_detail(request, pk):
             "organization": organization,
             "memberships": people,
             "member_count": member_count,
+            "membership_form": membership_form,
             "history": history,
             "merges": merges,
             "relationships": relationships,
@@ -475,12 +490,7 @@ def _person_form(request, person):
 def membership_add(request, pk):
     person = get_for_user_or_404(Person, request.user, pk=pk)
     require(access.can_edit_record(request.user, person))
-    form = MembershipForm(request.POST, instance=Membership(person=person), user=request.user)
-    if form.is_valid():
-        form.save()
-        messages.success(request, _("The membership was added."))
-    else:
-        error_messages(request, form)
+    _add_membership(request, Membership(person=person))
     return redirect("stakeholders:person-detail", pk=person.pk)
 
 
@@ -489,12 +499,46 @@ def membership_add(request, pk):
 def membership_remove(request, pk, membership_pk):
     person = get_for_user_or_404(Person, request.user, pk=pk)
     require(access.can_edit_record(request.user, person))
-    membership = person.memberships.filter(pk=membership_pk).first()
+    _remove_membership(request, person.memberships, membership_pk)
+    return redirect("stakeholders:person-detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def organization_member_add(request, pk):
+    """A member added from the organization's page: the same form and rules as from the person's page."""
+    organization = get_for_user_or_404(Organization, request.user, pk=pk)
+    require(access.can_edit_record(request.user, organization) and access.can_view_personal_data(request.user))
+    _add_membership(request, Membership(organization=organization), prefix=MEMBER_PREFIX)
+    return redirect(reverse("stakeholders:organization-detail", args=[organization.pk]) + "#members")
+
+
+@login_required
+@require_POST
+def organization_member_remove(request, pk, membership_pk):
+    """A membership removed from the organization's page; its person must be one the user may see."""
+    organization = get_for_user_or_404(Organization, request.user, pk=pk)
+    require(access.can_edit_record(request.user, organization) and access.can_view_personal_data(request.user))
+    members = organization.memberships.filter(person__in=Person.objects.for_user(request.user))
+    _remove_membership(request, members, membership_pk)
+    return redirect(reverse("stakeholders:organization-detail", args=[organization.pk]) + "#members")
+
+
+def _add_membership(request, membership, prefix=None):
+    form = MembershipForm(request.POST, instance=membership, user=request.user, prefix=prefix)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The membership was added."))
+    else:
+        error_messages(request, form)
+
+
+def _remove_membership(request, memberships, membership_pk):
+    membership = memberships.filter(pk=membership_pk).first()
     if membership is None:
         raise Http404
     membership.delete()
     messages.success(request, _("The membership was removed."))
-    return redirect("stakeholders:person-detail", pk=person.pk)
 
 
 def _merged_or_404(request, model, pk):

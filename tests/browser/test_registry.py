@@ -74,3 +74,42 @@ def test_typing_a_known_name_in_another_spelling_offers_the_existing_organizatio
     hint = page.locator("[data-testid=similar]")
     expect(hint).to_be_visible()
     expect(hint).to_contain_text("«Мээрим» коомдук фонду")
+
+
+def test_staff_adds_a_member_from_the_organization_page_and_removes_it(
+    page, users, sign_in, make_organization, make_person
+):
+    from stakeholders.models import Membership
+
+    organization = make_organization(name_ky="Кербен шаардык мэриясы", site="kerben")
+    person = make_person(full_name="Мамытова Гүлнара", site="kerben")
+    sign_in("staff", PASSWORD)
+    page.goto(f"/en/stakeholders/{organization.pk}/")
+    members = page.locator("#members")
+    expect(members).to_contain_text("No members recorded.")
+    picker = page.locator("[data-record-picker]").filter(has=page.locator("#id_member-person"))
+    page.fill("#id_member-person", "gulnara mamytova")
+    picker.get_by_role("button", name="Мамытова Гүлнара").click()
+    expect(picker.locator("[data-picker-chosen]")).to_contain_text("Мамытова Гүлнара")
+    page.select_option("#id_member-role", label="leader")
+    page.fill("#id_member-since", "2021")
+    page.fill("#id_member-until", "2020")
+    members.get_by_role("button", name="Add").click()
+    expect(page.locator(".alert-danger")).to_contain_text("cannot be before the year it began")
+    assert not Membership.objects.exists()
+
+    page.fill("#id_member-person", "Mamytova")
+    picker.get_by_role("button", name="Мамытова Гүлнара").click()
+    page.select_option("#id_member-role", label="leader")
+    page.fill("#id_member-since", "2021")
+    members.get_by_role("button", name="Add").click()
+    expect(page.locator(".alert-success")).to_contain_text("The membership was added.")
+    expect(members.get_by_role("link", name="Мамытова Гүлнара")).to_be_visible()
+    expect(members).to_contain_text("leader (since 2021)")
+    membership = Membership.objects.get()
+    assert (membership.person, membership.role, membership.since) == (person, "leader", 2021)
+
+    members.get_by_role("button", name="Remove").click()
+    expect(page.locator(".alert-success")).to_contain_text("The membership was removed.")
+    expect(members).to_contain_text("No members recorded.")
+    assert not Membership.objects.exists()
