@@ -43,7 +43,8 @@ TRAINING_LINES = [("Тренердин кызматы", "күн", 6, "4000", "0"
 # the three-day training, except the one rejected at screening (its lead missed a day: not eligible).
 #   approved: reviewed, awarded, first tranche paid, a progress report; awarded: reviewed and awarded, the first
 #   tranche planned and due; reviewed: in review, the reviewer's review handed in; to_review: in review, assigned to
-#   `reviewer`, who has yet to open it; rejected: reviewed and rejected; not_eligible: rejected at screening.
+#   `reviewer`, who has yet to open it; scoring: in review, `reviewer` declared no conflict and scored half of it;
+#   rejected: reviewed and rejected; not_eligible: rejected at screening.
 PROJECTS = {
     "akturpak": [
         ("Жаш-Тилек айылында жаштар үчүн диалог клубу", "social", SOCIAL_LINES, "approved"),
@@ -61,8 +62,8 @@ PROJECTS = {
     "kerben": [
         ("Кербенде аялдар үчүн укуктук кеңеш берүү күндөрү", "social", TRAINING_LINES, "approved"),
         ("Мамай айылында жаштар үчүн спорт аянтчасы", "social", SPORT_LINES, "rejected"),
-        ("Устукан айылында жемиш кургатуучу жай", "business", BUSINESS_LINES, "screening"),
-        ("Кербен базарында жаш ишкерлер үчүн окутуу", "social", TRAINING_LINES, "submitted"),
+        ("Устукан айылында жемиш кургатуучу жай", "business", BUSINESS_LINES, "scoring"),
+        ("Кербен базарында жаш ишкерлер үчүн окутуу", "social", TRAINING_LINES, "screening"),
     ],
 }
 # The reviewer's scores (1–5) by outcome, the same on every criterion but one, and the recommendation.
@@ -227,14 +228,18 @@ def _advance(application, outcome, user, reviewer) -> int:
             version=application.version,
         )
         return 0
-    if outcome not in REVIEWS and outcome != "to_review" or reviewer is None:
+    if outcome not in REVIEWS and outcome not in {"to_review", "scoring"} or reviewer is None:
         return 0
     review = workflow.assign_reviewer(application, reviewer, user)
     if outcome == "to_review":
         return 0
     review = workflow.declare(review, reviewer, conflict=False, confidentiality=True, version=review.version)
-    value, recommendation = REVIEWS[outcome]
     criteria = list(application.call.criteria.order_by("order"))
+    if outcome == "scoring":
+        half = {c.pk: (4, "") for c in criteria[: len(criteria) // 2]}
+        workflow.score(review, reviewer, half, version=review.version)
+        return 0
+    value, recommendation = REVIEWS[outcome]
     scores = {c.pk: (max(1, value - (n == 0)), "Демо баа.") for n, c in enumerate(criteria)}
     workflow.score(
         review,

@@ -784,7 +784,11 @@ def _more_people(sites) -> tuple[int, int]:
                 name_key=match_key(full_name),
             )
             people.append(person)
-            for organization in rng.sample(organizations, min(len(organizations), 1 + (n % 3 == 0))):
+            leaderless = [organization for organization in organizations if organization.pk not in led]
+            chosen = rng.sample(organizations, min(len(organizations), 1 + (n % 3 == 0)))
+            if leaderless and leaderless[0] not in chosen:
+                chosen[0] = leaderless[0]
+            for organization in chosen:
                 role = rng.choice(roles)
                 if organization.pk not in led:
                     role = "leader"
