@@ -66,8 +66,8 @@ PROJECTS = {
         ("Кербен базарында жаш ишкерлер үчүн окутуу", "social", TRAINING_LINES, "screening"),
     ],
 }
-# The reviewer's scores (1–5) by outcome, the same on every criterion but one, and the recommendation.
-REVIEWS = {"approved": (5, "yes"), "awarded": (4, "yes"), "reviewed": (4, "maybe"), "rejected": (2, "no")}
+# The reviewer's score (1–5) by outcome, give or take one on each criterion, and the recommendation.
+REVIEWS = {"approved": (4, "yes"), "awarded": (4, "yes"), "reviewed": (3, "maybe"), "rejected": (2, "no")}
 
 
 def load_reference() -> dict:
@@ -240,7 +240,8 @@ def _advance(application, outcome, user, reviewer) -> int:
         workflow.score(review, reviewer, half, version=review.version)
         return 0
     value, recommendation = REVIEWS[outcome]
-    scores = {c.pk: (max(1, value - (n == 0)), "Демо баа.") for n, c in enumerate(criteria)}
+    rng = random.Random(application.title)  # a spread of scores, the same on every load
+    scores = {c.pk: (min(5, max(1, value + rng.choice([-1, 0, 0, 1]))), "Демо баа.") for c in criteria}
     workflow.score(
         review,
         reviewer,
