@@ -1,6 +1,7 @@
 """Demo data of the dialogues, loaded by `manage.py seed_demo` (idempotent): a dialogue and resource centre
-per pilot site, its trainings, dialogues and seminars with attendance and tallies, follow-up actions, and
-the initiative group formed in Kyshtut; `--scale national` adds benchmark volumes (DESIGN.md §8)."""
+per pilot site, its trainings (the three-day one: about 60 people trained in all), dialogues and seminars with
+attendance and tallies, follow-up actions, and the three initiative groups formed by the project (one per site);
+`--scale national` adds benchmark volumes (DESIGN.md §8)."""
 
 import datetime
 import random
@@ -93,7 +94,11 @@ def load_demo(scale: str = "pilot") -> dict:
             },
         )
         created["dialogue centres"] += new
-        people = list(Person.objects.filter(site=site).exclude(consent_purpose=BENCHMARK).order_by("id")[:10])
+        # The three-day training of each site: 21 people, one of whom missed its second day (20 trained per site,
+        # the 60 of the project's target).
+        people = list(
+            Person.objects.filter(site=site, merged_into=None).exclude(consent_purpose=BENCHMARK).order_by("id")[:21]
+        )
         start = D(2026, 3, 1) + datetime.timedelta(days=offset)
         for title, kind, after, days, status, codes in EVENTS:
             first_day = start + datetime.timedelta(days=after)

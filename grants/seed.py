@@ -1,6 +1,8 @@
 """Demo data of the small grants, loaded by `manage.py seed_demo` after the dialogues (idempotent): one call for
 the three pilot sites that requires the three-day training, and in each site applications by people who completed
-it — one approved with an award, a tranche planned and paid and a progress report, one in review, one submitted.
+it, through the whole cycle (PROJECTS): screened (one not eligible), reviewed by the demo `reviewer` (one review
+still to do), ranked, rejected or awarded, tranches planned and paid, a progress report. And an open call of Kyshtut
+that the demo `applicant` may apply to online.
 
 Status changes and awards need a user: they are recorded as the demo user `staff`, so the demo users are created
 here already (seed_demo's own step, same password), and seed_demo then finds them in place."""
@@ -32,27 +34,40 @@ from stakeholders.models import Person
 D = datetime.date
 CALL_TITLE = "Үч күндүк тренингден кийинки чакан гранттар, 2026"
 
-# title, kind, budget lines (item, unit, quantity, unit cost, co-funding), where it ends up
-PROJECTS = [
-    (
-        "Жаштар үчүн диалог клубу",
-        "social",
-        [("Жолугушууларга чай-суу", "жолугушуу", 12, "2500", "0"), ("Проектор", "даана", 1, "38000", "5000")],
-        "approved",
-    ),
-    (
-        "Аялдардын тигүү цехи",
-        "business",
-        [("Тигүүчү машина", "даана", 3, "21000", "10000"), ("Кездеме", "метр", 200, "180", "0")],
-        "in_review",
-    ),
-    (
-        "Чек ара айылдарындагы спорт мелдеши",
-        "social",
-        [("Спорттук буюмдар", "топтом", 4, "6500", "0"), ("Сыйлыктар", "даана", 10, "900", "2000")],
-        "submitted",
-    ),
-]
+SOCIAL_LINES = [("Жолугушууларга чай-суу", "жолугушуу", 12, "2500", "0"), ("Проектор", "даана", 1, "38000", "5000")]
+BUSINESS_LINES = [("Жабдуулар", "даана", 3, "21000", "10000"), ("Чийки зат", "кг", 200, "180", "0")]
+SPORT_LINES = [("Спорттук буюмдар", "топтом", 4, "6500", "0"), ("Сыйлыктар", "даана", 10, "900", "2000")]
+TRAINING_LINES = [("Тренердин кызматы", "күн", 6, "4000", "0"), ("Окуу материалдары", "топтом", 30, "450", "1500")]
+
+# Each site's applications to the call: title, kind, budget lines, where it ends up. Leads are people who completed
+# the three-day training, except the one rejected at screening (its lead missed a day: not eligible).
+#   approved: reviewed, awarded, first tranche paid, a progress report; awarded: reviewed and awarded, the first
+#   tranche planned and due; reviewed: in review, the reviewer's review handed in; to_review: in review, assigned to
+#   `reviewer`, who has yet to open it; scoring: in review, `reviewer` declared no conflict and scored half of it;
+#   rejected: reviewed and rejected; not_eligible: rejected at screening.
+PROJECTS = {
+    "akturpak": [
+        ("Жаш-Тилек айылында жаштар үчүн диалог клубу", "social", SOCIAL_LINES, "approved"),
+        ("Аялдардын тигүү цехи", "business", BUSINESS_LINES, "awarded"),
+        ("Сугат арыктарын биргелешип тазалоо", "social", SPORT_LINES, "rejected"),
+        ("Ак-Турпакта жылытылган күнөскана", "business", BUSINESS_LINES, "submitted"),
+    ],
+    "kyshtut": [
+        ("Чек ара айылдарындагы спорт мелдеши", "social", SPORT_LINES, "approved"),
+        ("Таян айылында балдар китепканасы", "social", SOCIAL_LINES, "reviewed"),
+        ("Газ айылында нан бышыруучу жай", "business", BUSINESS_LINES, "to_review"),
+        ("Жаштар үчүн компьютердик курстар", "social", TRAINING_LINES, "not_eligible"),
+        ("Сай айылында бал челек чарбасы", "business", BUSINESS_LINES, "submitted"),
+    ],
+    "kerben": [
+        ("Кербенде аялдар үчүн укуктук кеңеш берүү күндөрү", "social", TRAINING_LINES, "approved"),
+        ("Мамай айылында жаштар үчүн спорт аянтчасы", "social", SPORT_LINES, "rejected"),
+        ("Устукан айылында жемиш кургатуучу жай", "business", BUSINESS_LINES, "scoring"),
+        ("Кербен базарында жаш ишкерлер үчүн окутуу", "social", TRAINING_LINES, "screening"),
+    ],
+}
+# The reviewer's score (1–5) by outcome, give or take one on each criterion, and the recommendation.
+REVIEWS = {"approved": (4, "yes"), "awarded": (4, "yes"), "reviewed": (3, "maybe"), "rejected": (2, "no")}
 
 
 def load_reference() -> dict:
@@ -90,9 +105,8 @@ def load_demo(scale: str = "pilot") -> dict:
             "training_days": 3,
         },
     )
-    if new:
-        created["grant calls"] += 1
-        _load_pilot(call, sites, created)
+    created["grant calls"] += new
+    _load_pilot(call, sites, created)
     created["grant calls"] += _load_online_call(sites)
     if scale == "national":
         created |= _load_national_volumes()
@@ -145,17 +159,22 @@ def _load_pilot(call, sites, created):
     call.sites.set(sites)
     call.add_default_criteria()
     user = _demo_staff()
+    reviewer = User.objects.filter(username="reviewer", role=Role.REVIEWER).first()
     for site in sites:
-        trained = [
-            attendance.person
-            for attendance in Attendance.objects.filter(
-                event__site=site, event__kind=EventKind.TRAINING, role="participant"
+        attendances = list(
+            Attendance.objects.filter(
+                event__site=site, event__kind=EventKind.TRAINING, role="participant", person__site=site
             )
             .select_related("event", "person")
             .order_by("person_id")
-            if attendance.attended_all_days and attendance.person.site_id == site.pk
-        ]
-        for (title, kind, lines, status), lead in zip(PROJECTS, trained, strict=False):
+        )
+        trained = [attendance.person for attendance in attendances if attendance.attended_all_days]
+        missed = [attendance.person for attendance in attendances if not attendance.attended_all_days]
+        pools = {True: iter(missed), False: iter(trained)}
+        for title, kind, lines, outcome in PROJECTS.get(site.slug, []):
+            lead = next(pools[outcome == "not_eligible"], None)
+            if lead is None or call.applications.filter(site=site, title=title).exists():
+                continue
             application = GrantApplication.objects.create(
                 call=call,
                 site=site,
@@ -184,34 +203,74 @@ def _load_pilot(call, sites, created):
             application.requested_amount, application.co_funding_amount = application.totals_from_lines()
             application.save()
             created["grant applications"] += 1
-            _advance(application, status, user)
-            if status == ApplicationStatus.APPROVED:
-                created["awards"] += 1
+            created["awards"] += _advance(application, outcome, user, reviewer)
 
 
-def _advance(application, status, user):
+def _advance(application, outcome, user, reviewer) -> int:
+    """Take the application to its outcome through the grants' workflow, as staff and the reviewer would."""
     path = {
         "submitted": ["submitted"],
-        "in_review": ["submitted", "screening", "in_review"],
-        "approved": ["submitted", "screening", "in_review"],
-    }[status]
+        "screening": ["submitted", "screening"],
+        "not_eligible": ["submitted", "screening"],
+    }.get(outcome, ["submitted", "screening", "in_review"])
     for step in path:
         application = workflow.transition(application, step, user, "", version=application.version)
         if step == "submitted":
             # Demo data tells of a call already held: handed in on paper before its closing date.
             application.submitted_at = timezone.make_aware(datetime.datetime(2026, 5, 20, 10, 0))
             GrantApplication.objects.filter(pk=application.pk).update(submitted_at=application.submitted_at)
-    if status != ApplicationStatus.APPROVED:
-        return
+    if outcome == "not_eligible":
+        workflow.transition(
+            application,
+            ApplicationStatus.REJECTED,
+            user,
+            "Демо: лидер үч күндүк тренингдин бардык күндөрүнө катышкан эмес.",
+            version=application.version,
+        )
+        return 0
+    if outcome not in REVIEWS and outcome not in {"to_review", "scoring"} or reviewer is None:
+        return 0
+    review = workflow.assign_reviewer(application, reviewer, user)
+    if outcome == "to_review":
+        return 0
+    review = workflow.declare(review, reviewer, conflict=False, confidentiality=True, version=review.version)
+    criteria = list(application.call.criteria.order_by("order"))
+    if outcome == "scoring":
+        half = {c.pk: (4, "") for c in criteria[: len(criteria) // 2]}
+        workflow.score(review, reviewer, half, version=review.version)
+        return 0
+    value, recommendation = REVIEWS[outcome]
+    rng = random.Random(application.title)  # a spread of scores, the same on every load
+    scores = {c.pk: (min(5, max(1, value + rng.choice([-1, 0, 0, 1]))), "Демо баа.") for c in criteria}
+    workflow.score(
+        review,
+        reviewer,
+        scores,
+        recommendation=recommendation,
+        comment="Демо: долбоор жамааттын керектөөсүнө жооп берет.",
+        submit=True,
+        version=review.version,
+    )
+    application.refresh_from_db()
+    if outcome == "rejected":
+        workflow.transition(
+            application, ApplicationStatus.REJECTED, user, "Демо: баалоодо упай жетишсиз.", version=application.version
+        )
+        return 0
+    if outcome not in {"approved", "awarded"}:
+        return 0
     award = workflow.approve(application, user, application.requested_amount, "Демо чечим", version=application.version)
     first = award.plan_tranche(user, D(2026, 6, 15), (award.amount * Decimal("0.6")).quantize(Decimal("1")))
     award.plan_tranche(user, D(2026, 9, 15), award.amount - first.planned_amount)
+    if outcome == "awarded":
+        return 1
     first.record_payment(user, D(2026, 6, 16), first.planned_amount, version=first.version)
     report = GrantReport.objects.create(
         award=award, period_end=D(2026, 8, 31), text="Демо отчёт: биринчи жолугушуулар өттү.", created_by=user
     )
     for line in application.budget_lines.all():
         ReportSpending.objects.create(report=report, budget_line=line, spent=(line.total / 2).quantize(Decimal("1")))
+    return 1
 
 
 BENCHMARK = "benchmark-volume"  # the registry's marker of its benchmark people

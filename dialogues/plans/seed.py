@@ -1,25 +1,27 @@
 """Demo conflict-prevention plans, one per pilot site in a different state, loaded by `dialogues.seed.load_demo`
-(idempotent): Ak-Turpak's approved plan in implementation (with progress), Kyshtut's submitted for the local
-authority's review, Kerben's draft. Written in Kyrgyz, as the sites write them."""
+(idempotent), each taken there through the plans' workflow (dialogues/plans/workflow.py), so their history and
+snapshots are real: Ak-Turpak's submitted by staff, approved by its local authority with the kenesh's decision and in
+implementation, its progress recorded (one action done, one in progress, one delayed, one to come — against the day
+the demo is loaded); Kyshtut's submitted and waiting for its local authority's review; Kerben's a draft. Written in
+Kyrgyz, as the sites write them."""
 
 import datetime
+import os
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from dialogues.plans import diff as plan_diff
+from dialogues.plans import workflow
 from dialogues.plans.models import (
     AUTHORING_BODY_TYPES,
     ActionStatus,
     ConflictPreventionPlan,
     PlanAction,
-    PlanSnapshot,
     PlanStatus,
-    ProgressNote,
     Risk,
 )
-from mapping_portal.models import PilotSite, ThematicArea
+from mapping_portal.models import PilotSite, ThematicArea, User
 from stakeholders.models import Organization
 
 D = datetime.date
@@ -89,39 +91,59 @@ ACTIONS = [
 PLANS = {
     "akturpak": (
         PlanStatus.IN_IMPLEMENTATION,
-        "Актурпак айыл аймагынын чыр-чатактарды алдын алуу боюнча планы 2026–2027",
+        "Актурпак айыл аймагынын чыр-чатактарды алдын алуу боюнча планы",
         [(ActionStatus.DONE, "38000"), (ActionStatus.IN_PROGRESS, "20000"), (ActionStatus.NOT_STARTED, "0"), None],
     ),
-    "kyshtut": (PlanStatus.SUBMITTED, "Кыштут айыл аймагынын чыр-чатактарды алдын алуу боюнча планы 2026–2027", None),
-    "kerben": (PlanStatus.DRAFT, "Кербен шаарынын чыр-чатактарды алдын алуу боюнча планы 2026–2027", None),
+    "kyshtut": (PlanStatus.SUBMITTED, "Кыштут айыл аймагынын чыр-чатактарды алдын алуу боюнча планы", None),
+    "kerben": (PlanStatus.DRAFT, "Кербен шаарынын чыр-чатактарды алдын алуу боюнча планы", None),
 }
+# Days from today the actions start (what is due or delayed is told against the day the demo is loaded): the first
+# is done, the second in progress, the third not started though due to start (delayed), the fourth to come.
+ACTION_STARTS = [-100, -60, -30, 20]
+
+
+def _demo_user(username):
+    from mapping_portal.management.commands.seed_demo import Command
+
+    Command().create_demo_users(os.environ.get("DEMO_PASSWORD") or "demo")
+    return User.objects.get(username=username)
 
 
 @transaction.atomic
 def load_demo_plans() -> dict:
     created = {"conflict-prevention plans": 0}
     areas = {area.code: area for area in ThematicArea.objects.all()}
-    start = D(2026, 1, 1)
-    for slug, (status, title, progress) in PLANS.items():
+    today = timezone.localdate()
+    start, end = D(today.year, 1, 1), D(today.year + 1, 12, 31)
+    for slug, (status, name, progress) in PLANS.items():
+        title = f"{name} {start.year}–{end.year}"
         site = PilotSite.objects.filter(slug=slug).first()
         body = (
             Organization.objects.filter(site=site, type__code__in=AUTHORING_BODY_TYPES, merged_into__isnull=True)
             .order_by("id")
             .first()
         )
-        if site is None or body is None or ConflictPreventionPlan.objects.filter(site=site, title=title).exists():
+        if (
+            site is None
+            or body is None
+            or ConflictPreventionPlan.objects.filter(site=site, title__startswith=name).exists()
+        ):
             continue
-        plan = ConflictPreventionPlan.objects.create(
+        staff = _demo_user("staff")
+        plan = ConflictPreventionPlan(
             site=site,
             authoring_body=body,
             title=title,
             period_start=start,
-            period_end=D(2027, 12, 31),
+            period_end=end,
             context_analysis=CONTEXT,
             focus_forecasting="Тобокелдиктерди эрте аныктоо жана суу, жайыт талаштарын алдын алуу.",
             focus_dialogue="Бийлик, жарандык коом жана жаштар ортосундагы туруктуу диалог.",
             focus_peace="Чек ара айылдарынын ортосундагы кызматташтык жана ишеним.",
+            created_by=staff,
         )
+        plan._history_user = staff
+        plan.save()
         risks = [
             Risk.objects.create(
                 plan=plan,
@@ -134,13 +156,17 @@ def load_demo_plans() -> dict:
             )
             for description, area, likelihood, impact, signs, groups in RISKS
         ]
-        for n, (name, focus, linked, after, days, budget, source, indicator, target) in enumerate(ACTIONS):
+        actions = []
+        for after, (action_title, focus, linked, _after, days, budget, source, indicator, target) in zip(
+            ACTION_STARTS, ACTIONS, strict=True
+        ):
+            first = max(start, today + datetime.timedelta(days=after))
             action = PlanAction.objects.create(
                 plan=plan,
-                title=name,
+                title=action_title,
                 focus=focus,
-                start_date=start + datetime.timedelta(days=after),
-                end_date=start + datetime.timedelta(days=after + days),
+                start_date=first,
+                end_date=min(end, first + datetime.timedelta(days=days)),
                 budget=Decimal(budget),
                 budget_source=source,
                 indicator=indicator,
@@ -148,32 +174,42 @@ def load_demo_plans() -> dict:
             )
             action.risks.set([risks[i] for i in linked])
             action.responsible_organizations.add(body)
-            if progress and progress[n]:
-                action.status, action.spent = progress[n][0], Decimal(progress[n][1])
-                action.save()
-                ProgressNote.objects.create(
-                    action=action, date=action.start_date + datetime.timedelta(days=7), text="Демо: иш башталды."
-                )
-        _reach(plan, status)
+            actions.append(action)
+        _reach(plan, status, staff)
+        if progress:
+            authority = _demo_user(f"la-{slug}")
+            for action, step in zip(actions, progress, strict=True):
+                if step:
+                    workflow.record_progress(
+                        action,
+                        authority,
+                        status=step[0],
+                        spent=Decimal(step[1]),
+                        note="Демо: иш башталды, катышуучулар тизмеге алынды.",
+                        note_date=max(action.start_date, today - datetime.timedelta(days=7)),
+                        version=action.version,
+                    )
         created["conflict-prevention plans"] += 1
     return created
 
 
-def _reach(plan, status):
-    """Put the demo plan in `status` as the workflow would have left it (its snapshot; the decision)."""
+def _reach(plan, status, staff):
+    """Take the demo plan to `status` through the plans' workflow: staff submit it, the site's local authority
+    approves it with the kenesh's decision, staff start its implementation."""
     if status == PlanStatus.DRAFT:
         return
-    now = timezone.now()
-    snapshot = PlanSnapshot.objects.create(plan=plan, number=1, data=plan_diff.serialize(plan), taken_by=None)
-    fields = {"status": status, "submitted_at": now}
-    if status != PlanStatus.SUBMITTED:
-        snapshot.reviewed_at, snapshot.review_outcome = now, PlanStatus.APPROVED
-        snapshot.save()
-        fields |= {
-            "decision_number": "14/2",
-            "decision_date": D(2026, 2, 15),
-            "approving_body": "Айылдык кеңештин сессиясы",
-            "approved_at": now,
-        }
-    # The demo skips the steps (no users exist yet when seeding); the workflow owns every real change.
-    ConflictPreventionPlan.objects.filter(pk=plan.pk).update(**fields)
+    plan = workflow.transition(plan, PlanStatus.SUBMITTED, staff, "Демо: кароого жөнөтүлдү.", version=plan.version)
+    if status == PlanStatus.SUBMITTED:
+        return
+    authority = _demo_user(f"la-{plan.site.slug}")
+    plan = workflow.transition(
+        plan,
+        PlanStatus.APPROVED,
+        authority,
+        "Демо: айылдык кеңештин сессиясында бекитилди.",
+        version=plan.version,
+        decision_number="14/2",
+        decision_date=timezone.localdate() - datetime.timedelta(days=110),
+        approving_body="Айылдык кеңештин сессиясы",
+    )
+    workflow.transition(plan, PlanStatus.IN_IMPLEMENTATION, staff, "", version=plan.version)

@@ -9,6 +9,7 @@ from importlib import import_module, util
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
@@ -88,13 +89,15 @@ class Command(BaseCommand):
     def create_demo_users(self, password) -> int:
         sites = {site.slug: site for site in PilotSite.objects.all()}
         new = 0
+        hashed = None  # one hash for the demo users' one password: hashing is slow by design (~0.5 s each)
         for username, role, slugs, language in DEMO_USERS:
             user, was_created = User.objects.get_or_create(
                 username=username, defaults={"role": role, "preferred_language": language}
             )
             if was_created:
                 # The password is set once; a demo user who changed it keeps the new one.
-                user.set_password(password)
+                hashed = hashed or make_password(password)
+                user.password = hashed
                 user.save()
                 user.sites.set([sites[slug] for slug in slugs])
                 new += 1
