@@ -404,8 +404,9 @@ def can_attach_documents(user, application) -> bool:
 
 @predicate
 def can_view_application_documents(user) -> bool:
-    """The attachments of the applications in a user's scope: admins and staff, and applicants (their own)."""
-    return is_project_staff(user) or is_applicant(user)
+    """The attachments of the applications in a user's scope: admins and staff, applicants (their own), and
+    reviewers (the applications assigned to them and not recused from — the documents are what they score)."""
+    return is_project_staff(user) or is_applicant(user) or can_review_applications(user)
 
 
 @predicate

@@ -281,7 +281,8 @@ class StatusChange(models.Model):
 class ApplicationAttachmentQuerySet(models.QuerySet):
     def for_user(self, user):
         """The documents of the applications in the user's scope, for those who read them
-        (`access.can_view_application_documents`: admins and staff, applicants their own)."""
+        (`access.can_view_application_documents`: admins and staff, applicants their own, reviewers the ones assigned
+        to them and not recused from — `GrantApplication.objects.for_user`)."""
         if not access.can_view_application_documents(user):
             return self.none()
         return self.filter(application__in=GrantApplication.objects.for_user(user))
@@ -289,7 +290,8 @@ class ApplicationAttachmentQuerySet(models.QuerySet):
 
 class ApplicationAttachment(models.Model):
     """A document handed in with an application (a scanned form, a quote, a letter of support): checked by its
-    content (PDF, JPEG, PNG, Word or Excel; never a program) and size; served to staff only."""
+    content (PDF, JPEG, PNG, Word or Excel; never a program) and size; served to staff, the applicants' own account
+    and the reviewers assigned to it (not recused)."""
 
     application = models.ForeignKey(
         GrantApplication, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("application")
