@@ -349,6 +349,20 @@ def can_manage_application(user, application) -> bool:
 
 
 @predicate
+def can_manage_applicant_accounts(user) -> bool:
+    """Give people an applicant account — invite them from their page, link an existing applicant user, confirm or
+    refuse a registration — and see the registrations waiting: admins and staff, within their sites (a person's
+    or a registration's site: `can_manage_applicant_account_of`, `ApplicantRegistration.objects.for_user`)."""
+    return can_manage_grants(user) and can_view_personal_data(user)
+
+
+@predicate
+def can_manage_applicant_account_of(user, person) -> bool:
+    """The applicant account of one registry person: admins and staff within the person's site."""
+    return can_manage_applicant_accounts(user) and can_see_site(user, person.site)
+
+
+@predicate
 def can_view_applications(user) -> bool:
     """The applications list: staff and admins (their sites), local authorities (their site's approved
     ones), reviewers (the ones assigned to them), applicants (their own: lead applicant or team member)."""

@@ -92,9 +92,7 @@ def test_a_reviewer_cannot_attach_a_document(client_for, reviewer, assigned):
     assert response.status_code == 403 and application.attachments.count() == 1
 
 
-def test_the_reviewers_application_page_takes_constant_queries_whatever_the_attachments(
-    client_for, reviewer, assigned
-):
+def test_the_reviewers_application_page_takes_constant_queries_whatever_the_attachments(client_for, reviewer, assigned):
     application, attachment = assigned
     client = client_for(reviewer)  # one test client: signed in as the reviewer throughout
 
