@@ -639,6 +639,8 @@ class ConfirmRegistrationForm(BootstrapFormMixin, forms.Form):
             for person in candidates
         ]
         self.fields["person"].choices = [*choices, (self.NEW, _("None of these: create a new person"))]
+        if not choices:
+            self.fields["person"].initial = self.NEW
 
     def clean(self):
         data = super().clean()
