@@ -86,6 +86,7 @@ ALLOWED = {
         "view_awards_on_map",
         "view_application_documents",
         "view_report_photos",
+        "manage_applicant_accounts",
         "view_plans",
         "draft_plans",
         "comment_on_plans",
@@ -122,6 +123,7 @@ ALLOWED = {
         "view_awards_on_map",
         "view_application_documents",
         "view_report_photos",
+        "manage_applicant_accounts",
         "view_plans",
         "draft_plans",
         "comment_on_plans",
@@ -155,6 +157,7 @@ ALLOWED = {
         "view_grants",
         "view_applications",
         "view_applicant_names",  # of the applications assigned to them
+        "view_application_documents",  # of the applications assigned to them, not recused from
         "review_applications",
         "browse_registry",
         "view_record_status",
@@ -208,6 +211,7 @@ SITE_INDEPENDENT = [
     "view_awards_on_map",
     "view_application_documents",
     "view_report_photos",
+    "manage_applicant_accounts",
     "review_applications",
     "view_plans",
     "draft_plans",
@@ -237,6 +241,7 @@ def test_every_registered_predicate_is_covered_by_this_table():
         "withdraw_own_application",  # tests/grants/test_applicants.py
         "attach_documents",  # tests/grants/test_applicants.py
         "manage_application",  # tests/grants/test_access_rules.py
+        "manage_applicant_account_of",  # tests/grants/test_applicant_invitations.py
         "edit_plan",  # tests/dialogues/test_plans_access.py
         "draft_plan",  # tests/dialogues/test_plans_access.py
         "track_plan",  # tests/dialogues/test_plans_access.py
