@@ -2,7 +2,11 @@
 during eligibility screening before they decide.
 
 Each rule is a function `rule(application) -> Check | None` (None: the rule does not apply to this call),
-listed in RULES. A new rule is one function appended there.
+listed in RULES, with its short name in LABELS (what an application's history says of a rule it failed). A new rule
+is one function appended there.
+
+Failing a rule does not stop staff from sending an application on to review, but they must say why: grants.workflow
+asks for the reason and records it with the rules failed (`failed()`).
 """
 
 from dataclasses import dataclass
@@ -10,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import F, Func, IntegerField
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dialogues.models import Attendance, AttendanceRole, EventKind
 from mapping_portal.text import format_amount
@@ -20,11 +25,23 @@ class Check:
     name: str
     passed: bool
     detail: str = ""
+    key: str = ""  # the rule's function name (set by check()): what a status change records of a failed rule
 
 
 def check(application) -> list[Check]:
     """Every applicable rule's result for this application."""
-    return [result for rule in RULES for result in [rule(application)] if result is not None]
+    results = []
+    for rule in RULES:
+        result = rule(application)
+        if result is not None:
+            result.key = rule.__name__
+            results.append(result)
+    return results
+
+
+def failed(application) -> list[Check]:
+    """The applicable rules this application does not meet (none: it is eligible)."""
+    return [result for result in check(application) if not result.passed]
 
 
 def is_eligible(application) -> bool:
@@ -113,3 +130,16 @@ def trainings_completed(person, site_ids, min_days):
 
 
 RULES = [within_maximum, kind_of_call, site_of_call, submitted_in_time, completed_training]
+
+LABELS = {
+    "within_maximum": gettext_lazy("Budget within the maximum per grant"),
+    "kind_of_call": gettext_lazy("A kind of project the call accepts"),
+    "site_of_call": gettext_lazy("Lead applicant lives in one of the call's pilot sites"),
+    "submitted_in_time": gettext_lazy("Submitted by the closing date"),
+    "completed_training": gettext_lazy("Completed the call's training"),
+}
+
+
+def label_of(key) -> str:
+    """A rule's short name, by its key (a key no longer in RULES is shown as it was recorded)."""
+    return LABELS.get(key, key)

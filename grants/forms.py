@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants import limits
 from grants.models import (
+    ApplicantRegistration,
     ApplicationStatus,
     Award,
     BudgetLine,
@@ -563,3 +564,94 @@ class AttachmentForm(BootstrapFormMixin, forms.Form):
         upload = self.cleaned_data["file"]
         self.kind = check_attachment(upload)
         return upload
+
+
+# --- Applicant accounts --------------------------------------------------------------------------------------
+
+LANGUAGE_CHOICES = [("ky", "Кыргызча"), ("ru", "Русский")]
+
+
+class InviteApplicantForm(BootstrapFormMixin, forms.Form):
+    """Create an applicant account for the person of the page and send the invitation."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=LANGUAGE_CHOICES)
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if person is not None and not self.is_bound:
+            self.initial["email"] = person.email
+
+
+class LinkApplicantForm(BootstrapFormMixin, forms.Form):
+    """Link an existing applicant user (with no person yet) to the person of the page."""
+
+    user = forms.ModelChoiceField(label=_("Applicant user"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            role="applicant", is_active=True, applicant_account__isnull=True
+        ).order_by("username")
+
+
+class ApplicantRegistrationForm(BootstrapFormMixin, forms.ModelForm):
+    """The public form: who asks for an applicant account, from which pilot site, and why."""
+
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the project keeps these details to check them against its records and to contact me about "
+            "small grants."
+        )
+    )
+
+    class Meta:
+        model = ApplicantRegistration
+        fields = ["full_name", "email", "phone", "site", "statement"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
+        help_texts = {
+            "full_name": _("In Cyrillic, as in the passport."),
+            "statement": _("A few lines: who you are, which training you attended, your project idea."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = PilotSite.objects.all()
+        self.fields["site"].empty_label = None
+
+
+class ConfirmRegistrationForm(BootstrapFormMixin, forms.Form):
+    """Confirm a registration: the registry person it is (among those like it), or a new person created from it."""
+
+    NEW = "new"
+    person = forms.ChoiceField(label=_("The person in the registry"), widget=forms.RadioSelect)
+    sex = forms.ChoiceField(
+        label=_("Sex (to create the person's record)"),
+        required=False,
+        choices=[("", "—"), ("female", _("female")), ("male", _("male"))],
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {person.pk: person for person in candidates}
+        choices = [
+            (str(person.pk), f"{person.full_name}{f', {person.birth_year}' if person.birth_year else ''}")
+            for person in candidates
+        ]
+        self.fields["person"].choices = [*choices, (self.NEW, _("None of these: create a new person"))]
+        if not choices:
+            self.fields["person"].initial = self.NEW
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("person")
+        if choice == self.NEW:
+            if not data.get("sex"):
+                self.add_error("sex", _("Choose the person's sex to create their record."))
+            data["person_obj"] = None
+        elif choice:
+            person = self.candidates.get(int(choice))
+            if person is None:
+                self.add_error("person", _("Choose one of the people listed."))
+            data["person_obj"] = person
+        return data

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from grants.views import applications, awards, calls, documents, ranking, reviews
+from grants.views import accounts, applications, awards, calls, documents, ranking, reviews
 
 app_name = "grants"
 
@@ -42,3 +42,14 @@ urlpatterns += [
 ]
 
 urlpatterns += [path("applications/<int:pk>/attachments/", documents.attachment_add, name="attachment-add")]
+
+urlpatterns += [
+    path("people/<int:person_pk>/applicant-account/invite/", accounts.account_invite, name="applicant-invite"),
+    path("people/<int:person_pk>/applicant-account/link/", accounts.account_link, name="applicant-link"),
+    path("applicant-accounts/<int:pk>/invite-again/", accounts.account_invite_again, name="applicant-invite-again"),
+    path("register/", accounts.register, name="applicant-register"),
+    path("register/sent/", accounts.register_done, name="applicant-register-done"),
+    path("registrations/", accounts.registration_list, name="registration-list"),
+    path("registrations/<int:pk>/", accounts.registration_detail, name="registration-detail"),
+    path("registrations/<int:pk>/refuse/", accounts.registration_refuse, name="registration-refuse"),
+]

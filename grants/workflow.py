@@ -11,9 +11,10 @@ Reviews: `assign_reviewer()`, then the reviewer's `declare()` (a conflict recuse
 `submit=True` to hand it in).
 
 `transition()` locks the application row, refuses a page opened on an older version, checks the move and
-who makes it, saves, and records who, when and why — in one transaction. Approval goes through
-`approve()`, which also creates the award within the call's envelope. Views call these functions; nothing
-else assigns `status`.
+who makes it, saves, and records who, when and why — in one transaction. Screening → review re-reads eligibility
+(grants.eligibility): an application that fails a rule goes on only with a reason, recorded with the rules failed.
+Approval goes through `approve()`, which also creates the award within the call's envelope. Views call these
+functions; nothing else assigns `status`.
 """
 
 from decimal import Decimal
@@ -23,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants import limits
+from grants import eligibility, limits
 from grants.models import ApplicationStatus as S
 from grants.models import Award, GrantApplication, GrantCall, Review, ReviewCriterion, Score, StatusChange
 from mapping_portal import access
@@ -61,9 +62,14 @@ APPLICATIONS = Workflow(
 moves_for = APPLICATIONS.moves_for
 
 
-def _record(locked, to, user, comment):
+def _record(locked, to, user, comment, failed_rules=()):
     StatusChange.objects.create(
-        application=locked, from_status=locked.status, to_status=to, by=user, comment=(comment or "").strip()
+        application=locked,
+        from_status=locked.status,
+        to_status=to,
+        by=user,
+        comment=(comment or "").strip(),
+        failed_rules=list(failed_rules),
     )
     locked.status = to
     if to == S.SUBMITTED:
@@ -83,7 +89,23 @@ def transition(application, to, user, comment="", *, version) -> GrantApplicatio
     APPLICATIONS.check_move(locked, to, user, comment)
     if to == S.SUBMITTED:
         _check_submittable(locked)
-    return _record(locked, to, user, comment)
+    failed = _check_reason_for_review(locked, to, comment)
+    return _record(locked, to, user, comment, [check.key for check in failed])
+
+
+def _check_reason_for_review(application, to, comment) -> list:
+    """Screening → review: the eligibility rules the application fails, read from the records now. Sending on an
+    application that fails one needs the reason, in the comment (recorded with the rules on the status change)."""
+    if (application.status, to) != (S.SCREENING, S.IN_REVIEW):
+        return []
+    failed = eligibility.failed(application)
+    if failed and not (comment or "").strip():
+        raise ValidationError(
+            _("The application does not meet: %(rules)s. To send it on to review, say why in the comment."),
+            params={"rules": "; ".join(check.name for check in failed)},
+            code="reason_required",
+        )
+    return failed
 
 
 def _check_submittable(application):

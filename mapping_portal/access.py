@@ -350,6 +350,20 @@ def can_manage_application(user, application) -> bool:
 
 
 @predicate
+def can_manage_applicant_accounts(user) -> bool:
+    """Give people an applicant account — invite them from their page, link an existing applicant user, confirm or
+    refuse a registration — and see the registrations waiting: admins and staff, within their sites (a person's
+    or a registration's site: `can_manage_applicant_account_of`, `ApplicantRegistration.objects.for_user`)."""
+    return can_manage_grants(user) and can_view_personal_data(user)
+
+
+@predicate
+def can_manage_applicant_account_of(user, person) -> bool:
+    """The applicant account of one registry person: admins and staff within the person's site."""
+    return can_manage_applicant_accounts(user) and can_see_site(user, person.site)
+
+
+@predicate
 def can_view_applications(user) -> bool:
     """The applications list: staff and admins (their sites), local authorities (their site's approved
     ones), reviewers (the ones assigned to them), applicants (their own: lead applicant or team member)."""
@@ -405,8 +419,9 @@ def can_attach_documents(user, application) -> bool:
 
 @predicate
 def can_view_application_documents(user) -> bool:
-    """The attachments of the applications in a user's scope: admins and staff, and applicants (their own)."""
-    return is_project_staff(user) or is_applicant(user)
+    """The attachments of the applications in a user's scope: admins and staff, applicants (their own), and
+    reviewers (the applications assigned to them and not recused from — the documents are what they score)."""
+    return is_project_staff(user) or is_applicant(user) or can_review_applications(user)
 
 
 @predicate

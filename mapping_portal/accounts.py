@@ -8,6 +8,8 @@ whether an address has an account.
 - The email (subject, body and the link's language prefix) is in the language of the page the request came from;
   a link sent by an administrator (`send_reset_links`, the user list's action) is in the user's preferred language.
 - Setting a new password clears the account's failed sign-ins (django-axes), so the new password works at once.
+- The same token, throttle and log serve other "set your password" emails: an applicant's invitation
+  (grants.accounts) is `send_password_link` with its own templates, to a user who has no password yet.
 """
 
 import hashlib
@@ -37,7 +39,17 @@ BODY_TEMPLATE = "registration/password_reset_email.txt"
 
 def send_reset_link(user, request, language) -> bool:
     """Email `user` a one-time link to set a new password, in `language`; False when it could not be sent."""
-    if not user.email or not user.is_active or not user.has_usable_password():
+    if not user.has_usable_password():
+        return False
+    return send_password_link(user, request, language, SUBJECT_TEMPLATE, BODY_TEMPLATE)
+
+
+def send_password_link(user, request, language, subject_template, body_template, **extra) -> bool:
+    """Email `user` a one-time link to set their password (Django's token: it stops working once the password is
+    set, or after PASSWORD_RESET_TIMEOUT), in `language`, with the subject and body templates given (a reset, an
+    invitation: `extra` is added to their context); False when it could not be sent (no address, an inactive user,
+    the mail server down — logged)."""
+    if not user.email or not user.is_active:
         return False
     with translation.override(language):
         context = {
@@ -47,15 +59,17 @@ def send_reset_link(user, request, language) -> bool:
             "uid": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+            **extra,
         }
-        subject = "".join(loader.render_to_string(SUBJECT_TEMPLATE, context).splitlines())
-        body = loader.render_to_string(BODY_TEMPLATE, context)
+        subject = "".join(loader.render_to_string(subject_template, context).splitlines())
+        body = loader.render_to_string(body_template, context)
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     try:
         message.send()
     except Exception:  # a mail server down must not become a 500, nor tell the asker anything
-        logger.exception("Could not send a password-reset email to user %s", user.pk)
+        logger.exception("Could not send a password email (%s) to user %s", body_template, user.pk)
         return False
+    logger.info("Password email (%s) sent to user %s", body_template, user.pk)
     return True
 
 
@@ -96,9 +110,13 @@ class Throttle:
         return True
 
 
+def throttle_minutes() -> int:
+    return max(1, settings.PASSWORD_RESET_WINDOW // 60)
+
+
 def throttled(request):
     """The answer to one request too many: a page in the reader's language, 429, with when to try again."""
-    minutes = max(1, settings.PASSWORD_RESET_WINDOW // 60)
+    minutes = throttle_minutes()
     response = render(request, "registration/password_reset_throttled.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(settings.PASSWORD_RESET_WINDOW)
     return response

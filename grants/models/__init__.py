@@ -12,6 +12,7 @@ spending, photos).
 
 from grants.models.applications import (  # noqa: F401
     ApplicantAccount,
+    ApplicantRegistration,
     ApplicationAttachment,
     ApplicationStatus,
     BudgetLine,

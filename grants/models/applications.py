@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Avg, Count, Exists, F, Max, Min, OuterRef, Q, StdDev, Sum
@@ -182,8 +183,10 @@ class GrantApplication(models.Model):
 
 class ApplicantAccount(models.Model):
     """The link between a user with the applicant role and the registry person they are (DESIGN.md §3 "Small
-    grants": applications entered by staff, or by the applicant's team with an account). Admins create it in the
-    Django admin; the person is the lead applicant of the applications the account starts."""
+    grants": applications entered by staff, or by the applicant's team with an account). Staff create it from the
+    person's page (an invitation with a one-time link to set a password, or an existing applicant user linked), or
+    by confirming a registration (grants.accounts); the person is the lead applicant of the applications the account
+    starts."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -196,6 +199,11 @@ class ApplicantAccount(models.Model):
         Person, on_delete=models.PROTECT, related_name="applicant_accounts", verbose_name=_("person in the registry")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last invitation sent (a one-time link to set the password), by whom: each one is a row of the history.
+    invited_at = models.DateTimeField(_("invited on"), null=True, blank=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -215,6 +223,63 @@ class ApplicantAccount(models.Model):
             errors["person"] = _("Choose an active person of the registry (not a merged or deactivated record).")
         if errors:
             raise ValidationError(errors)
+
+
+class ApplicantRegistrationQuerySet(access.SiteScopedQuerySet):
+    def for_user(self, user):
+        """Registrations are personal data: admins and staff who manage applicant accounts, within their sites."""
+        if not access.can_manage_applicant_accounts(user):
+            return self.none()
+        return super().for_user(user)
+
+
+class ApplicantRegistration(models.Model):
+    """A person asking for an applicant account on the public form. Nothing is created for them until staff confirm
+    the link to the registry record (a person chosen or created): then the account is created and they are invited
+    to set a password. A refused registration stays, refused, in the history."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        CONFIRMED = "confirmed", _("confirmed")
+        REFUSED = "refused", _("refused")
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    site = models.ForeignKey(
+        PilotSite, on_delete=models.PROTECT, related_name="applicant_registrations", verbose_name=_("pilot site")
+    )
+    statement = models.TextField(_("about you and your project idea"), max_length=1000)
+    language = models.CharField(max_length=2, default="ky", editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING, editable=False
+    )
+    created_at = models.DateTimeField(_("registered on"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True, editable=False)
+    account = models.ForeignKey(
+        ApplicantAccount,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        editable=False,
+        verbose_name=_("applicant account"),
+    )
+    history = HistoricalRecords()
+
+    objects = ApplicantRegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("applicant registration")
+        verbose_name_plural = _("applicant registrations")
+        indexes = [models.Index(fields=["status", "site"])]
+
+    def __str__(self):
+        return self.full_name
 
 
 class BudgetLine(models.Model):
@@ -268,6 +333,10 @@ class StatusChange(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("when"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
+    # Sent on to review although these eligibility rules failed (grants.eligibility keys): the comment is the reason.
+    failed_rules = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, verbose_name=_("eligibility rules not met")
+    )
 
     class Meta:
         ordering = ["application", "at", "id"]
@@ -277,11 +346,17 @@ class StatusChange(models.Model):
     def __str__(self):
         return f"{self.application}: {self.from_status} → {self.to_status}"
 
+    def failed_rule_labels(self) -> list[str]:
+        from grants.eligibility import label_of
+
+        return [label_of(key) for key in self.failed_rules]
+
 
 class ApplicationAttachmentQuerySet(models.QuerySet):
     def for_user(self, user):
         """The documents of the applications in the user's scope, for those who read them
-        (`access.can_view_application_documents`: admins and staff, applicants their own)."""
+        (`access.can_view_application_documents`: admins and staff, applicants their own, reviewers the ones assigned
+        to them and not recused from — `GrantApplication.objects.for_user`)."""
         if not access.can_view_application_documents(user):
             return self.none()
         return self.filter(application__in=GrantApplication.objects.for_user(user))
@@ -289,7 +364,8 @@ class ApplicationAttachmentQuerySet(models.QuerySet):
 
 class ApplicationAttachment(models.Model):
     """A document handed in with an application (a scanned form, a quote, a letter of support): checked by its
-    content (PDF, JPEG, PNG, Word or Excel; never a program) and size; served to staff only."""
+    content (PDF, JPEG, PNG, Word or Excel; never a program) and size; served to staff, the applicants' own account
+    and the reviewers assigned to it (not recused)."""
 
     application = models.ForeignKey(
         GrantApplication, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("application")

@@ -1,5 +1,6 @@
 """Documents attached to an application: checked by content (a program or a macro file refused, whatever its
-name), size-limited, stored under a safe name with the real extension, served to staff only."""
+name), size-limited, stored under a safe name with the real extension, served to staff, the applicants' own
+account and the reviewers assigned (tests/grants/test_reviewer_attachments.py)."""
 
 import io
 import zipfile

@@ -84,6 +84,7 @@ ALLOWED = {
         "view_awards_on_map",
         "view_application_documents",
         "view_report_photos",
+        "manage_applicant_accounts",
         "view_plans",
         "draft_plans",
         "comment_on_plans",
@@ -120,6 +121,7 @@ ALLOWED = {
         "view_awards_on_map",
         "view_application_documents",
         "view_report_photos",
+        "manage_applicant_accounts",
         "view_plans",
         "draft_plans",
         "comment_on_plans",
@@ -153,6 +155,7 @@ ALLOWED = {
         "view_grants",
         "view_applications",
         "view_applicant_names",  # of the applications assigned to them
+        "view_application_documents",  # of the applications assigned to them, not recused from
         "review_applications",
         "browse_registry",
         "view_record_status",
@@ -206,6 +209,7 @@ SITE_INDEPENDENT = [
     "view_awards_on_map",
     "view_application_documents",
     "view_report_photos",
+    "manage_applicant_accounts",
     "review_applications",
     "view_plans",
     "draft_plans",
@@ -235,6 +239,7 @@ def test_every_registered_predicate_is_covered_by_this_table():
         "withdraw_own_application",  # tests/grants/test_applicants.py
         "attach_documents",  # tests/grants/test_applicants.py
         "manage_application",  # tests/grants/test_access_rules.py
+        "manage_applicant_account_of",  # tests/grants/test_applicant_invitations.py
         "edit_plan",  # tests/dialogues/test_plans_access.py
         "draft_plan",  # tests/dialogues/test_plans_access.py
         "track_plan",  # tests/dialogues/test_plans_access.py
