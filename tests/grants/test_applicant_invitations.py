@@ -349,3 +349,14 @@ def test_the_registration_pages_take_constant_queries(client_for, staff, sites, 
     staff_client.force_login(staff)
     staff_client.post(url("registration-refuse", ApplicantRegistration.objects.last().pk))
     assert (count(url("registration-list")), count(url("registration-detail", first.pk))) == few
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_the_sign_in_page_leads_to_the_registration(client, db, language):
+    """Nobody reaches the registration by typing its address: the sign-in page links to it, in every language."""
+    with translation.override(language):
+        login, register = reverse("accounts:login"), reverse("grants:applicant-register")
+    page = client.get(login)
+    assert page.status_code == 200
+    assert f'href="{register}"' in page.content.decode()
+    assert client.get(register).status_code == 200
