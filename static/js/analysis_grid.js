@@ -134,7 +134,9 @@
   }
 
   // Each point's name beside it: right, left, above or below — the first place that hits no other name or
-  // point and stays on the canvas, or else the place that hits least.
+  // point and stays on the canvas. A name with no such place is left out rather than drawn over another (a
+  // crowded site): its point keeps its tooltip, the lists beside the grid name every organization, and the
+  // note under the grid says so.
   var names = {
     id: "names",
     afterDatasetsDraw: function (chart) {
@@ -163,6 +165,7 @@
       // The points nearest the right edge have the fewest places left: they choose first.
       items.sort(function (a, b) { return b.element.x - a.element.x || a.element.y - b.element.y; });
       chart.$pointNames = [];  // where each name went (read by the tests)
+      chart.$namesLeftOut = 0;
       items.forEach(function (item) {
         var width = Math.max.apply(null, item.lines.map(function (line) { return ctx.measureText(line).width; }));
         var height = item.lines.length * lineHeight;
@@ -200,6 +203,10 @@
           return { box: box, cost: hit + 1000 * outside };  // cut off is worse than crowded
         });
         var chosen = places.reduce(function (a, b) { return b.cost < a.cost ? b : a; });
+        if (chosen.cost > 0) {
+          chart.$namesLeftOut += 1;
+          return;
+        }
         taken.push(chosen.box);
         chart.$pointNames.push({ lines: item.lines, x: x, y: y, box: chosen.box });
         var nearX = Math.max(chosen.box.left, Math.min(x, chosen.box.right));
@@ -222,6 +229,8 @@
         });
       });
       ctx.restore();
+      var note = document.getElementById("analysis-names-left-out");
+      if (note) { note.hidden = chart.$namesLeftOut === 0; }
     }
   };
 

@@ -88,3 +88,41 @@ def test_a_site_without_analysis_shows_how_to_record_it(page, users, make_organi
     page.goto("/en/stakeholders/analysis/?site=kyshtut")
     expect(page.locator("[data-testid=analysis-empty]")).to_contain_text("under “Stakeholder analysis”")
     expect(page.locator("#analysis-grid")).to_have_count(0)
+
+
+def test_a_crowded_site_leaves_names_out_rather_than_drawing_them_over_each_other(
+    page, users, make_organization, sign_in
+):
+    """Twenty-seven organizations (the demo's Ak-Turpak): every point drawn, no two names overlapping, none over the
+    edge; the names left out are said under the grid, and every organization is still in the quarters' lists."""
+    for n in range(27):
+        make_organization(
+            name_ky=f"Кыштут айылынын аксакалдар соту № {n + 1}",
+            influence=1 + n % 5,
+            interest=1 + (n * 3) % 5,
+            stance="supportive",
+        )
+    page.set_viewport_size({"width": 375, "height": 812})
+    sign_in("staff", PASSWORD, language="ky")
+    page.goto("/ky/stakeholders/analysis/?site=kyshtut")
+    page.wait_for_selector("#analysis-grid[data-ready=true]")
+    drawn = page.evaluate(
+        f"(() => {{ const c = {GRID}; return {{area: c.chartArea, names: c.$pointNames, out: c.$namesLeftOut,"
+        " points: c.data.datasets.reduce((n, d) => n + d.data.length, 0)}; })()"
+    )
+    assert drawn["points"] == 27
+    assert drawn["out"] > 0 and len(drawn["names"]) + drawn["out"] == 27
+    boxes = [n["box"] for n in drawn["names"]]
+    for box in boxes:
+        assert drawn["area"]["left"] <= box["left"] and box["right"] <= drawn["area"]["right"]
+    for a in range(len(boxes)):
+        for b in range(a + 1, len(boxes)):
+            one, other = boxes[a], boxes[b]
+            assert (
+                one["right"] <= other["left"]
+                or other["right"] <= one["left"]
+                or one["bottom"] <= other["top"]
+                or other["bottom"] <= one["top"]
+            ), (one, other)
+    expect(page.locator("#analysis-names-left-out")).to_be_visible()
+    expect(page.locator("[data-quadrant] li")).to_have_count(27)
