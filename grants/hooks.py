@@ -129,9 +129,7 @@ def home_reviews(user):
                 "date": date_format(review.application.call.closes_on, "SHORT_DATE_FORMAT"),
             },
             urgent=review.status in {Review.Status.ASSIGNED, Review.Status.SCORING},
-            action=_("Open the review")
-            if review.status in {Review.Status.ASSIGNED, Review.Status.SCORING}
-            else "",
+            action=_("Open the review") if review.status in {Review.Status.ASSIGNED, Review.Status.SCORING} else "",
         )
         for review in reviews
     ]
@@ -143,9 +141,7 @@ def home_applicant(user):
     if not access.is_applicant(user):
         return []
     today = timezone.localdate()
-    own = list(
-        GrantApplication.objects.for_user(user).select_related("call").order_by("-created_at", "-pk")[:20]
-    )
+    own = list(GrantApplication.objects.for_user(user).select_related("call").order_by("-created_at", "-pk")[:20])
     calls = (
         GrantCall.objects.for_user(user)
         .filter(

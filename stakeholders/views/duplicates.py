@@ -20,7 +20,15 @@ from mapping_portal.models import PageVisit, PilotSite
 from mapping_portal.shortcuts import require
 from stakeholders import merging
 from stakeholders.duplicates import candidate_pairs, pending_count, refresh_candidates, similar_people
-from stakeholders.models import DistinctPair, DuplicateCandidate, Organization, OrganizationMerge, Person, PersonMerge, RecordKind
+from stakeholders.models import (
+    DistinctPair,
+    DuplicateCandidate,
+    Organization,
+    OrganizationMerge,
+    Person,
+    PersonMerge,
+    RecordKind,
+)
 from stakeholders.views.registry import SimilarQuery
 
 KINDS = {
