@@ -396,6 +396,10 @@ class PageVisit(models.Model):
 
     @classmethod
     def record(cls, user, page, last_seen_id):
-        cls.objects.update_or_create(
-            user=user, page=page, defaults={"visited_at": timezone.now(), "last_seen_id": last_seen_id or 0}
+        """One query, first visit or not (an upsert)."""
+        cls.objects.bulk_create(
+            [cls(user=user, page=page, visited_at=timezone.now(), last_seen_id=last_seen_id or 0)],
+            update_conflicts=True,
+            unique_fields=["user", "page"],
+            update_fields=["visited_at", "last_seen_id"],
         )
