@@ -241,7 +241,7 @@ def home_changes(user):
         entries = (
             model.history.filter(id__in=model.objects.for_user(user).values("pk"))
             .select_related("history_user")
-            .order_by("-history_date")[:8]
+            .order_by("-history_date")[:20]
         )
         items += [
             hooks.HomeItem(

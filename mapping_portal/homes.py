@@ -41,7 +41,7 @@ SECTIONS = {
     Role.LOCAL_AUTHORITY: [
         ("plan-review", _("Waiting for your review"), "", False),
         ("plan-actions", _("Plan actions"), _("No approved plan is being followed yet."), True),
-        ("site", _("Your site"), "", True),
+        ("site", _("The site in figures"), "", True),
         ("events", _("Events coming up"), _("No event is planned yet."), False),
     ],
     Role.REVIEWER: [
@@ -72,12 +72,11 @@ TEMPLATES = {
 }
 
 
-def core_items(user) -> list[hooks.HomeItem]:
-    """The core's own items: a local authority's site figures (hooks.site_figures, per site), an admin's users by
-    role and latest exports."""
+def core_items(user, sites) -> list[hooks.HomeItem]:
+    """The core's own items: a local authority's site figures (hooks.site_figures, per site of `sites`), an admin's
+    users by role and latest exports."""
     items = []
     if access.role_of(user) == Role.LOCAL_AUTHORITY:
-        sites = list(PilotSite.objects.for_user(user))
         for site in sites:
             for figure in hooks.site_figures.gather(user, site):
                 where = site.name if len(sites) > 1 else ""  # one site: the heading names it
@@ -111,15 +110,18 @@ def core_items(user) -> list[hooks.HomeItem]:
 def home_context(user) -> tuple[str, dict]:
     """The template of the user's home and its sections, filled."""
     role = access.role_of(user)
-    items = hooks.home_items.gather(user) + core_items(user)
+    sites = list(PilotSite.objects.for_user(user)) if role == Role.LOCAL_AUTHORITY else []
+    items = hooks.home_items.gather(user) + core_items(user, sites)
     sections = {key: Section(key, title, empty, [], figures) for key, title, empty, figures in SECTIONS[role]}
     for item in items:
         if item.section in sections:
             sections[item.section].items.append(item)
     if "changes" in sections:
-        changes = sections["changes"].items
-        changes.sort(key=lambda item: item.when, reverse=True)
-        del changes[CHANGES_SHOWN:]
+        # The latest change of each record, newest first (a record saved five times is one line).
+        latest = {}
+        for item in sorted(sections["changes"].items, key=lambda item: item.when, reverse=True):
+            latest.setdefault(item.url, item)
+        sections["changes"].items = list(latest.values())[:CHANGES_SHOWN]
     for section in sections.values():
         section.items.sort(key=lambda item: not item.urgent)  # stable: urgent first, the providers' order kept
-    return TEMPLATES[role], {"sections": list(sections.values()), "role": role}
+    return TEMPLATES[role], {"sections": list(sections.values()), "role": role, "sites": sites}

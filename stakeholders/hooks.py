@@ -95,7 +95,7 @@ def home_changes(user):
     entries = (
         Organization.history.filter(id__in=Organization.objects.for_user(user).values("pk"))
         .select_related("history_user")
-        .order_by("-history_date")[:8]
+        .order_by("-history_date")[:20]
     )
     return [
         hooks.HomeItem(
