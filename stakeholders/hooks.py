@@ -1,6 +1,6 @@
 """What the registry plugs into the core's hooks (mapping_portal.hooks); imported by StakeholdersConfig.ready()."""
 
-from django.db.models import Count, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,11 +47,9 @@ hooks.exports.register(exports.person_export_spec, key="people")
 def home_work_queue(user):
     """Staff and admins: assessments in draft, imports not finished, possible duplicates found since their last
     visit to the duplicates page. Three queries."""
-    from django.db.models import Max
-
     from mapping_portal import access
     from mapping_portal.models import PageVisit, PilotSite
-    from stakeholders.models import CapacityAssessment, DuplicateCandidate, ImportBatch
+    from stakeholders.models import CapacityAssessment, DistinctPair, DuplicateCandidate, ImportBatch
 
     if not access.can_manage_registry(user):
         return []
@@ -61,12 +59,18 @@ def home_work_queue(user):
         .filter(status__in=[ImportBatch.Status.ANALYSING, ImportBatch.Status.READY])
         .count()
     )
-    new_pairs = DuplicateCandidate.objects.filter(
-        site__in=PilotSite.objects.for_user(user),
-        id__gt=Coalesce(
-            Subquery(PageVisit.objects.filter(user=user, page="duplicates").values("last_seen_id")[:1]), Value(0)
-        ),
-    ).aggregate(n=Count("pk"), last=Max("pk"))
+    # Pairs found after the user's last visit to the duplicates page, in their sites, not judged different.
+    last_seen = PageVisit.objects.filter(user=user, page="duplicates").values("last_seen_id")[:1]
+    judged = DistinctPair.objects.filter(
+        kind=OuterRef("kind"), first_id=OuterRef("first_id"), second_id=OuterRef("second_id")
+    )
+    new_pairs = (
+        DuplicateCandidate.objects.filter(
+            site__in=PilotSite.objects.for_user(user), id__gt=Coalesce(Subquery(last_seen), Value(0))
+        )
+        .exclude(Exists(judged))
+        .count()
+    )
     return [
         hooks.HomeItem(
             "drafts",
@@ -77,7 +81,7 @@ def home_work_queue(user):
         hooks.HomeItem(
             "registry",
             _("Possible duplicates new since your last visit"),
-            new_pairs["n"],
+            new_pairs,
             reverse("stakeholders:duplicate-list"),
         ),
         hooks.HomeItem("registry", _("Imports not finished"), unfinished, reverse("stakeholders:import-list")),
