@@ -1,10 +1,23 @@
 """What the small grants plug into the core's hooks (mapping_portal.hooks); imported by GrantsConfig.ready()."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from grants import exports, profiles, timeline
-from grants.models import ApplicationAttachment, GrantApplication, ReportPhoto
-from mapping_portal import hooks
+from grants.filters import recent_report_q, tranche_due_q
+from grants.models import (
+    ApplicationAttachment,
+    ApplicationStatus,
+    GrantApplication,
+    GrantCall,
+    ReportPhoto,
+    Review,
+)
+from mapping_portal import access, hooks
 
 
 @hooks.reviewer_scopes.register
@@ -31,3 +44,161 @@ hooks.person_sections.register(profiles.applications)
 
 hooks.exports.register(exports.application_export_spec, key="grant-applications")
 hooks.exports.register(exports.applicant_export_spec, key="grant-applicants")
+
+
+# --- The signed-in home (mapping_portal.homes) ------------------------------------------------------------------
+
+NEXT_STEPS = {
+    ApplicationStatus.DRAFT: _lazy("A draft: finish it and submit it before the call closes."),
+    ApplicationStatus.SUBMITTED: _lazy("Submitted: the project checks that it is eligible."),
+    ApplicationStatus.SCREENING: _lazy("Being checked for eligibility."),
+    ApplicationStatus.IN_REVIEW: _lazy("With the reviewers: the decision comes after the review."),
+    ApplicationStatus.APPROVED: _lazy("Approved: carry out the project and report on it."),
+    ApplicationStatus.REJECTED: _lazy("Not funded this time."),
+    ApplicationStatus.WITHDRAWN: _lazy("Withdrawn."),
+}
+
+
+@hooks.home_items.register
+def home_work_queue(user):
+    """Staff and admins: applications in draft, to screen, in screening and to decide, those with a tranche due and
+    those with a report in the last 30 days — each a count linking to the application list filtered so. One
+    query."""
+    if not access.can_manage_grants(user):
+        return []
+    status = {value: Count("pk", filter=Q(status=value)) for value in ApplicationStatus.values}
+    figures = GrantApplication.objects.for_user(user).aggregate(
+        **status,
+        tranche_due=Count("pk", filter=tranche_due_q()),
+        recent_report=Count("pk", filter=recent_report_q()),
+    )
+    applications = reverse("grants:application-list")
+    return [
+        hooks.HomeItem(
+            "drafts", _("Grant applications in draft"), figures[ApplicationStatus.DRAFT], f"{applications}?status=draft"
+        ),
+        hooks.HomeItem(
+            "grants",
+            _("Applications submitted, to screen"),
+            figures[ApplicationStatus.SUBMITTED],
+            f"{applications}?status=submitted",
+        ),
+        hooks.HomeItem(
+            "grants",
+            _("Applications in eligibility screening"),
+            figures[ApplicationStatus.SCREENING],
+            f"{applications}?status=screening",
+        ),
+        hooks.HomeItem(
+            "grants",
+            _("Applications in review, to decide"),
+            figures[ApplicationStatus.IN_REVIEW],
+            f"{applications}?status=in_review",
+        ),
+        hooks.HomeItem(
+            "grants", _("Awards with a tranche due"), figures["tranche_due"], f"{applications}?tranche_due=true"
+        ),
+        hooks.HomeItem(
+            "grants",
+            _("Reports received in the last 30 days"),
+            figures["recent_report"],
+            f"{applications}?recent_report=true",
+        ),
+    ]
+
+
+@hooks.home_items.register
+def home_reviews(user):
+    """A grant reviewer: the reviews assigned to them, with their state and the call's closing date. One query."""
+    if not access.can_review_applications(user):
+        return []
+    reviews = (
+        Review.objects.assigned_to(user)
+        .select_related("application__call")
+        .order_by("application__call__closes_on", "pk")[:20]
+    )
+    return [
+        hooks.HomeItem(
+            "reviews",
+            review.application.title,
+            review.get_status_display(),
+            reverse("grants:review-detail", args=[review.pk]),
+            detail=_("%(call)s · closing date %(date)s")
+            % {
+                "call": review.application.call.title,
+                "date": date_format(review.application.call.closes_on, "SHORT_DATE_FORMAT"),
+            },
+            urgent=review.status in {Review.Status.ASSIGNED, Review.Status.SCORING},
+            action=_("Open the review") if review.status in {Review.Status.ASSIGNED, Review.Status.SCORING} else "",
+        )
+        for review in reviews
+    ]
+
+
+@hooks.home_items.register
+def home_applicant(user):
+    """An applicant: its own applications and their next step, and the calls it may apply to now. Two queries."""
+    if not access.is_applicant(user):
+        return []
+    today = timezone.localdate()
+    own = list(GrantApplication.objects.for_user(user).select_related("call").order_by("-created_at", "-pk")[:20])
+    calls = (
+        GrantCall.objects.for_user(user)
+        .filter(
+            accepts_online_applications=True,
+            status=GrantCall.Status.OPEN,
+            opens_on__lte=today,
+            closes_on__gte=today,
+        )
+        .order_by("closes_on", "pk")[:10]
+    )
+    items = [
+        hooks.HomeItem(
+            "own-applications",
+            application.title,
+            application.get_status_display(),
+            reverse("grants:application-detail", args=[application.pk]),
+            detail=str(NEXT_STEPS.get(application.status, "")),
+            urgent=application.status == ApplicationStatus.DRAFT and application.call.takes_online_applications(),
+            action=_("Finish the application")
+            if application.status == ApplicationStatus.DRAFT and application.call.takes_online_applications()
+            else "",
+        )
+        for application in own
+    ]
+    items += [
+        hooks.HomeItem(
+            "open-calls",
+            call.title,
+            url=reverse("grants:call-detail", args=[call.pk]),
+            detail=_("Open until %(date)s") % {"date": date_format(call.closes_on, "SHORT_DATE_FORMAT")},
+            action=_("Read the call and apply"),
+        )
+        for call in calls
+    ]
+    return items
+
+
+@hooks.home_items.register
+def home_changes(user):
+    """Staff and admins: the latest changes to the grant applications of their sites (simple-history). One query."""
+    from mapping_portal.history import ACTIONS
+
+    if not access.can_manage_grants(user):
+        return []
+    entries = (
+        GrantApplication.history.filter(id__in=GrantApplication.objects.for_user(user).values("pk"))
+        .select_related("history_user")
+        .order_by("-history_date")[:20]
+    )
+    return [
+        hooks.HomeItem(
+            "changes",
+            entry.title,
+            url=reverse("grants:application-detail", args=[entry.id]),
+            detail=f"{_('Grant application')} · {ACTIONS.get(entry.history_type, '')}"
+            + (f" · {entry.history_user.username}" if entry.history_user else ""),
+            when=entry.history_date,
+        )
+        for entry in entries
+    ]

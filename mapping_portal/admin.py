@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from mapping_portal import access
 from mapping_portal.accounts import send_reset_links
-from mapping_portal.models import PilotSite, Settlement, ThematicArea, User
+from mapping_portal.models import ExportLog, PilotSite, Settlement, ThematicArea, User
 
 
 @admin.register(User)
@@ -71,3 +71,22 @@ class PilotSiteAdmin(SimpleHistoryAdmin):
 class ThematicAreaAdmin(SimpleHistoryAdmin):
     list_display = ["number", "code", "name_ky", "name_ru", "sensitive", "pillars"]
     list_editable = ["sensitive"]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """The export log (DESIGN.md §6), read only: who exported what, when, with which filters (the admin's home
+    links here)."""
+
+    list_display = ["created_at", "user", "export", "format", "rows", "personal_data", "channel"]
+    list_filter = ["personal_data", "channel", "export"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

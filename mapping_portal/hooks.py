@@ -65,3 +65,25 @@ reviewer_scopes = Hook(
 media = Hook("Keyed by upload folder: `(user, path) -> bool`, whether the user may see that file.")
 
 exports = Hook("Keyed by name: `() -> ExportSpec`, the full admin-level export that `manage.py export NAME` writes.")
+
+
+@dataclass
+class HomeItem:
+    """One line of a signed-in user's home: a figure (a count linking to the filtered list), a record (a plan to
+    review, a review to do, an application and its next step) or a change. `section` says where the home puts it
+    (mapping_portal.homes.SECTIONS); `urgent` items come first, plainly; `action` labels the link as a button."""
+
+    section: str
+    label: str
+    value: int | str | None = None
+    url: str = ""
+    detail: str = ""
+    urgent: bool = False
+    action: str = ""
+    when: object = None  # a date or datetime: the latest changes are merged by it
+
+
+home_items = Hook(
+    "`(user) -> list[HomeItem]`: what a signed-in user's home shows, scoped by the providing app "
+    "(mapping_portal.homes); a fixed number of queries each."
+)

@@ -377,3 +377,29 @@ class Photo(models.Model):
         """Keep a checked image (a mapping_portal.images.CleanImage) and its thumbnail; the caller saves."""
         self.image.save(cleaned.full.name, cleaned.full, save=False)
         self.thumbnail.save(cleaned.thumbnail.name, cleaned.thumbnail, save=False)
+
+
+class PageVisit(models.Model):
+    """When a user last opened a page whose news their home counts (the possible duplicates), and the newest row
+    that page held then: what came after is new to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=40)
+    visited_at = models.DateTimeField()
+    last_seen_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "page"], name="page_visit_once_per_user")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.page} {self.visited_at:%d.%m.%Y %H:%M}"
+
+    @classmethod
+    def record(cls, user, page, last_seen_id):
+        """One query, first visit or not (an upsert)."""
+        cls.objects.bulk_create(
+            [cls(user=user, page=page, visited_at=timezone.now(), last_seen_id=last_seen_id or 0)],
+            update_conflicts=True,
+            unique_fields=["user", "page"],
+            update_fields=["visited_at", "last_seen_id"],
+        )

@@ -18,7 +18,7 @@ from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from mapping_portal import access, hooks
+from mapping_portal import access, homes, hooks
 from mapping_portal.forms import PortalAuthenticationForm, SiteLocationForm, style_filter_form
 from mapping_portal.geo import geojson_response, sites_feature_collection
 from mapping_portal.models import PilotSite, ThematicArea
@@ -45,6 +45,11 @@ def map_context() -> dict:
 
 
 def home(request):
+    """Signed in: the home of the user's role — what needs them (mapping_portal.homes). Everyone else: the public
+    page about the project and its sites."""
+    if not access.is_public(request.user):
+        template, context = homes.home_context(request.user)
+        return render(request, template, context)
     sites = PilotSite.objects.annotate(settlement_count=Count("settlements"))
     areas = ThematicArea.objects.all()
     return render(request, "mapping_portal/home.html", {"sites": sites, "areas": areas})

@@ -1,6 +1,7 @@
 """What the registry plugs into the core's hooks (mapping_portal.hooks); imported by StakeholdersConfig.ready()."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -37,3 +38,77 @@ for provider in (timeline.person_created, timeline.person_memberships, timeline.
 hooks.exports.register(exports.assessment_export_spec, key="assessments")
 hooks.exports.register(lambda: exports.organization_export_spec(with_funding_sources=True), key="organizations")
 hooks.exports.register(exports.person_export_spec, key="people")
+
+
+# --- The signed-in home (mapping_portal.homes) ------------------------------------------------------------------
+
+
+@hooks.home_items.register
+def home_work_queue(user):
+    """Staff and admins: assessments in draft, imports not finished, possible duplicates found since their last
+    visit to the duplicates page. Three queries."""
+    from mapping_portal import access
+    from mapping_portal.models import PageVisit, PilotSite
+    from stakeholders.models import CapacityAssessment, DistinctPair, DuplicateCandidate, ImportBatch
+
+    if not access.can_manage_registry(user):
+        return []
+    drafts = CapacityAssessment.objects.for_user(user).filter(status=CapacityAssessment.Status.DRAFT).count()
+    unfinished = (
+        ImportBatch.objects.for_user(user)
+        .filter(status__in=[ImportBatch.Status.ANALYSING, ImportBatch.Status.READY])
+        .count()
+    )
+    # Pairs found after the user's last visit to the duplicates page, in their sites, not judged different.
+    last_seen = PageVisit.objects.filter(user=user, page="duplicates").values("last_seen_id")[:1]
+    judged = DistinctPair.objects.filter(
+        kind=OuterRef("kind"), first_id=OuterRef("first_id"), second_id=OuterRef("second_id")
+    )
+    new_pairs = (
+        DuplicateCandidate.objects.filter(
+            site__in=PilotSite.objects.for_user(user), id__gt=Coalesce(Subquery(last_seen), Value(0))
+        )
+        .exclude(Exists(judged))
+        .count()
+    )
+    return [
+        hooks.HomeItem(
+            "drafts",
+            _("Capacity assessments in draft"),
+            drafts,
+            reverse("stakeholders:assessment-list") + "?status=draft",
+        ),
+        hooks.HomeItem(
+            "registry",
+            _("Possible duplicates new since your last visit"),
+            new_pairs,
+            reverse("stakeholders:duplicate-list"),
+        ),
+        hooks.HomeItem("registry", _("Imports not finished"), unfinished, reverse("stakeholders:import-list")),
+    ]
+
+
+@hooks.home_items.register
+def home_changes(user):
+    """Staff and admins: the latest changes to the organizations of their sites (simple-history). One query."""
+    from mapping_portal import access
+    from mapping_portal.history import ACTIONS
+
+    if not access.can_manage_registry(user):
+        return []
+    entries = (
+        Organization.history.filter(id__in=Organization.objects.for_user(user).values("pk"))
+        .select_related("history_user")
+        .order_by("-history_date")[:20]
+    )
+    return [
+        hooks.HomeItem(
+            "changes",
+            entry.name_ky or entry.name_ru,
+            url=reverse("stakeholders:organization-detail", args=[entry.id]),
+            detail=f"{_('Organization')} · {ACTIONS.get(entry.history_type, '')}"
+            + (f" · {entry.history_user.username}" if entry.history_user else ""),
+            when=entry.history_date,
+        )
+        for entry in entries
+    ]

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,11 +16,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mapping_portal import access
 from mapping_portal.forms import BootstrapFormMixin, QueryForm, posted_id, site_field
-from mapping_portal.models import PilotSite
+from mapping_portal.models import PageVisit, PilotSite
 from mapping_portal.shortcuts import require
 from stakeholders import merging
 from stakeholders.duplicates import candidate_pairs, pending_count, refresh_candidates, similar_people
-from stakeholders.models import DistinctPair, Organization, OrganizationMerge, Person, PersonMerge, RecordKind
+from stakeholders.models import (
+    DistinctPair,
+    DuplicateCandidate,
+    Organization,
+    OrganizationMerge,
+    Person,
+    PersonMerge,
+    RecordKind,
+)
 from stakeholders.views.registry import SimilarQuery
 
 KINDS = {
@@ -46,6 +55,8 @@ def duplicate_list(request):
     kind, model = KINDS[kind_name]
     site = query.get("site") or sites.first()
     waiting = pending_count(kind, site) if site else 0
+    # The home counts the possible duplicates found after this visit as new (mapping_portal.homes).
+    PageVisit.record(request.user, "duplicates", DuplicateCandidate.objects.aggregate(last=Max("id"))["last"])
     pairs = candidate_pairs(kind, site, model.objects.for_user(request.user)) if site else []
     page = Paginator(pairs, 25).get_page(request.GET.get("page"))
     page.query_without_page = f"kind={kind_name}&site={site.slug}" if site else ""
