@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from grants import exports, profiles, timeline
 from grants.filters import recent_report_q, tranche_due_q
@@ -49,13 +49,13 @@ hooks.exports.register(exports.applicant_export_spec, key="grant-applicants")
 # --- The signed-in home (mapping_portal.homes) ------------------------------------------------------------------
 
 NEXT_STEPS = {
-    ApplicationStatus.DRAFT: _lazy("A draft: finish it and submit it before the call closes."),
-    ApplicationStatus.SUBMITTED: _lazy("Submitted: the project checks that it is eligible."),
-    ApplicationStatus.SCREENING: _lazy("Being checked for eligibility."),
-    ApplicationStatus.IN_REVIEW: _lazy("With the reviewers: the decision comes after the review."),
-    ApplicationStatus.APPROVED: _lazy("Approved: carry out the project and report on it."),
-    ApplicationStatus.REJECTED: _lazy("Not funded this time."),
-    ApplicationStatus.WITHDRAWN: _lazy("Withdrawn."),
+    ApplicationStatus.DRAFT: gettext_lazy("A draft: finish it and submit it before the call closes."),
+    ApplicationStatus.SUBMITTED: gettext_lazy("Submitted: the project checks that it is eligible."),
+    ApplicationStatus.SCREENING: gettext_lazy("Being checked for eligibility."),
+    ApplicationStatus.IN_REVIEW: gettext_lazy("With the reviewers: the decision comes after the review."),
+    ApplicationStatus.APPROVED: gettext_lazy("Approved: carry out the project and report on it."),
+    ApplicationStatus.REJECTED: gettext_lazy("Not funded this time."),
+    ApplicationStatus.WITHDRAWN: gettext_lazy("Withdrawn."),
 }
 
 
