@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from dialogues import counting, exports, timeline
 from dialogues.models import Event, EventKind, EventPhoto, FollowUpAction
 from dialogues.plans.models import APPROVED_STATUSES, ActionStatus, ConflictPreventionPlan, PlanAction, PlanStatus
-from mapping_portal import access, hooks
-from mapping_portal.roles import Role
+from mapping_portal import access, homes, hooks
 
 
 @hooks.site_figures.register
@@ -139,7 +138,7 @@ def home_work_queue(user):
 def home_local_authority(user):
     """A local authority: each plan of its sites waiting for its review (first, with the button to review it), the
     plan actions due within two weeks or delayed per site, and the events coming up. Three queries."""
-    if not access.is_project_staff(user) and access.can_review_plans(user):
+    if homes.shows(user, "plan-review") and access.can_review_plans(user):
         plans = ConflictPreventionPlan.objects.for_user(user)
         waiting = list(plans.filter(status=PlanStatus.SUBMITTED).select_related("site").order_by("submitted_at")[:5])
         today = timezone.localdate()
@@ -204,7 +203,7 @@ def home_local_authority(user):
 def home_results(user):
     """A viewer: the results summary — unique people reached and trained, and by sex — read from the reach summary
     of its sites, small counts suppressed as on the results page (dialogues.counting). Two queries."""
-    if access.role_of(user) != Role.VIEWER or not access.can_view_dialogue_results(user):
+    if not (homes.shows(user, "results") and access.can_view_dialogue_results(user)):
         return []
     events = Event.objects.for_aggregates(user)
     counts = counting.count_people_at_sites(access.site_scope_ids(user), events)

@@ -62,6 +62,13 @@ SECTIONS[Role.ADMIN] = SECTIONS[Role.STAFF][:-1] + [
     SECTIONS[Role.STAFF][-1],
 ]
 
+
+def shows(user, section: str) -> bool:
+    """Whether the user's home has this section: providers skip the queries of a section the role's home does not
+    show (which role sees what data stays the querysets' and predicates' of access.py)."""
+    return any(key == section for key, *_rest in SECTIONS.get(access.role_of(user), []))
+
+
 TEMPLATES = {
     Role.ADMIN: "mapping_portal/home_staff.html",
     Role.STAFF: "mapping_portal/home_staff.html",
@@ -76,11 +83,10 @@ def core_items(user, sites) -> list[hooks.HomeItem]:
     """The core's own items: a local authority's site figures (hooks.site_figures, per site of `sites`), an admin's
     users by role and latest exports."""
     items = []
-    if access.role_of(user) == Role.LOCAL_AUTHORITY:
-        for site in sites:
-            for figure in hooks.site_figures.gather(user, site):
-                where = site.name if len(sites) > 1 else ""  # one site: the heading names it
-                items.append(hooks.HomeItem("site", figure.label, figure.value, figure.url, where))
+    for site in sites:  # the sites whose figures the home shows (a local authority's)
+        for figure in hooks.site_figures.gather(user, site):
+            where = site.name if len(sites) > 1 else ""  # one site: the heading names it
+            items.append(hooks.HomeItem("site", figure.label, figure.value, figure.url, where))
     if access.can_use_admin(user):
         labels = dict(Role.choices)
         by_role = dict(User.objects.filter(is_active=True).values_list("role").annotate(n=Count("pk")).order_by())
@@ -110,7 +116,7 @@ def core_items(user, sites) -> list[hooks.HomeItem]:
 def home_context(user) -> tuple[str, dict]:
     """The template of the user's home and its sections, filled."""
     role = access.role_of(user)
-    sites = list(PilotSite.objects.for_user(user)) if role == Role.LOCAL_AUTHORITY else []
+    sites = list(PilotSite.objects.for_user(user)) if shows(user, "site") else []
     items = hooks.home_items.gather(user) + core_items(user, sites)
     sections = {key: Section(key, title, empty, [], figures) for key, title, empty, figures in SECTIONS[role]}
     for item in items:
