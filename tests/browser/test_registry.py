@@ -97,6 +97,8 @@ def test_staff_adds_a_member_from_the_organization_page_and_removes_it(
     members.get_by_role("button", name="Add").click()
     expect(page.locator(".alert-danger")).to_contain_text("cannot be before the year it began")
     assert not Membership.objects.exists()
+    # The message shows while the page is still loading: type only once its scripts (htmx) have started.
+    page.wait_for_load_state("load")
 
     page.fill("#id_member-person", "Mamytova")
     picker.get_by_role("button", name="Мамытова Гүлнара").click()
