@@ -24,6 +24,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import Event, EventKind, TallyBand
+from mapping_portal import suppression
 from stakeholders.models import WASHINGTON_GROUP_QUESTIONS
 
 SEXES = [("female", _("women")), ("male", _("men"))]
@@ -66,8 +67,7 @@ TALLY_TO_UN = {
     TallyBand.UNKNOWN: "unknown",
 }
 
-SUPPRESSED = "<5"
-SMALLEST_SHOWN = 5
+SUPPRESSED = suppression.SMALL
 
 _WG = ", ".join(f"c.{name}" for name, _label in WASHINGTON_GROUP_QUESTIONS)
 
@@ -215,25 +215,11 @@ def _count_tallies(events) -> list[Cell]:
         ]
 
 
-# --- Showing counts: breakdowns, with small cells suppressed outside admin and staff ---------------
-
-
-def suppress(values: list[int], total: int | None = None) -> list:
-    """Cells of one breakdown, with 1–4 shown as "<5". When only one cell would be hidden, the next
-    smallest non-zero cell is hidden too, so that it cannot be worked out from the total."""
-    shown = list(values)
-    hidden = [i for i, value in enumerate(values) if 0 < value < SMALLEST_SHOWN]
-    if len(hidden) == 1 and (total is None or total >= SMALLEST_SHOWN):
-        others = sorted((value, i) for i, value in enumerate(values) if value > 0 and i not in hidden)
-        if others:
-            hidden.append(others[0][1])
-    for i in hidden:
-        shown[i] = SUPPRESSED
-    return shown
+# --- Showing counts: breakdowns, with small cells suppressed outside admin and staff (mapping_portal.suppression)
 
 
 def shown_total(value: int, suppressing: bool):
-    return SUPPRESSED if suppressing and 0 < value < SMALLEST_SHOWN else value
+    return suppression.count(value, suppressing)
 
 
 @dataclass
@@ -259,7 +245,7 @@ def breakdowns(counts: Counts, sites, suppressing: bool, tallies=False) -> list[
             found = counts.by(dimension, measure, tallies)
             values = [found.get(key, 0) for key, _label in labels]
             total = counts.total(measure, tallies)
-            columns.append(suppress(values, total) if suppressing else values)
+            columns.append(suppression.breakdown(values, total, suppressing))
         rows = [(label, columns[0][i], columns[1][i]) for i, (_key, label) in enumerate(labels)]
         tables.append(Breakdown(title, rows))
     return tables

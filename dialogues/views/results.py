@@ -7,7 +7,7 @@ from django.shortcuts import render
 from dialogues import counting
 from dialogues.filters import EventFilterSet
 from dialogues.models import Event
-from mapping_portal import access
+from mapping_portal import access, suppression
 from mapping_portal.forms import style_filter_form
 from mapping_portal.listing import export_rows
 from mapping_portal.models import PilotSite
@@ -54,6 +54,7 @@ def results(request):
             "tables": tables,
             "tally_tables": tally_tables,
             "suppressing": suppressing,
+            "notes": suppression.notes([table.rows for table in tables + tally_tables]),
             "query": request.GET.urlencode(),
         },
     )

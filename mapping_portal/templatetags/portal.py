@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from mapping_portal import access
+from mapping_portal import access, suppression
 from mapping_portal.text import format_som
 
 register = template.Library()
@@ -18,6 +18,13 @@ def may(context, rule, obj=None):
     predicate = access.PREDICATES[rule]
     user = context["request"].user
     return predicate(user, obj) if obj is not None else predicate(user)
+
+
+@register.simple_tag(takes_context=True)
+def people(context, value):
+    """`{% people event.participant_count %}` — a count of people, "<5" for 1–4 to those who may not see small
+    counts (mapping_portal.suppression)."""
+    return suppression.count(value or 0, not access.can_view_small_counts(context["request"].user))
 
 
 @register.simple_tag

@@ -208,3 +208,17 @@ def test_event_detail_query_count_for_staff(client_for, staff, make_event, make_
     # photos; people counted, tallies counted; history; the owner-organization choices of the action
     # form; the menu's sites; session save.
     assert count_queries(client_for(staff), url("dialogues:event-detail", event.pk)) <= 18
+
+
+@pytest.mark.parametrize(("role", "shown"), [("staff", "3"), ("admin", "3"), ("la_kyshtut", "&lt;5")])
+def test_the_event_list_hides_a_count_under_5_from_the_local_authority(
+    client_for, users, make_event, make_person, attend, role, shown
+):
+    event = make_event(title="Three people")
+    for _number in range(3):
+        attend(event, make_person())
+    content = client_for(users[role]).get(url("dialogues:event-list")).content.decode()
+    row = content[content.index("Three people") :]
+    row = row[: row.index("</tr>")]
+    assert f'<td class="text-end">{shown}</td>' in row
+    assert ('<td class="text-end">3</td>' in row) == (shown == "3")
