@@ -311,6 +311,23 @@ def can_view_small_counts(user) -> bool:
     return is_project_staff(user)
 
 
+# --- Results and reports (DESIGN.md §3 "Results and reports") ------------------------------------------------
+
+
+@predicate
+def can_view_results(user) -> bool:
+    """The results framework and the donor report: aggregates, so everyone who reads counts of people (admins,
+    staff, local authorities for their sites, viewers); small cells suppressed as can_view_small_counts says."""
+    return can_view_dialogue_results(user)
+
+
+@predicate
+def can_edit_results_framework(user) -> bool:
+    """Indicators, targets and the programme's dates: admins only (DESIGN.md §3: "Targets are editable by
+    admins")."""
+    return is_admin(user)
+
+
 # --- Small grants: calls, applications, reviews, awards (DESIGN.md §4 "grants") --------------------------
 
 

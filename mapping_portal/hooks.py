@@ -87,3 +87,48 @@ home_items = Hook(
     "`(user) -> list[HomeItem]`: what a signed-in user's home shows, scoped by the providing app "
     "(mapping_portal.homes); a fixed number of queries each."
 )
+
+
+@dataclass
+class Scope:
+    """What an indicator is measured over: the records of `site_ids` (None: every site) dated from `start` to
+    `end`, as `user` may see them."""
+
+    user: object
+    start: object  # datetime.date
+    end: object
+    site_ids: set | None = None
+
+
+@dataclass
+class Breakdown:
+    """One disaggregation of a measure: `dimension` is its IATI-style name ("sex", "age", "site", "disability",
+    "type", "direction"); rows are (key, label, value)."""
+
+    dimension: str
+    title: str
+    rows: list
+    people: bool = True  # counts of people: small cells are suppressed
+
+
+@dataclass
+class Measure:
+    """An indicator's actual value, computed from the records: a number (`value`), or a share of people (`part`
+    of `whole`, the percentage worked out by the framework); raw, the framework suppresses small cells."""
+
+    value: object = None
+    people: bool = False  # `value` counts people
+    part: int | None = None
+    whole: int | None = None
+    breakdowns: list = None
+    url: str = ""  # the records behind the figure, for a user who may see them
+    note: str = ""
+
+    def __post_init__(self):
+        self.breakdowns = self.breakdowns or []
+
+
+indicators = Hook(
+    "Keyed by an indicator's measure: `(scope: Scope) -> Measure`, computed from the providing app's records "
+    "within the scope (mapping_portal.results); a fixed number of queries each."
+)

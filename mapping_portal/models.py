@@ -403,3 +403,8 @@ class PageVisit(models.Model):
             unique_fields=["user", "page"],
             update_fields=["visited_at", "last_seen_id"],
         )
+
+
+# The results framework's models live in their own package (mapping_portal/results/); imported here so that Django
+# finds them with the app's other models.
+from mapping_portal.results.models import Indicator, Programme, Result, Target  # noqa: E402, F401
