@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from mapping_portal.models import PilotSite, TranslatedNames
@@ -84,7 +85,12 @@ class Indicator(TranslatedNames):
     )
     unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
     baseline = models.DecimalField(
-        _("baseline"), max_digits=14, decimal_places=1, null=True, blank=True, help_text=_("Empty: not measured.")
+        pgettext_lazy("results framework: the value before the project", "baseline"),
+        max_digits=14,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Empty: not measured."),
     )
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     baseline_note = models.CharField(_("about the baseline"), max_length=300, blank=True)
@@ -94,7 +100,8 @@ class Indicator(TranslatedNames):
         help_text=_("Counted from the start of the project to the end of the period (otherwise within the period)."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
+    version = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["result__order", "order", "pk"]

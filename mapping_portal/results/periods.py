@@ -25,14 +25,15 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "all":
-            return str(_("Whole project (%(start)s–%(end)s)")) % {
-                "start": date_format(self.start, "SHORT_DATE_FORMAT"),
-                "end": date_format(self.end, "SHORT_DATE_FORMAT"),
-            }
+            return str(_("Whole project"))
         if self.kind == "year":
             return self.key
         year, quarter = self.key.split("-Q")
         return str(_("Quarter %(quarter)s of %(year)s")) % {"quarter": quarter, "year": year}
+
+    @property
+    def dates(self) -> str:
+        return f"{date_format(self.start, 'SHORT_DATE_FORMAT')}–{date_format(self.end, 'SHORT_DATE_FORMAT')}"
 
     def __str__(self):
         return self.label

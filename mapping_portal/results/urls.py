@@ -6,4 +6,6 @@ app_name = "results"
 
 urlpatterns = [
     path("", views.results_page, name="index"),
+    path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),
+    path("indicators/<int:pk>/targets/remove/", views.target_remove, name="target-remove"),
 ]
