@@ -92,6 +92,7 @@ class Indicator(TranslatedNames):
         blank=True,
         help_text=_("Empty: not measured."),
     )
+
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     baseline_note = models.CharField(_("about the baseline"), max_length=300, blank=True)
     cumulative = models.BooleanField(
