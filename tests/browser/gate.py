@@ -40,7 +40,7 @@ ROLES = {
 
 # Addresses that are not pages: files, downloads, the Django admin (Django's own), signing out.
 NOT_PAGES = re.compile(
-    r"/export\.|\.pdf$|\.xlsx$|\.csv$|\.geojson$|/pdf/|/media/|^/admin/|/accounts/logout/|/i18n/|"
+    r"/export\.|\.pdf$|\.xlsx$|\.csv$|\.xml$|\.geojson$|/pdf/|/media/|^/admin/|/accounts/logout/|/i18n/|"
     r"/attachments/\d+|/photos/\d+/?$|/logo/?$|/file/?$|/decision-"
 )
 # How many addresses of one kind of page to open: a record page differs with its record's state.
