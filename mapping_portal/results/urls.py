@@ -1,9 +1,10 @@
 from django.urls import path
 
-from mapping_portal.results import views
+from mapping_portal.results import iati, views
 
 app_name = "results"
 
 urlpatterns = [
     path("", views.results_page, name="index"),
+    path("iati.xml", iati.download, name="iati"),
 ]
