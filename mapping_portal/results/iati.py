@@ -56,7 +56,7 @@ SRS_WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 NOT_AGGREGABLE = {Indicator.Unit.PERCENT, Indicator.Unit.POINTS}
 
 DESCRIPTION = _(
-    "%(title)s. Results against targets at the pilot sites %(sites)s, computed from the records of the "
+    "%(title)s. Results against targets at the pilot sites (%(sites)s), computed from the records of the "
     "project's portal."
 )
 CUMULATIVE = _("Counted from the start of the project to the end of each period.")
@@ -277,8 +277,8 @@ def _period(indicator, period, figure: framework.Figure, site_refs):
         return
     if isinstance(figure.actual, suppression.Hidden):
         element.append(ET.Comment(f" actual withheld ({figure.actual.reason}): see the indicator's description "))
-    else:
-        ET.SubElement(element, "actual", {"value": _number(figure.actual)})
+    elif (total := _number_or_none(figure.actual)) is not None:
+        ET.SubElement(element, "actual", {"value": total})
     if figure.indicator.is_share:
         return  # a share's breakdowns count people, not percentages: they do not fit a percentage indicator
     withheld = 0
@@ -287,9 +287,9 @@ def _period(indicator, period, figure: framework.Figure, site_refs):
             if isinstance(value, suppression.Hidden):
                 withheld += 1
                 continue
-            if value is None:
-                continue
-            actual = ET.SubElement(element, "actual", {"value": _number(value)})
+            if (number := _number_or_none(value)) is None:
+                continue  # not measured there (a mean of no assessment)
+            actual = ET.SubElement(element, "actual", {"value": number})
             if breakdown.dimension == "site" and key in site_refs:
                 ET.SubElement(actual, "location", {"ref": site_refs[key]})
             else:
@@ -333,6 +333,14 @@ def _number(value) -> str:
         raise ValueError("not a finite number")
     text = format(number.normalize(), "f")
     return "0" if text in ("-0", "") else text
+
+
+def _number_or_none(value) -> str | None:
+    """A value as a number, None when it is none (never a mark nor text in a value)."""
+    try:
+        return None if value is None else _number(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
 
 
 def _boolean(value: bool) -> str:
