@@ -295,3 +295,9 @@ def test_numbers_are_written_as_plain_decimals():
     assert iati._number(0) == "0"
     with pytest.raises(ArithmeticError):
         iati._number("<5")
+
+
+def test_without_a_programme_the_file_is_not_found(client_for, admin, programme):
+    Programme.objects.all().delete()
+    assert _download(client_for, admin).status_code == 404
+    assert not ExportLog.objects.exists()
