@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mapping_portal.results import views
+from mapping_portal.results import iati, views
 
 app_name = "results"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.results_page, name="index"),
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),
     path("indicators/<int:pk>/targets/remove/", views.target_remove, name="target-remove"),
+    path("iati.xml", iati.download, name="iati"),
 ]
