@@ -28,8 +28,8 @@ from stakeholders.models import (
 BY_SITE = _("By pilot site")
 BY_TYPE = _("By organization type")
 BY_DIRECTION = _(
-    "By thematic direction (an organization working in several directions counts in each, so the rows add up to "
-    "more than the total)"
+    "By thematic direction (an organization working in several directions counts in each, so the rows may add up "
+    "to more than the total)"
 )
 WITH_BOTH_BY_SITE = _("Organizations with a baseline and an endline assessment, by pilot site")
 BY_SEX = _("By sex")
@@ -58,7 +58,7 @@ def women_share(people, note="") -> hooks.Measure:
     """A share of women among `people` (a Person queryset, each person once): part women, whole women and men,
     with the breakdown by sex (people, so small cells are suppressed). One query."""
     by_sex = dict(people.order_by().values_list("sex").annotate(n=Count("pk")))
-    rows = [(sex, label, by_sex.get(sex, 0)) for sex, label in SEXES]
+    rows = [(sex.value, label, by_sex.get(sex, 0)) for sex, label in SEXES]
     women, men = rows[0][2], rows[1][2]
     return hooks.Measure(
         part=women,

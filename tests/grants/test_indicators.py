@@ -32,12 +32,25 @@ def rows(measure, dimension):
 
 
 @pytest.fixture
-def award(make_application, staff):
+def call_at(make_call):
+    """One call per site for the whole test (a call each would triple the test's time)."""
+    calls = {}
+
+    def call(site):
+        if site not in calls:
+            calls[site] = make_call(sites=(site,))
+        return calls[site]
+
+    return call
+
+
+@pytest.fixture
+def award(make_application, call_at, staff):
     """`award(site, amount, decided=date, kind=…, paid=[(date, amount)])` — an approved application with its award
     decided on that day and the tranches paid on theirs."""
 
     def make(site="kyshtut", amount=40_000, decided=START, kind="social", paid=()):
-        application = make_application(site=site, status="approved", kind=kind)
+        application = make_application(call=call_at(site), site=site, status="approved", kind=kind)
         granted = Award.objects.create(application=application, call=application.call, amount=amount, decided_by=staff)
         Award.objects.filter(pk=granted.pk).update(decided_at=at(decided))
         for number, (day, value) in enumerate(paid, start=1):
@@ -123,12 +136,12 @@ def test_grants_take_two_queries_whatever_the_data(award, staff, registry, key, 
 
 
 @pytest.fixture
-def applied(make_application, make_person):
+def applied(make_application, call_at, make_person):
     """`applied(person=None, site, submitted=date, status="submitted")` — an application handed in that day."""
 
     def make(person=None, site="kyshtut", submitted=START, status="submitted", sex="female"):
         application = make_application(
-            site=site, status=status, lead_applicant=person or make_person(site=site, sex=sex)
+            call=call_at(site), site=site, status=status, lead_applicant=person or make_person(site=site, sex=sex)
         )
         GrantApplication.objects.filter(pk=application.pk).update(submitted_at=at(submitted) if submitted else None)
         return application
