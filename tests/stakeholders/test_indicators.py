@@ -158,6 +158,15 @@ def test_capacity_change_agrees_with_the_assessments_own_overall_scores(assessed
     assert measure("capacity_change", staff).value == Decimal("1.4")
 
 
+def test_not_applicable_indicators_and_domains_are_left_out_as_on_the_assessment_page(assessed, staff):
+    baseline = {"a1": "na", "a2": "na", "b1": 1, "b2": 2, "b3": "na"}  # A left out, B 1.50 → 1.50
+    endline = {"a1": 4, "a2": "na", "b1": 2, "b2": 3, "b3": 3}  # A 4.00, B 2.67 → 3.34 (3.335 half up)
+    organization = assessed(baseline=baseline, endline=endline)
+    first, last = sorted(organization.assessments.all(), key=lambda a: a.date)
+    assert last.overall_score() - first.overall_score() == Decimal("1.84")
+    assert measure("capacity_change", staff).value == Decimal("1.8")
+
+
 def test_capacity_change_leaves_out_endlines_outside_the_dates_drafts_and_inactive_organizations(
     assessed, registry, staff
 ):
