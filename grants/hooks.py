@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+import grants.indicators  # noqa: F401  (registers the results framework's providers)
 from grants import exports, profiles, timeline
 from grants.filters import recent_report_q, tranche_due_q
 from grants.models import (

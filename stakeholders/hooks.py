@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+import stakeholders.indicators  # noqa: F401  (registers the results framework's providers)
 from mapping_portal import hooks
 from stakeholders import exports, timeline
 from stakeholders.models import Organization, Person
