@@ -6,7 +6,8 @@ stakeholders.hooks)."""
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -238,3 +239,37 @@ def women_share_governing_bodies(scope) -> hooks.Measure:
     )
     people = Person.objects.filter(Exists(roles), is_active=True, merged_into__isnull=True)
     return women_share(people, _GOVERNING_NOTE)
+
+
+# --- Women's share of seats on governing bodies (the counts typed on the organization's form) ------------------------
+
+_BOARD_NOTE = _(
+    "Seats on the governing bodies of the organizations whose form gives the number of women and men on it; "
+    "a person on two boards holds two seats."
+)
+
+
+@hooks.indicators.register(key="women_share_board_seats")
+def women_share_board_seats(scope) -> hooks.Measure:
+    """Women among the seats on the governing bodies of the active organizations of the scope's sites mapped up to
+    `scope.end`, from the counts typed on each organization's form (board_women, board_men; organizations that
+    give neither are left out). Seats, not unique people: the small-cell rule still applies, a seat is a person.
+    Breakdown by sex (people). One query."""
+    if scope.site_ids is not None and not scope.site_ids:
+        return hooks.Measure(part=0, whole=0, people=True, note=_BOARD_NOTE)
+    totals = Organization.objects.filter(
+        in_sites(scope),
+        Q(board_women__isnull=False) | Q(board_men__isnull=False),
+        is_active=True,
+        merged_into__isnull=True,
+        created_at__date__lte=scope.end,
+    ).aggregate(women=Sum(Coalesce("board_women", 0)), men=Sum(Coalesce("board_men", 0)))
+    women, men = totals["women"] or 0, totals["men"] or 0
+    rows = [(Sex.FEMALE.value, SEXES[0][1], women), (Sex.MALE.value, SEXES[1][1], men)]
+    return hooks.Measure(
+        part=women,
+        whole=women + men,
+        people=True,
+        breakdowns=[hooks.Breakdown("sex", BY_SEX, rows, people=True)],
+        note=_BOARD_NOTE,
+    )

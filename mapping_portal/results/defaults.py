@@ -115,6 +115,10 @@ INDICATORS = [
      "Уюмдардын жетекчилеринин жана негиздөөчүлөрүнүн арасындагы аялдардын үлүшү",
      "Доля женщин среди руководителей и учредителей организаций",
      "Women's share of organizations' leaders and founders"),
+    ("unscr1325", "women_share_board_seats", "percent",
+     "Уюмдардын башкаруу органдарындагы орундардын ичинен аялдардын үлүшү",
+     "Доля женщин среди мест в органах управления организаций",
+     "Women's share of seats on organizations' governing bodies"),
 ]  # fmt: skip
 
 # The seed's targets, for the whole project across the three sites.

@@ -4,6 +4,7 @@ once), their links by role, their query counts, and suppression through framewor
 
 import datetime
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.utils import timezone
@@ -303,3 +304,35 @@ def test_the_viewer_sees_organizations_counts_as_they_are(make_organization, use
     viewer = figure_as(users["viewer"], "organizations_mapped")
     assert viewer.actual == 5
     assert [value for _key, _label, value in viewer.breakdowns[0].rows] == [0, 4, 1]  # organizations, not people
+
+
+# --- Women's share of seats on governing bodies -----------------------------------------------------------------
+
+
+def test_board_seats_add_the_counts_typed_on_the_forms_of_live_organizations(make_organization, registry, staff):
+    make_organization("kyshtut", board_women=3, board_men=4)
+    make_organization("kyshtut", board_women=2)  # men not given: counted as none
+    make_organization("kyshtut")  # neither given: left out
+    make_organization("kerben", board_women=6, board_men=1)
+    make_organization("kyshtut", board_women=9, board_men=9, is_active=False)
+    later = make_organization("kyshtut", board_women=9, board_men=9)
+    mapped_on(later, D(2027, 2, 1))  # after the end of the scope
+    seats = partial(measure, "women_share_board_seats", staff, end=D(2026, 12, 31))
+    everywhere = seats()
+    assert (everywhere.part, everywhere.whole) == (11, 16)
+    assert rows(breakdown(everywhere, "sex")) == {"female": 11, "male": 5}
+    at_kyshtut = seats(site_ids={registry["kyshtut"].pk})
+    assert (at_kyshtut.part, at_kyshtut.whole) == (5, 9)
+    assert seats(site_ids=set()).whole == 0
+
+
+def test_board_seats_take_one_query_and_the_viewer_sees_a_small_rest_hidden(
+    make_organization, users, staff, django_assert_num_queries
+):
+    make_organization("kyshtut", board_women=12, board_men=3)
+    with django_assert_num_queries(1):
+        measure("women_share_board_seats", staff)
+    assert figure_as(users["staff"], "women_share_board_seats").actual == Decimal("80.0")
+    viewer = figure_as(users["viewer"], "women_share_board_seats")
+    assert viewer.actual == "n<5"  # 80 % of 15 seats would give the 3 men away
+    assert [value for _key, _label, value in viewer.breakdowns[0].rows] == ["≥5", "<5"]
