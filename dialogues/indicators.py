@@ -100,10 +100,8 @@ def _women_share(scope, measure) -> hooks.Measure:
     sexes = counts.by("sex", measure)
     women, men = sexes.get(Sex.FEMALE, 0), sexes.get(Sex.MALE, 0)
     unknown = counts.total(measure) - women - men
-    note = _(
-        "Women among the women and men counted, each person once; people whose sex is not recorded (%(count)s) "
-        "and anonymous tallies are left out."
-    ) % {"count": suppression.count(unknown, not access.can_view_small_counts(scope.user))}
+    note = _("Women among the women and men counted, each person once; anonymous tallies are not counted.")
+    note = " ".join([note, _unknown_sex(scope, unknown)]).strip()
     url = _events_url(scope, sites, **({"kind": EventKind.TRAINING} if measure == "trained" else {}))
     return hooks.Measure(people=True, part=women, whole=women + men, url=url, note=note)
 
@@ -225,10 +223,9 @@ def women_share_initiative_groups(scope: hooks.Scope) -> hooks.Measure:
         everyone=Count("kept", distinct=True),
     )
     unknown = found["everyone"] - found["women"] - found["men"]
-    note = _(
-        "Women among the women and men who are members, each person once; people whose sex is not recorded "
-        "(%(count)s) are left out."
-    ) % {"count": suppression.count(unknown, not access.can_view_small_counts(scope.user))}
+    note = " ".join(
+        [_("Women among the women and men who are members, each person once."), _unknown_sex(scope, unknown)]
+    )
     return hooks.Measure(
         people=True,
         part=found["women"],
@@ -368,7 +365,7 @@ def plan_actions_completed(scope: hooks.Scope) -> hooks.Measure:
     total, value = sum(row[1] for row in rows), sum(by_site.values())
     note = ""
     if total:
-        note = ngettext("%(done)s of %(total)s action", "%(done)s of %(total)s actions", total) % {
+        note = ngettext("%(done)s of %(total)s action done", "%(done)s of %(total)s actions done", total) % {
             "done": value,
             "total": total,
         }
@@ -388,6 +385,19 @@ def plan_actions_completed(scope: hooks.Scope) -> hooks.Measure:
 def _nothing(scope) -> bool:
     """No site at all in the scope (a site the user does not see): nothing to count, no query."""
     return scope.site_ids is not None and not scope.site_ids
+
+
+def _unknown_sex(scope, unknown) -> str:
+    """The note of a women's share on the people left out because their sex is not recorded (a small number is
+    suppressed as in the breakdowns)."""
+    if not unknown:
+        return ""
+    shown = suppression.count(unknown, not access.can_view_small_counts(scope.user))
+    return ngettext(
+        "%(count)s person whose sex is not recorded is left out.",
+        "%(count)s people whose sex is not recorded are left out.",
+        unknown,
+    ) % {"count": shown}
 
 
 def _sites_q(scope, field) -> Q:
