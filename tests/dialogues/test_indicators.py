@@ -160,6 +160,7 @@ def test_the_women_shares_leave_out_people_of_unknown_sex_and_tallies(reached, m
     assert (participants.part, participants.whole) == (2, 3)  # Aigul and Cholpon of the three with a sex recorded
     assert "1 person whose sex is not recorded" in participants.note
     assert "not recorded" not in indicators.women_share_participants(scope(sites=["kerben"])).note
+    assert rows(indicators.people_reached(scope()), "sex") == {"female": 2, "male": 1, "unknown": 1}
     trained = indicators.women_share_trained(scope())
     assert (trained.part, trained.whole) == (1, 1)  # Aigul; the person of unknown sex completed too, left out
     kerben = indicators.women_share_trained(scope(sites=["kerben"]))
