@@ -1,6 +1,6 @@
 """What dialogues and plans plug into the core's hooks (mapping_portal.hooks); imported by DialoguesConfig.ready():
-the site page's figures, the event photos' media rule, the organization and person timelines (dialogues.timeline)
-and the exports."""
+the site page's figures, the event photos' media rule, the organization and person timelines (dialogues.timeline),
+the exports, and the results framework's indicators (dialogues.indicators)."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dialogues import counting, exports, timeline
+from dialogues import counting, exports, indicators, timeline  # noqa: F401  (indicators registers providers)
 from dialogues.models import Event, EventKind, EventPhoto, FollowUpAction
 from dialogues.plans.models import APPROVED_STATUSES, ActionStatus, ConflictPreventionPlan, PlanAction, PlanStatus
 from mapping_portal import access, homes, hooks
