@@ -110,7 +110,15 @@ def _count_people(scope, tallies=True) -> counting.Counts:
     """The counting cube of the scope's events (held, first day in the scope, at its sites). When those are all the
     held events of the sites (the whole project, as the reports page opens), the cube is read from the reach summary
     the database keeps — exactly the same counts, without grouping every attendance row. Three queries (two without
-    the tallies): the held events' first and last days, the people, the tallies."""
+    the tallies): the held events' first and last days, the people, the tallies — once per build: the scope's memo
+    keeps the cube for the other indicators that count the same people."""
+    if ("people", True) in scope.memo or ("people", tallies) in scope.memo:
+        return scope.memo.get(("people", True)) or scope.memo[("people", tallies)]
+    scope.memo[("people", tallies)] = _count_people_now(scope, tallies)
+    return scope.memo[("people", tallies)]
+
+
+def _count_people_now(scope, tallies) -> counting.Counts:
     at_sites = Event.objects.filter(_sites_q(scope, "site_id"))
     events = at_sites.filter(start_date__gte=scope.start, start_date__lte=scope.end)
     held = at_sites.filter(status=Event.Status.HELD).aggregate(first=Min("start_date"), last=Max("start_date"))

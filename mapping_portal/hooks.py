@@ -9,7 +9,7 @@ Providers are kept in the order they were registered, keyed by a name or by the 
 the same one twice changes nothing.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Hook:
@@ -98,6 +98,9 @@ class Scope:
     start: object  # datetime.date
     end: object
     site_ids: set | None = None
+    # Shared by the providers of one build over the same dates and sites, for what several indicators count alike
+    # (the people counted once for reached, trained and the women's shares); it lives as long as the build.
+    memo: dict = field(default_factory=dict)
 
 
 @dataclass

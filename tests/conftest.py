@@ -36,6 +36,18 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the portal's default language (Kyrgyz): a request to /en/ or /ru/ activates its language
+    on the thread and would otherwise carry it into the next test's reverse() and labels."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def sites(db):
     """The three pilot sites (with settlements) and five thematic areas, from the real data."""

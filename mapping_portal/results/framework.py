@@ -63,11 +63,12 @@ def build(user, programme: Programme, period: Period, site: PilotSite | None = N
     indicators = list(Indicator.objects.select_related("result"))
     targets = _targets(indicators, period, site, site_ids)
     sites = list(PilotSite.objects.for_user(user).filter(**({"pk": site.pk} if site else {})))
-    sections, by_result = [], {}
+    sections, by_result, memos = [], {}, {}
     for indicator in indicators:
         start = programme.start if indicator.cumulative else period.start
         provider = hooks.indicators.get(indicator.measure)
-        measure = provider(hooks.Scope(user, start, period.end, site_ids)) if provider else None
+        memo = memos.setdefault(start, {})  # one memo per scope: the same dates and sites
+        measure = provider(hooks.Scope(user, start, period.end, site_ids, memo)) if provider else None
         figure = _figure(indicator, measure, targets.get(indicator.pk), suppressing)
         if indicator.result_id not in by_result:
             by_result[indicator.result_id] = Section(indicator.result, [])

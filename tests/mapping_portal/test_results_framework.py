@@ -41,7 +41,7 @@ def test_the_seed_results_and_targets_are_installed(programme):
     assert programme.start == D(2024, 4, 1)
     targets = {t.indicator.measure: t.value for t in Target.objects.filter(period="all", site=None)}
     assert targets == {"people_trained": 60, "initiative_groups": 3, "centres": 3, "plans_approved": 3}
-    assert Indicator.objects.filter(unit="percent").count() == 5
+    assert Indicator.objects.filter(unit="percent").count() == 6
     assert all(i.name_ky and i.name_ru and i.name_en for i in Indicator.objects.all())
 
 
