@@ -50,8 +50,9 @@ def test_the_log_shows_who_when_what_filters_rows_and_personal_data(client_for, 
     assert page.count('data-testid="export-log-entry"') == 4
     for text in ("people<span", ".xlsx", "la_kyshtut", "command line", ">900<", "kyshtut", "той"):
         assert text in page, text
-    people_row = page[page.index("people<span") - 600 :][:1400]
-    assert "badge text-bg-warning" in people_row  # personal data: yes
+    rows = {row.split("<span")[0].rsplit(">", 1)[-1]: row for row in page.split('data-testid="export-log-entry"')[1:]}
+    assert "text-bg-warning" in rows["people"] and "text-bg-warning" not in rows["events"]  # personal data: yes, no
+    assert "q:</span> той" in rows["events"] and "kind" not in rows["events"]  # an empty filter is not shown
 
 
 def test_filters_are_shown_readably_without_the_empty_ones_and_the_format():
