@@ -50,7 +50,7 @@ def initiative_groups(request):
     require(access.can_view_events(user))
     organizations = initiative_group_organizations(user)
     fmt = request.GET.get("format")
-    if fmt is not None:
+    if fmt:
         return _export(request, organizations, fmt)
     names = access.can_view_attendee_names(user)
     members = {}

@@ -30,7 +30,7 @@ def call_list(request):
     user = request.user
     require(access.can_view_grants(user))
     fmt = request.GET.get("format")
-    if fmt is not None:
+    if fmt:
         require(access.can_export(user))
         filterset = GrantCallFilterSet(request.GET, queryset=calls().for_user(user))
         return export_response(request, call_export_spec(), filterset, fmt)

@@ -23,7 +23,7 @@ def call_ranking(request, pk):
     applications = GrantApplication.objects.for_user(user).filter(call=call)
     criteria = list(call.criteria.all())
     fmt = request.GET.get("format")
-    if fmt is not None:
+    if fmt:
         require(access.can_export(user))
         return _export(request, ranked(applications), criteria, fmt)
     applications = applications.ranked().select_related("site")

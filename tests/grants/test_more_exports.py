@@ -101,6 +101,7 @@ def test_the_calls_list_shows_the_export_control_to_those_who_export(client_for,
 def test_an_unknown_format_or_filter_value_is_not_an_error(client_for, staff, calls):
     client = client_for(staff)
     assert client.get(calls_url("format=pdf")).status_code == 404
+    assert client.get(calls_url("format=")).context["page"].paginator.count == 3  # no format: the list itself
     # An unknown status is ignored, as on the list: every call.
     assert len(csv_rows(client.get(calls_url("status=nonsense&format=csv")))) == 3
 
