@@ -167,3 +167,82 @@ def plan_action_export_spec() -> ExportSpec:
             .order_by("plan_id", "start_date", "id")
         ),
     )
+
+
+# --- Initiative groups ------------------------------------------------------------------------------------------
+
+
+def _project_record(attribute, default=None):
+    """What the project recorded about a group (dialogues.InitiativeGroup), if anything."""
+
+    def value(organization):
+        from dialogues.models import InitiativeGroup
+
+        try:
+            return getattr(organization.initiative_group, attribute)
+        except InitiativeGroup.DoesNotExist:
+            return default
+
+    return value
+
+
+def _last_meeting(organization):
+    # `meetings` are prefetched newest first (dialogues.views.initiative_groups).
+    return organization.meetings[0].start_date if organization.meetings else None
+
+
+def initiative_group_export_spec() -> ExportSpec:
+    """Initiative groups as their page shows them, members counted (never named)."""
+    columns = [
+        ("id", _field("pk")),
+        ("name", _field("name")),
+        ("site", lambda o: o.site.slug),
+        ("formed_by_project", _project_record("formed_by_project", False)),
+        ("formed_on", _project_record("formed_on")),
+        ("problems", _project_record("problems", "")),
+        ("thematic_areas", _codes("thematic_areas")),
+        ("members", _field("member_count")),
+        ("meetings", lambda o: len(o.meetings)),
+        ("last_meeting", _last_meeting),
+    ]
+    return ExportSpec("initiative-groups", columns, all_rows=_all_initiative_groups)
+
+
+def _all_initiative_groups():
+    from dialogues.views.initiative_groups import initiative_group_organizations
+    from mapping_portal.access import SYSTEM
+
+    return initiative_group_organizations(SYSTEM)
+
+
+def initiative_group_memberships(organizations):
+    """The members of the given initiative groups (a queryset of organizations), one row per membership."""
+    from stakeholders.models import Membership
+
+    return (
+        Membership.objects.filter(organization__in=organizations.values("pk"))
+        .select_related("organization__site", "person")
+        .order_by("organization__site", "organization__sort_key", "role", "person__full_name", "pk")
+    )
+
+
+def initiative_group_member_export_spec() -> ExportSpec:
+    """Who belongs to which initiative group: personal data (names), for administrators only, always logged."""
+    columns = [
+        ("organization_id", _field("organization_id")),
+        ("organization", lambda m: m.organization.name),
+        ("site", lambda m: m.organization.site.slug),
+        ("person_id", _field("person_id")),
+        ("full_name", lambda m: m.person.full_name),
+        ("sex", lambda m: m.person.sex),
+        ("birth_year", lambda m: m.person.birth_year),
+        ("role", _field("role")),
+        ("since", _field("since")),
+        ("until", _field("until")),
+    ]
+    return ExportSpec(
+        "initiative-group-members",
+        columns,
+        personal_data=True,
+        all_rows=lambda: initiative_group_memberships(_all_initiative_groups()),
+    )

@@ -84,6 +84,8 @@ hooks.exports.register(exports.platform_export_spec, key="platforms")
 hooks.exports.register(exports.attendance_export_spec, key="attendance")
 hooks.exports.register(exports.plan_export_spec, key="plans")
 hooks.exports.register(exports.plan_action_export_spec, key="plan-actions")
+hooks.exports.register(exports.initiative_group_export_spec, key="initiative-groups")
+hooks.exports.register(exports.initiative_group_member_export_spec, key="initiative-group-members")
 
 
 # --- The signed-in home (mapping_portal.homes) ------------------------------------------------------------------

@@ -45,6 +45,8 @@ hooks.person_sections.register(profiles.applications)
 
 hooks.exports.register(exports.application_export_spec, key="grant-applications")
 hooks.exports.register(exports.applicant_export_spec, key="grant-applicants")
+hooks.exports.register(exports.call_export_spec, key="grant-calls")
+hooks.exports.register(exports.ranking_export_spec, key="grant-ranking")
 
 
 # --- The signed-in home (mapping_portal.homes) ------------------------------------------------------------------

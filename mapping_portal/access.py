@@ -275,6 +275,19 @@ def can_export_personal_data(user) -> bool:
 
 
 @predicate
+def can_export_aggregates(user) -> bool:
+    """Exports of figures that name nobody, small cells suppressed as the page shows them (the results): those who
+    export, and viewers (DESIGN.md §4: viewers export aggregates)."""
+    return can_export(user) or role_of(user) == Role.VIEWER
+
+
+@predicate
+def can_view_export_log(user) -> bool:
+    """The export log (who exported what, when, with which filters): admins only; everyone else gets a 404."""
+    return is_admin(user)
+
+
+@predicate
 def can_view_site_workspace(user, site) -> bool:
     """The signed-in overview page of a pilot site."""
     return role_of(user) is not None and can_see_site(user, site)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from mapping_portal import access, hooks
@@ -81,7 +82,7 @@ TEMPLATES = {
 
 def core_items(user, sites) -> list[hooks.HomeItem]:
     """The core's own items: a local authority's site figures (hooks.site_figures, per site of `sites`), an admin's
-    users by role and latest exports."""
+    users by role and latest exports (each opening the export log, filtered to that export)."""
     items = []
     for site in sites:  # the sites whose figures the home shows (a local authority's)
         for figure in hooks.site_figures.gather(user, site):
@@ -95,12 +96,13 @@ def core_items(user, sites) -> list[hooks.HomeItem]:
             hooks.HomeItem("users", labels[role], by_role.get(role, 0), f"{users_url}?role__exact={role}")
             for role in Role.values
         ]
-        exports_url = reverse("admin:mapping_portal_exportlog_changelist")
+        log_url = reverse("export-log")
+        latest = list(ExportLog.objects.select_related("user").order_by("-created_at")[:5])
         items += [
             hooks.HomeItem(
                 "exports",
                 f"{entry.export}.{entry.format}",
-                url=exports_url,
+                url=f"{log_url}?{urlencode({'export': entry.export})}",
                 detail=" · ".join(
                     str(part)
                     for part in (entry.user.username if entry.user else "", entry.rows, entry.channel)
@@ -108,8 +110,10 @@ def core_items(user, sites) -> list[hooks.HomeItem]:
                 ),
                 when=entry.created_at,
             )
-            for entry in ExportLog.objects.select_related("user").order_by("-created_at")[:5]
+            for entry in latest
         ]
+        if latest:
+            items.append(hooks.HomeItem("exports", _("The whole export log"), url=log_url))
     return items
 
 

@@ -72,7 +72,8 @@ def export_rows(request, name, header, rows, fmt, personal_data=False, channel="
     filters = {
         key.replace("\x00", ""): [value.replace("\x00", "") for value in request.GET.getlist(key)]
         for key in request.GET
-        if key != "page"
+        # The page shown and the file format (its own column) are not filters.
+        if key not in ("page", "format")
     }
     # Every export is logged (who, when, filters, rows); the ones with personal data are flagged.
     entry = ExportLog.objects.create(

@@ -12,7 +12,7 @@ import mapping_portal.admin  # noqa: F401, E402
 import stakeholders.admin  # noqa: F401, E402
 from dialogues.views import map_layer as dialogue_map_layer
 from grants.views import map_layer as grant_map_layer
-from mapping_portal import accounts, media, views
+from mapping_portal import accounts, exportlog, media, views
 from stakeholders.views import registry as stakeholder_views
 
 accounts_patterns = (
@@ -49,4 +49,5 @@ urlpatterns += i18n_patterns(
     path("plans/", include("dialogues.plans.urls")),
     path("grants/", include("grants.urls")),
     path("reports/", include("mapping_portal.results.urls")),
+    path("exports/log/", exportlog.export_log, name="export-log"),
 )

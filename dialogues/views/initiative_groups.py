@@ -7,20 +7,24 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from dialogues.exports import (
+    initiative_group_export_spec,
+    initiative_group_member_export_spec,
+    initiative_group_memberships,
+)
 from dialogues.forms import InitiativeGroupForm
 from dialogues.models import INITIATIVE_GROUP_TYPE, Event, InitiativeGroup
 from mapping_portal import access
+from mapping_portal.listing import export_rows
 from mapping_portal.shortcuts import get_for_user_or_404, require
 from stakeholders.models import Membership, Organization
 
 
-@login_required
-def initiative_groups(request):
-    """Organizations of type "initiative group" in the user's sites: members, focus areas, problems,
-    and their meetings (events they organize)."""
-    user = request.user
-    require(access.can_view_events(user))
-    organizations = (
+def initiative_group_organizations(user):
+    """Organizations of type "initiative group" in the user's sites, with what the page and its export show of
+    them: site, the project's record, focus areas, the number of members and their meetings (events they organize,
+    in the user's scope), in a fixed number of queries."""
+    return (
         Organization.objects.for_user(user)
         .filter(type__code=INITIATIVE_GROUP_TYPE)
         .select_related("site", "initiative_group")
@@ -35,6 +39,19 @@ def initiative_groups(request):
         .annotate(member_count=Count("memberships__person", distinct=True))
         .order_by("site", "sort_key")
     )
+
+
+@login_required
+def initiative_groups(request):
+    """Organizations of type "initiative group" in the user's sites: members, focus areas, problems,
+    and their meetings (events they organize). With `?format=csv|xlsx` the groups as a file (members counted);
+    with `?format=…&members=1` their members by name (personal data: admins only, logged)."""
+    user = request.user
+    require(access.can_view_events(user))
+    organizations = initiative_group_organizations(user)
+    fmt = request.GET.get("format")
+    if fmt:
+        return _export(request, organizations, fmt)
     names = access.can_view_attendee_names(user)
     members = {}
     if names:
@@ -47,6 +64,18 @@ def initiative_groups(request):
         "dialogues/initiative_groups.html",
         {"groups": groups, "formed": formed, "names": names},
     )
+
+
+def _export(request, organizations, fmt):
+    user = request.user
+    if request.GET.get("members"):
+        require(access.can_export_personal_data(user))
+        spec = initiative_group_member_export_spec()
+        rows = spec.rows(initiative_group_memberships(organizations))
+        return export_rows(request, spec.name, spec.header, rows, fmt, personal_data=spec.personal_data)
+    require(access.can_export(user))
+    spec = initiative_group_export_spec()
+    return export_rows(request, spec.name, spec.header, spec.rows(organizations), fmt)
 
 
 def _formed(organization):

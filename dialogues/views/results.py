@@ -3,6 +3,7 @@ apart (the same counts on a pilot site's page: dialogues.hooks)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from dialogues import counting
 from dialogues.filters import EventFilterSet
@@ -36,15 +37,9 @@ def results(request):
     tables = counting.breakdowns(counts, sites, suppressing)
     tally_tables = counting.breakdowns(counts, sites, suppressing, tallies=True)
     if request.GET.get("format") in ("csv", "xlsx"):
-        require(access.can_export(user))
-        rows = [
-            [kind, table.title, label, reached, trained]
-            for kind, group in (("named", tables), ("tallies", tally_tables))
-            for table in group
-            for label, reached, trained in table.rows
-        ]
-        header = ["counted", "breakdown", "group", "reached", "completed_training"]
-        return export_rows(request, "dialogue-results", header, rows, request.GET["format"])
+        # Viewers and local authorities export the figures as the page shows them (small cells suppressed).
+        require(access.can_export_aggregates(user))
+        return _export(request, counting.summary(counts, suppressing), tables, tally_tables)
     return render(
         request,
         "dialogues/results.html",
@@ -58,6 +53,28 @@ def results(request):
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _export(request, summary, tables, tally_tables):
+    """The page's own cells, in the page's order: the totals, then each breakdown — suppressed cells as the page
+    writes them ("<5"), never the counts behind them."""
+    rows = [
+        ["named", _("In all"), "", _as_shown(summary["reached"]), _as_shown(summary["trained"])],
+        ["tallies", _("In all"), "", _as_shown(summary["tally_reached"]), _as_shown(summary["tally_trained"])],
+    ]
+    rows += [
+        [kind, table.title, label, _as_shown(reached), _as_shown(trained)]
+        for kind, group in (("named", tables), ("tallies", tally_tables))
+        for table in group
+        for label, reached, trained in table.rows
+    ]
+    header = ["counted", "breakdown", "group", "reached", "completed_training"]
+    return export_rows(request, "dialogue-results", header, rows, request.GET["format"])
+
+
+def _as_shown(cell):
+    # A count is written as a number; anything else (a suppressed cell's mark) as the text the page shows.
+    return cell if isinstance(cell, int) else str(cell)
 
 
 def _count_results(user, filterset):

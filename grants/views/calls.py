@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from grants.exports import call_export_spec
 from grants.filters import GrantCallFilterSet
 from grants.forms import CriterionFormSet, GrantCallForm, NotSaved
 from grants.models import GrantApplication, GrantCall, Score
@@ -12,7 +13,7 @@ from grants.views.applications import applicant_person
 from mapping_portal import access
 from mapping_portal.forms import ChangedMeanwhile
 from mapping_portal.history import recent_changes
-from mapping_portal.listing import filtered_page
+from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.shortcuts import get_for_user_or_404, require
 
 
@@ -24,8 +25,16 @@ def calls():
 
 @login_required
 def call_list(request):
-    require(access.can_view_grants(request.user))
-    filterset, page = filtered_page(request, GrantCallFilterSet, calls().for_user(request.user))
+    """The calls of the user's scope; with `?format=csv|xlsx` (and the list's filters), the same calls as a file for
+    those who export (calls name nobody)."""
+    user = request.user
+    require(access.can_view_grants(user))
+    fmt = request.GET.get("format")
+    if fmt:
+        require(access.can_export(user))
+        filterset = GrantCallFilterSet(request.GET, queryset=calls().for_user(user))
+        return export_response(request, call_export_spec(), filterset, fmt)
+    filterset, page = filtered_page(request, GrantCallFilterSet, calls().for_user(user))
     return render(request, "grants/call_list.html", {"filter": filterset, "page": page})
 
 

@@ -52,6 +52,8 @@ def test_deactivated_user_gets_the_public_scope(users):
 # role → the predicates that say yes (every other predicate says no)
 ALLOWED = {
     "admin": {
+        "export_aggregates",
+        "view_export_log",
         "use_admin",
         "send_password_reset",
         "manage_reference_data",
@@ -94,6 +96,7 @@ ALLOWED = {
         "view_unapproved_plans",
     },
     "staff": {
+        "export_aggregates",
         "manage_registry",
         "merge_records",
         "import_records",
@@ -131,6 +134,7 @@ ALLOWED = {
     },
     "la_kyshtut": {
         "export",
+        "export_aggregates",
         "view_contacts",
         "view_assessments",
         "view_network",
@@ -162,6 +166,7 @@ ALLOWED = {
         "view_grant_figures",
     },
     "viewer": {
+        "export_aggregates",  # the results' figures, suppressed (DESIGN.md §4: viewers export aggregates)
         "view_contacts",
         "view_assessments",
         "view_network",
@@ -186,7 +191,9 @@ SITE_INDEPENDENT = [
     "import_records",
     "view_personal_data",
     "export",
+    "export_aggregates",
     "export_personal_data",
+    "view_export_log",
     "view_funding_sources",
     "view_contacts",
     "view_assessments",

@@ -186,8 +186,9 @@ def test_admin_home_adds_users_by_role_and_the_latest_exports(client, users):
     assert by_role["local authority"][0] == 3
     assert by_role["project staff"][1] == "/admin/mapping_portal/user/?role__exact=staff"
     exports = items(response, "exports")
-    assert [str(item.label) for item in exports] == ["organizations.csv"]
-    assert client.get(exports[0].url).status_code == 200
+    assert [str(item.label) for item in exports] == ["organizations.csv", "The whole export log"]
+    assert exports[0].url == "/en/exports/log/?export=organizations" and exports[1].url == "/en/exports/log/"
+    assert "organizations" in client.get(exports[0].url).content.decode()
     assert "users" not in {section.key for section in home(client, users["staff"]).context["sections"]}
 
 
