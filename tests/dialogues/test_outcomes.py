@@ -314,3 +314,17 @@ def test_the_demo_trainings_get_plausible_scores_once(registry):
     first = list(Attendance.objects.order_by("id").values_list("pre_score", "post_score"))
     assert seed.load_demo()["knowledge checks"] == 0
     assert list(Attendance.objects.order_by("id").values_list("pre_score", "post_score")) == first
+
+
+def test_merging_two_records_of_a_participant_keeps_the_scores_of_either(staff, training, make_person, attend):
+    from stakeholders import merging
+
+    event, aigul = training["event"], training["aigul"]
+    aigul.post_score = None
+    aigul.save()
+    repeat = make_person(full_name="Айгул Токтосунова")
+    scored(attend, event, repeat, 2, 9)
+    merging.merge(aigul.person, repeat, staff, "The same person, spelled two ways.")
+    kept = Attendance.objects.get(event=event, person=aigul.person)
+    # The kept record's score before stays; the other record's score after fills the gap.
+    assert (kept.pre_score, kept.post_score) == (4, 9)
