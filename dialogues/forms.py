@@ -461,7 +461,7 @@ def _small_number(label, initial, largest):
     )
 
 
-class KnowledgeCheckForm(forms.Form):
+class KnowledgeCheckForm(BootstrapFormMixin, forms.Form):
     """A training's knowledge check: its maximum score, each participant's score before and after, and for people
     not named the number who scored in each tenth of the maximum. Saved as a whole under the attendance's version
     check (the scores are on the attendance rows)."""
@@ -492,14 +492,20 @@ class KnowledgeCheckForm(forms.Form):
             )
         for band in range(BAND_COUNT):
             label = score_band_label(band)
-            for when, when_label, counts in (
-                ("before", _("before"), self.check.before_bands if self.check else []),
-                ("after", _("after"), self.check.after_bands if self.check else []),
+            for when, text, counts in (
+                (
+                    "before",
+                    _("People who scored %(band)s before the training"),
+                    self.check.before_bands if self.check else [],
+                ),
+                (
+                    "after",
+                    _("People who scored %(band)s after the training"),
+                    self.check.after_bands if self.check else [],
+                ),
             ):
                 self.fields[f"{when}-{band}"] = _small_number(
-                    _("People who scored %(band)s %(when)s the training") % {"band": label, "when": when_label},
-                    counts[band] if counts else None,
-                    100_000,
+                    text % {"band": label}, counts[band] if counts else None, 100_000
                 )
 
     def rows(self):

@@ -54,8 +54,9 @@ FIRST_PASSING_BAND = PASS_PERCENT // 10
 
 
 def knowledge_change(events) -> KnowledgeChange:
-    """The knowledge checks of the held trainings among `events` (a queryset of events), in two SQL queries
-    whatever the number of events: one aggregate over the participants' scores, one read of the distributions."""
+    """The knowledge checks of the held trainings among `events` (a queryset of events), in at most two SQL queries
+    whatever the number of events: one read of the checks' distributions, then (when there is a check) one
+    aggregate over the participants' scores."""
     trainings = Event.objects.filter(pk__in=events.values("pk"), kind=EventKind.TRAINING, status=Event.Status.HELD)
     checks = list(KnowledgeCheck.objects.filter(event__in=trainings).values_list("before_bands", "after_bands"))
     if not checks:
