@@ -11,6 +11,7 @@ from dialogues.models import (
     EventPhoto,
     FollowUpAction,
     InitiativeGroup,
+    KnowledgeCheck,
 )
 from dialogues.plans.models import ConflictPreventionPlan, PlanAction, PlanStatusChange, Risk
 
@@ -28,6 +29,12 @@ class AttendanceInline(admin.TabularInline):
     model = Attendance
     extra = 0
     raw_id_fields = ["person"]
+
+
+class KnowledgeCheckInline(admin.StackedInline):
+    model = KnowledgeCheck
+    extra = 0
+    max_num = 1
 
 
 class TallyInline(admin.TabularInline):
@@ -49,7 +56,7 @@ class EventAdmin(SimpleHistoryAdmin):
     date_hierarchy = "start_date"
     list_select_related = ["site"]
     raw_id_fields = ["platform", "organizers"]
-    inlines = [TallyInline, ActionInline, AttendanceInline]
+    inlines = [TallyInline, KnowledgeCheckInline, ActionInline, AttendanceInline]
 
 
 @admin.register(EventPhoto)

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import (
+    BAND_COUNT,
     MAX_EVENT_DAYS,
     TOO_LONG_MESSAGE,
     Attendance,
@@ -19,10 +20,15 @@ from dialogues.models import (
     EventPhoto,
     FollowUpAction,
     InitiativeGroup,
+    KnowledgeCheck,
     TallyBand,
+    band_scores,
     too_long,
     validate_days,
+    validate_score,
 )
+from dialogues.models.outcomes import EMPTY_BAND_MESSAGE, LARGEST_MAX_SCORE
+from dialogues.models.outcomes import band_label as score_band_label
 from mapping_portal.forms import BootstrapFormMixin, PortalDateField, VersionCheckedForm
 from mapping_portal.images import clean_image
 from mapping_portal.models import PilotSite, Settlement
@@ -438,6 +444,148 @@ class TallyForm(forms.Form):
                 tally.count, tally.completed = count, completed
                 tally._history_user = user
                 tally.save()
+        bump_attendance_version(event)
+        return True
+
+
+def _small_number(label, initial, largest):
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=largest,
+        required=False,
+        initial=initial,
+        widget=forms.NumberInput(
+            attrs={"class": "form-control form-control-sm score-input", "inputmode": "numeric", "aria-label": label}
+        ),
+    )
+
+
+class KnowledgeCheckForm(BootstrapFormMixin, forms.Form):
+    """A training's knowledge check: its maximum score, each participant's score before and after, and for people
+    not named the number who scored in each tenth of the maximum. Saved as a whole under the attendance's version
+    check (the scores are on the attendance rows)."""
+
+    attendance_version = forms.IntegerField(widget=forms.HiddenInput)
+    max_score = forms.IntegerField(
+        label=_("Maximum score"),
+        min_value=1,
+        max_value=LARGEST_MAX_SCORE,
+        required=False,
+        help_text=_("The highest score of the test, e.g. 10 (questions) or 100 (points)."),
+    )
+
+    def __init__(self, *args, event, attendances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.attendances = [row for row in attendances if row.role == AttendanceRole.PARTICIPANT]
+        self.check = getattr(event, "knowledge_check", None)
+        self.fields["attendance_version"].initial = event.attendance_version
+        self.fields["max_score"].initial = self.check.max_score if self.check else None
+        for row in self.attendances:
+            name = row.person.full_name
+            self.fields[f"pre-{row.pk}"] = _small_number(
+                _("Score before the training: %(name)s") % {"name": name}, row.pre_score, LARGEST_MAX_SCORE
+            )
+            self.fields[f"post-{row.pk}"] = _small_number(
+                _("Score after the training: %(name)s") % {"name": name}, row.post_score, LARGEST_MAX_SCORE
+            )
+        for band in range(BAND_COUNT):
+            label = score_band_label(band)
+            for when, text, counts in (
+                (
+                    "before",
+                    _("People who scored %(band)s before the training"),
+                    self.check.before_bands if self.check else [],
+                ),
+                (
+                    "after",
+                    _("People who scored %(band)s after the training"),
+                    self.check.after_bands if self.check else [],
+                ),
+            ):
+                self.fields[f"{when}-{band}"] = _small_number(
+                    text % {"band": label}, counts[band] if counts else None, 100_000
+                )
+
+    def rows(self):
+        """[(attendance, before field, after field)] for the template."""
+        return [(row, self[f"pre-{row.pk}"], self[f"post-{row.pk}"]) for row in self.attendances]
+
+    def bands(self):
+        """[(label, scores out of the maximum or None, before field, after field)] for the template."""
+        maximum = self.check.max_score if self.check else None
+        return [
+            (
+                score_band_label(band),
+                band_scores(maximum, band) if maximum else None,
+                self[f"before-{band}"],
+                self[f"after-{band}"],
+            )
+            for band in range(BAND_COUNT)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "attendance_version" in cleaned and cleaned["attendance_version"] != self.event.attendance_version:
+            self._errors = forms.utils.ErrorDict()
+            raise ValidationError(CHANGED_MEANWHILE, code="changed")
+        maximum = cleaned.get("max_score")
+        scores = [name for name in self.fields if name.startswith(("pre-", "post-"))]
+        counts = [name for name in self.fields if name.startswith(("before-", "after-"))]
+        entered = [name for name in scores if cleaned.get(name) is not None]
+        entered += [name for name in counts if cleaned.get(name)]
+        if maximum is None:
+            if entered and "max_score" not in self.errors:
+                self.add_error("max_score", _("Enter the maximum score of the test before the scores."))
+            return cleaned
+        for name in scores:
+            try:
+                validate_score(cleaned.get(name), maximum)
+            except ValidationError as error:
+                self.add_error(name, error)
+        for name in counts:
+            band = int(name.split("-")[1])
+            if cleaned.get(name) and band_scores(maximum, band) is None:
+                self.add_error(name, EMPTY_BAND_MESSAGE % {"max": maximum, "band": score_band_label(band)})
+        return cleaned
+
+    @transaction.atomic
+    def save(self, user) -> bool:
+        """Save the check; False (with an error on the form) if someone changed the attendance meanwhile."""
+        event = Event.objects.select_for_update().get(pk=self.event.pk)
+        if event.attendance_version != self.cleaned_data["attendance_version"]:
+            self.add_error(None, CHANGED_MEANWHILE)
+            return False
+        data = self.cleaned_data
+        maximum = data["max_score"]
+        check = self.check
+        if maximum is None:
+            if check is not None:
+                check._history_user = user
+                check.delete()
+        else:
+            before = [data.get(f"before-{band}") or 0 for band in range(BAND_COUNT)]
+            after = [data.get(f"after-{band}") or 0 for band in range(BAND_COUNT)]
+            fields = {
+                "max_score": maximum,
+                # No distribution at all is kept as none, not as ten zeros.
+                "before_bands": before if any(before) else [],
+                "after_bands": after if any(after) else [],
+            }
+            if check is None:
+                check = KnowledgeCheck(event=event)
+            if check._state.adding or any(getattr(check, key) != value for key, value in fields.items()):
+                for key, value in fields.items():
+                    setattr(check, key, value)
+                check._history_user = user
+                check.save()
+        for row in self.attendances:
+            pre, post = data.get(f"pre-{row.pk}"), data.get(f"post-{row.pk}")
+            if (row.pre_score, row.post_score) != (pre, post):
+                row.pre_score, row.post_score = pre, post
+                row._history_user = user
+                row.save(update_fields=["pre_score", "post_score"])
         bump_attendance_version(event)
         return True
 

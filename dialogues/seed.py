@@ -18,6 +18,7 @@ from dialogues.models import (
     EventKind,
     FollowUpAction,
     InitiativeGroup,
+    KnowledgeCheck,
 )
 from dialogues.plans.seed import load_demo_plans
 from mapping_portal.models import PilotSite, ThematicArea
@@ -153,6 +154,7 @@ def load_demo(scale: str = "pilot") -> dict:
             },
         )
         created["events"] += new
+    created.update(_demo_knowledge_checks())
     created.update(_initiative_group_meeting())
     created.update(load_demo_plans())
     if scale == "national":
@@ -171,6 +173,28 @@ def _demo_attendance(event, people) -> int:
         rows.append(Attendance(event=event, person=person, days=days))
     Attendance.objects.bulk_create(rows)
     return len(rows)
+
+
+def _demo_knowledge_checks() -> dict:
+    """The demo's held trainings get their knowledge check, out of 10 (a set of ten questions), if they have none:
+    most participants gain 1–4 points, every seventh does not improve, the last on the list took the test after
+    the training only. Deterministic: each score comes from the person's place on the list."""
+    titles = [title for title, kind, *_rest in EVENTS if kind == EventKind.TRAINING]
+    trainings = Event.objects.filter(
+        title__in=titles, kind=EventKind.TRAINING, status=Event.Status.HELD, knowledge_check__isnull=True
+    )
+    created = 0
+    for event in trainings:
+        KnowledgeCheck.objects.create(event=event, max_score=10)
+        rows = list(event.attendances.filter(role="participant").order_by("person__sort_key", "id"))
+        for index, row in enumerate(rows):
+            before = 3 + (index * 2) % 5
+            after = before if index % 7 == 3 else min(10, before + 1 + (index * 3) % 4)
+            row.pre_score = None if index == len(rows) - 1 else before
+            row.post_score = after
+        Attendance.objects.bulk_update(rows, ["pre_score", "post_score"])
+        created += 1
+    return {"knowledge checks": created}
 
 
 def _initiative_group_meeting() -> dict:

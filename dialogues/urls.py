@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dialogues.views import attendance, centres, events, follow_up, initiative_groups, photos, results
+from dialogues.views import attendance, centres, events, follow_up, initiative_groups, outcomes, photos, results
 
 app_name = "dialogues"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/attendance/new-person/", attendance.attendance_new_person, name="attendance-new-person"),
     path("<int:pk>/attendance/tallies/", attendance.attendance_tallies, name="attendance-tallies"),
     path("<int:pk>/attendance/blank/", attendance.attendance_blank_sheet, name="blank-sheet"),
+    path("<int:pk>/knowledge-check/", outcomes.knowledge_check, name="knowledge-check"),
     path("<int:pk>/actions/", follow_up.action_add, name="action-add"),
     path("<int:pk>/actions/<int:action_pk>/", follow_up.action_status, name="action-status"),
     path("<int:pk>/photos/", photos.photo_add, name="photo-add"),

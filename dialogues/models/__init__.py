@@ -22,4 +22,12 @@ from dialogues.models.events import (  # noqa: F401
     too_long,
     validate_days,
 )
+from dialogues.models.outcomes import (  # noqa: F401
+    BAND_COUNT,
+    PASS_PERCENT,
+    KnowledgeCheck,
+    band_scores,
+    passed,
+    validate_score,
+)
 from dialogues.models.reach import PersonReach  # noqa: F401

@@ -321,6 +321,10 @@ class Attendance(models.Model):
         _("role"), max_length=12, choices=AttendanceRole.choices, default=AttendanceRole.PARTICIPANT
     )
     days = ArrayField(models.DateField(), verbose_name=_("days attended"))
+    # The training's knowledge check (dialogues.models.outcomes): kept on this row, so that removing a person
+    # from the attendance removes their scores, a merge of two people keeps them, and the history records them.
+    pre_score = models.PositiveSmallIntegerField(_("score before the training"), null=True, blank=True)
+    post_score = models.PositiveSmallIntegerField(_("score after the training"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
     )
@@ -349,6 +353,9 @@ class Attendance(models.Model):
         (so a person who attended day 1 under one spelling and days 2–3 under another completes)."""
         existing = Attendance.objects.get(event_id=self.event_id, person=kept)
         existing.days = [*existing.days, *self.days]
+        # The knowledge check's scores of the other record, where the kept one has none.
+        existing.pre_score = existing.pre_score if existing.pre_score is not None else self.pre_score
+        existing.post_score = existing.post_score if existing.post_score is not None else self.post_score
         existing._history_user, existing._change_reason = user, reason
         existing.save()
 
@@ -362,6 +369,22 @@ class Attendance(models.Model):
 
     def clean(self):
         validate_days(self.event, self.days)
+        if self.pre_score is None and self.post_score is None:
+            return
+        # A reverse one-to-one that is missing raises an AttributeError: no check yet.
+        check = getattr(self.event, "knowledge_check", None)
+        if check is None:
+            raise ValidationError(_("Set the training's maximum score before entering scores."), code="no_check")
+        from dialogues.models.outcomes import validate_score
+
+        errors = {}
+        for name in ("pre_score", "post_score"):
+            try:
+                validate_score(getattr(self, name), check.max_score)
+            except ValidationError as error:
+                errors[name] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 def validate_days(event, days):

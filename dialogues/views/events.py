@@ -13,6 +13,7 @@ from dialogues.exports import event_export_spec
 from dialogues.filters import EventFilterSet
 from dialogues.forms import EventForm, FollowUpActionForm, PhotoForm
 from dialogues.models import Attendance, DialoguePlatform, Event, EventKind, FollowUpAction
+from dialogues.outcomes import knowledge_change, shown_change
 from mapping_portal import access
 from mapping_portal.forms import QueryForm
 from mapping_portal.history import recent_changes
@@ -63,6 +64,8 @@ def event_detail(request, pk):
     counts = counting.count_people(Event.objects.filter(pk=event.pk))
     suppressing = not access.can_view_small_counts(user)
     by_sex = counting.breakdowns(counts, [], suppressing)[1]
+    is_training = event.kind == EventKind.TRAINING
+    knowledge = shown_change(knowledge_change(Event.objects.filter(pk=event.pk)), suppressing) if is_training else None
     return render(
         request,
         "dialogues/event_detail.html",
@@ -72,7 +75,8 @@ def event_detail(request, pk):
             "attendances": event.attendances.all() if names else [],
             "summary": counting.summary(counts, suppressing),
             "by_sex": by_sex,
-            "is_training": event.kind == EventKind.TRAINING,
+            "is_training": is_training,
+            "knowledge": knowledge,
             "can_edit": can_edit,
             "action_form": FollowUpActionForm(user=user, event=event) if can_edit else None,
             "photo_form": PhotoForm() if can_edit else None,

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from dialogues.models import DialoguePlatform, Event
+from dialogues.models import DialoguePlatform, Event, KnowledgeCheck
 from tests.helpers import count_queries, url
 
 D = datetime.date
@@ -203,11 +203,13 @@ def test_event_detail_query_count_for_staff(client_for, staff, make_event, make_
     event = make_event(platform=make_platform(), days=3)
     attend(event, make_person())
     tally(event)
+    KnowledgeCheck.objects.create(event=event, max_score=10, after_bands=[0] * 9 + [1])
     # session, user, the user's sites (scope); the event (site, centre, settlement, author, counts),
     # its thematic areas, organizers, tallies, follow-up actions, attendance (with people and sites),
-    # photos; people counted, tallies counted; history; the owner-organization choices of the action
-    # form; the menu's sites; session save.
-    assert count_queries(client_for(staff), url("dialogues:event-detail", event.pk)) <= 18
+    # photos; people counted, tallies counted; the training's knowledge check (its distributions, the
+    # participants' scores); history; the owner-organization choices of the action form; the menu's sites;
+    # session save.
+    assert count_queries(client_for(staff), url("dialogues:event-detail", event.pk)) <= 20
 
 
 @pytest.mark.parametrize(("role", "shown"), [("staff", "3"), ("admin", "3"), ("la_kyshtut", "&lt;5")])
