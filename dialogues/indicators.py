@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from dialogues import counting
+from dialogues import counting, outcomes
 from dialogues.models import INITIATIVE_GROUP_TYPE, DialoguePlatform, Event, EventKind, InitiativeGroup
 from dialogues.plans.models import APPROVED_STATUSES, ActionStatus, ConflictPreventionPlan, PlanAction
 from mapping_portal import access, hooks, suppression
@@ -154,6 +154,41 @@ def _events_url(scope, sites, **filters) -> str:
         return ""
     query = {"status": Event.Status.HELD, **filters, "date_from": _day(scope.start), "date_to": _day(scope.end)}
     return _url("dialogues:event-list", scope, sites, query)
+
+
+# --- What the trainings taught: the knowledge check -------------------------------------------------------------
+
+
+@hooks.indicators.register(key="people_passed_knowledge_check")
+def people_passed_knowledge_check(scope: hooks.Scope) -> hooks.Measure:
+    """Participants who reached the pass mark (70 % of the maximum, dialogues.outcomes) in the knowledge check after
+    a held training that started in the scope, at its sites: those scored before and after and those scored after
+    only, named. A person checked at two trainings counts at each (the checks are per training). The note gives the
+    mean before → after of those scored both times and the people who passed in anonymous checks (not added: no
+    names). Three queries: the sites, the checks and the scores."""
+    if _nothing(scope):
+        return hooks.Measure(value=0, people=True)
+    sites = _sites(scope)
+    events = Event.objects.filter(_sites_q(scope, "site_id"), start_date__gte=scope.start, start_date__lte=scope.end)
+    change = outcomes.knowledge_change(events)
+    suppressing = not access.can_view_small_counts(scope.user)
+    notes = []
+    if change.checked and (not suppressing or change.checked >= suppression.SMALLEST_SHOWN):
+        notes.append(
+            _("Scored before and after: %(checked)s people, mean %(before)s %% → %(after)s %% of the maximum.")
+            % {"checked": change.checked, "before": round(change.mean_before), "after": round(change.mean_after)}
+        )
+    if change.anonymous_after:
+        notes.append(
+            _("Plus %(count)s who passed in checks without names: not added.")
+            % {"count": suppression.count(change.anonymous_passed, suppressing)}
+        )
+    return hooks.Measure(
+        value=change.passed + change.after_only_passed,
+        people=True,
+        url=_events_url(scope, sites, kind=EventKind.TRAINING),
+        note=" ".join(notes),
+    )
 
 
 # --- Initiative groups --------------------------------------------------------------------------------------------

@@ -478,3 +478,48 @@ def test_each_provider_runs_a_fixed_number_of_queries(
     assert {measure: _queries(provider, scope(sites=[])) for measure, provider in providers.items()} == dict.fromkeys(
         QUERIES, 0
     )
+
+
+# --- Participants who passed the knowledge check --------------------------------------------------------------
+
+
+def test_people_who_passed_the_knowledge_check_after_a_training(scope, make_event, make_person, attend):
+    from dialogues.models import KnowledgeCheck
+
+    def scored(event, pre, post, site="kyshtut"):
+        row = attend(event, make_person(site=site))
+        row.pre_score, row.post_score = pre, post
+        row.save()
+
+    training = make_event(days=3)
+    KnowledgeCheck.objects.create(event=training, max_score=10, after_bands=[0] * 7 + [3, 0, 0])
+    for pre, post in ((4, 8), (6, 7), (5, 6), (2, 9)):  # three reach 7 of 10 after
+        scored(training, pre, post)
+    scored(training, None, 10)  # scored after only: passed
+    scored(training, 8, None)  # no score after: not counted
+    elsewhere = make_event(site="kerben", days=3)
+    KnowledgeCheck.objects.create(event=elsewhere, max_score=20)
+    scored(elsewhere, 10, 20, site="kerben")
+    later = make_event(start=D(2026, 5, 4), days=3)
+    KnowledgeCheck.objects.create(event=later, max_score=10)
+    scored(later, 1, 9)
+    planned = make_event(status="planned", days=3)
+    KnowledgeCheck.objects.create(event=planned, max_score=10)
+    scored(planned, 1, 9)
+
+    figure = hooks.indicators.get("people_passed_knowledge_check")
+    assert figure(scope()).value == 6  # 3 + 1 after only at Kyshtut, Kerben's 1, the May training's 1
+    assert figure(scope(sites=["kyshtut"])).value == 5
+    assert figure(scope(dates=Q1_2026, sites=["kyshtut"])).value == 4
+    first = figure(scope(dates=Q1_2026, sites=["kyshtut"]))
+    assert "Plus 3 who passed in checks without names" in first.note
+    assert "kind=training" in first.url
+    assert figure(scope(user=None, sites=[])).value == 0
+
+
+def test_the_knowledge_check_figure_takes_two_queries(scope, make_event, django_assert_num_queries):
+    from dialogues.models import KnowledgeCheck
+
+    KnowledgeCheck.objects.create(event=make_event(days=3), max_score=10)
+    with django_assert_num_queries(3):  # the sites, the checks, the scores
+        hooks.indicators.get("people_passed_knowledge_check")(scope())

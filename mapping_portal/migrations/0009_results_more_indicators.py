@@ -2,8 +2,8 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    """Adds the indicators added to the defaults since 0007 (women's share of seats on governing bodies); the
-    ones already there are left as admins changed them."""
+    """Adds the indicators added to the defaults since 0007 (participants who passed the knowledge check, women's
+    share of seats on governing bodies); the ones already there are left as admins changed them."""
     from mapping_portal.results import defaults
 
     defaults.install(apps)
