@@ -47,7 +47,17 @@ class Programme(TranslatedNames):
 
     @classmethod
     def current(cls) -> "Programme":
-        return cls.objects.order_by("pk").first()
+        """The programme; on a database emptied since its migrations ran (`manage.py flush`, the transactional
+        tests), the default framework is installed again first."""
+        programme = cls.objects.order_by("pk").first()
+        if programme is None:
+            from django.apps import apps
+
+            from mapping_portal.results import defaults
+
+            defaults.install(apps)
+            programme = cls.objects.order_by("pk").first()
+        return programme
 
 
 class Result(TranslatedNames):

@@ -297,7 +297,7 @@ def test_numbers_are_written_as_plain_decimals():
         iati._number("<5")
 
 
-def test_without_a_programme_the_file_is_not_found(client_for, admin, programme):
+def test_a_database_emptied_of_its_programme_gets_the_default_framework_again(client_for, admin, programme):
     Programme.objects.all().delete()
-    assert _download(client_for, admin).status_code == 404
-    assert not ExportLog.objects.exists()
+    assert _download(client_for, admin).status_code == 200
+    assert Programme.objects.count() == 1

@@ -130,3 +130,12 @@ def test_an_indicator_without_a_provider_says_so(programme, users):
 
 def _figure(report, measure):
     return next(figure for figure in report.figures if figure.indicator.measure == measure)
+
+
+def test_a_flushed_database_gets_the_default_framework_back(db):
+    from django.core.management import call_command
+
+    call_command("flush", "--no-input", verbosity=0)
+    programme = Programme.current()
+    assert programme.start == D(2024, 4, 1)
+    assert Target.objects.get(indicator__measure="people_trained", site=None).value == 60
