@@ -48,4 +48,5 @@ urlpatterns += i18n_patterns(
     path("dialogues/", include("dialogues.urls")),
     path("plans/", include("dialogues.plans.urls")),
     path("grants/", include("grants.urls")),
+    path("changes/", include("mapping_portal.changes_urls")),
 )

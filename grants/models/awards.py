@@ -40,6 +40,11 @@ class Award(models.Model):
     def __str__(self):
         return f"{self.application} — {self.amount}"
 
+    @classmethod
+    def history_rows(cls):
+        """Its own rows shown in its history (mapping_portal.history): (model, foreign key, which row it is)."""
+        return ((Tranche, "award", "number"),)
+
     def plan_tranche(self, user, planned_date, amount) -> "Tranche":
         """Add the next tranche. The award row is locked first (as the trigger does), so two staff planning at
         once are served in turn and the planned tranches never add up to more than the award."""
