@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import django_filters
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from dialogues.plans.models import ConflictPreventionPlan
 from grants.models import Award, GrantApplication, GrantCall, Review, Score, Tranche
 from mapping_portal import access
 from mapping_portal.forms import PortalDateFilter, style_filter_form
-from mapping_portal.history import describe, recent_changes, with_previous
+from mapping_portal.history import describe, recent_changes, tracked_fields, with_previous
 from mapping_portal.listing import PAGE_SIZE, _query_without
 from mapping_portal.models import User
 from stakeholders.models import (
@@ -54,6 +54,9 @@ class Kind:
     names: tuple = ()
     # The records a user may see, for the record's history page (None: no such page).
     scope: Callable | None = None
+    # Leave out the entries identical to the one before (a user's sign-in saves its last login, which the history
+    # does not keep: every sign-in would be an empty line).
+    quiet: bool = False
 
 
 def _awards_for(user):
@@ -97,7 +100,7 @@ KINDS = {
     "tranche": Kind(
         Tranche, lambda entry: reverse("changes:record", args=["award", entry.award_id]), ("award__application",)
     ),
-    "user": Kind(User, lambda entry: reverse("admin:mapping_portal_user_change", args=[entry.id])),
+    "user": Kind(User, lambda entry: reverse("admin:mapping_portal_user_change", args=[entry.id]), quiet=True),
 }
 
 
@@ -147,9 +150,9 @@ def change_list(request):
     for name in ("since", "until"):
         filterset.form.fields[name].widget.attrs.update(DATE_PLACEHOLDER)
     tables = [
-        filterset.filter_history(KINDS[key].model.history.all())
-        .annotate(kind=Value(key))
-        .values("kind", "history_id", "history_date")
+        _history_of(KINDS[key], filterset)
+        .annotate(record_kind=Value(key))
+        .values("record_kind", "history_id", "history_date")
         .order_by()
         for key in filterset.kinds()
     ]
@@ -161,13 +164,29 @@ def change_list(request):
     return render(request, "mapping_portal/change_list.html", {"filter": filterset, "page": page, "entries": entries})
 
 
+def _history_of(kind, filterset):
+    """One kind's history, filtered; for a quiet kind without the changes identical to the one before."""
+    history = filterset.filter_history(kind.model.history.all())
+    if not kind.quiet:
+        return history
+    model = history.model
+    before = (
+        model.objects.filter(id=OuterRef(OuterRef("id")), history_id__lt=OuterRef(OuterRef("history_id")))
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+    same = {field.attname: OuterRef(field.attname) for field in tracked_fields(kind.model)}
+    repeated = Exists(model.objects.filter(history_id=Subquery(before), **same))
+    return history.exclude(Q(history_type="~") & repeated)
+
+
 def _entries_of(rows) -> list:
     """The entries of a page of (kind, history_id) rows, each described (diffs) and with its record's name and link:
     per kind on the page, the entries with their previous versions (2 queries), the records' names (1) and the
     names of linked records that changed (1 per kind of linked record)."""
     wanted = {}
     for row in rows:
-        wanted.setdefault(row["kind"], []).append(row["history_id"])
+        wanted.setdefault(row["record_kind"], []).append(row["history_id"])
     found = {}
     for key, ids in wanted.items():
         kind = KINDS[key]
@@ -177,10 +196,21 @@ def _entries_of(rows) -> list:
         for entry, _previous in pairs:
             entry.kind_label = kind.model._meta.verbose_name
             record = records.get(entry.id)
-            entry.record_name = str(record) if record is not None else f"#{entry.id}"
+            entry.record_name = _name(kind, record, entry)
             entry.link = kind.link(entry) if record is not None else None
             found[(key, entry.history_id)] = entry
-    return [found[(row["kind"], row["history_id"])] for row in rows if (row["kind"], row["history_id"]) in found]
+    return [
+        found[(row["record_kind"], row["history_id"])]
+        for row in rows
+        if (row["record_kind"], row["history_id"]) in found
+    ]
+
+
+def _name(kind, record, entry) -> str:
+    """The record's name; a record deleted since: its name as the entry kept it, when that needs no other record."""
+    if record is not None:
+        return str(record)
+    return f"{entry.instance} (#{entry.id})" if not kind.names else f"#{entry.id}"
 
 
 def _page_of(kind, record) -> str:

@@ -11,7 +11,8 @@ from grants.models import Review, Tranche
 from mapping_portal.history import recent_changes
 from tests.conftest import ROLES, make_user
 from tests.helpers import count_queries, url
-from tests.mapping_portal.test_audit_history import SEES_HISTORY, assessment, diffs_of, renamed  # noqa: F401
+from tests.mapping_portal.conftest import assessment, renamed  # noqa: F401 (fixtures)
+from tests.mapping_portal.test_audit_history import SEES_HISTORY, diffs_of
 
 
 @pytest.fixture
