@@ -111,9 +111,14 @@ def kind_choices():
 class ChangeFilterSet(django_filters.FilterSet):
     """Filters of the recent changes: applied to each kind's history table (they share these columns)."""
 
-    kind = django_filters.ChoiceFilter(label=_("Kind of record"), choices=kind_choices, method="keep")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of record"), choices=kind_choices, method="keep", empty_label=_("All kinds of record")
+    )
     user = django_filters.ModelChoiceFilter(
-        label=_("Changed by"), field_name="history_user", queryset=User.objects.order_by("username")
+        label=_("Changed by"),
+        field_name="history_user",
+        queryset=User.objects.order_by("username"),
+        empty_label=_("Anyone"),
     )
     since = PortalDateFilter(label=_("From"), field_name="history_date", lookup_expr="date__gte")
     until = PortalDateFilter(label=_("To"), field_name="history_date", lookup_expr="date__lte")

@@ -37,7 +37,17 @@ def tracked_fields(model) -> list:
     """The fields of `model` whose changes the history shows, in the model's order (many-to-many links aside)."""
     historical = model.history.model
     tracked = {field.attname for field in historical._meta.concrete_fields}
-    return [field for field in model._meta.concrete_fields if field.attname in tracked and field.name not in SKIPPED]
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.attname in tracked and field.name not in SKIPPED and _named(field)
+    ]
+
+
+def _named(field) -> bool:
+    """A field the forms edit, or one the portal sets itself that was given a (translated) name: bookkeeping
+    without one (who finalized, who planned) would show Django's English guess from the column's name."""
+    return field.editable or field._verbose_name is not None
 
 
 def recent_changes(record, limit=20, children=None):
