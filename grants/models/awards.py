@@ -38,7 +38,7 @@ class Award(models.Model):
         constraints = [models.CheckConstraint(name="award_amount_positive", condition=Q(amount__gt=0))]
 
     def __str__(self):
-        return f"{self.application} — {self.amount}"
+        return f"{self.application} — {format_amount(self.amount)}"
 
     @classmethod
     def history_rows(cls):
