@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.models import DialoguePlatform, Event
@@ -105,7 +106,7 @@ KINDS = {
 
 
 def kind_choices():
-    return [(key, kind.model._meta.verbose_name_plural) for key, kind in KINDS.items()]
+    return [(key, capfirst(kind.model._meta.verbose_name_plural)) for key, kind in KINDS.items()]
 
 
 class ChangeFilterSet(django_filters.FilterSet):

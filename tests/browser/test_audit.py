@@ -26,9 +26,9 @@ def test_admin_renames_an_organization_and_sees_old_and_new_in_recent_changes(pa
     expect(diff.locator("del")).to_have_text("Таш-Булак жаштар кеңеши")
     expect(diff.locator("ins")).to_have_text("Таш-Булак жаштар борбору")
 
-    page.select_option("#id_kind", label="people")
+    page.select_option("#id_kind", label="People")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_text("Таш-Булак жаштар борбору")).to_have_count(0)
-    page.select_option("#id_kind", label="organizations")
+    page.select_option("#id_kind", label="Organizations")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_test_id("change").first).to_contain_text("Таш-Булак жаштар борбору")

@@ -12,7 +12,7 @@ from grants.models import Tranche
 from mapping_portal.history import readable, recent_changes
 from stakeholders.models import CapacityAssessment, IndicatorScore, Organization, OrganizationType
 from tests.conftest import ROLES
-from tests.helpers import url
+from tests.helpers import count_queries, url
 
 # --- Fixtures: records changed through their pages ----------------------------------------------------------------
 
@@ -104,3 +104,23 @@ def test_the_assessment_page_shows_its_history_to_admins_and_staff(client_for, u
     response = client_for(users.get(role)).get(url("stakeholders:assessment-detail", assessment.pk))
     has_history = response.status_code == 200 and "Асел Т.</ins>" in response.content.decode()
     assert has_history == (role in SEES_HISTORY)
+
+
+def test_the_organization_and_assessment_pages_take_the_same_queries_however_long_their_history(
+    client_for, staff, renamed, assessment
+):
+    client = client_for(staff)
+    organization_page = url("stakeholders:organization-detail", renamed.pk)
+    assessment_page = url("stakeholders:assessment-detail", assessment.pk)
+    before = count_queries(client, organization_page), count_queries(client, assessment_page)
+    for n in range(12):
+        renamed.address = f"Мектеп көчөсү, {n}"
+        renamed.save()
+        assessment.gaps = f"Отчёттор {n}"
+        assessment.save()
+        for score in assessment.scores.all():
+            score.evidence = f"далил {n}"
+            score.save()
+    # The record's history (1), each child model's entries and their previous versions (2 each), the names of the
+    # indicators its scores belong to (1): the last 20 (10 on the assessment) changes, never one query per change.
+    assert (count_queries(client, organization_page), count_queries(client, assessment_page)) == before
