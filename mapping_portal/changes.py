@@ -129,17 +129,22 @@ class ChangeFilterSet(django_filters.FilterSet):
         return queryset
 
     def kinds(self) -> list[str]:
-        chosen = self.form.cleaned_data.get("kind") if self.is_valid() else None
+        """The kinds of record to read: the one chosen, or all (a kind not understood is reported and ignored, and
+        the other filters still apply)."""
+        chosen = self._valid().get("kind")
         return [chosen] if chosen else list(KINDS)
+
+    def _valid(self) -> dict:
+        """The filter values understood; the others are left out (the form reports them)."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        return {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
 
     def filter_history(self, history):
         """`history` (one kind's historical queryset) with the valid filters applied; invalid ones are ignored."""
-        if not self.is_bound:
-            return history
-        self.form.is_valid()
-        for name, value in self.form.cleaned_data.items():
-            if name not in self.form.errors and value not in (None, ""):
-                history = self.filters[name].filter(history, value)
+        for name, value in self._valid().items():
+            history = self.filters[name].filter(history, value)
         return history
 
 

@@ -81,6 +81,10 @@ def test_filters_by_kind_user_and_dates(client_for, admin, staff, make_organizat
     assert "+996 700 123 456" in old and "Мектеп көчөсү, 3" not in old
     recent = changes_page(client, since=timezone.localdate().strftime("%d.%m.%Y"))
     assert "Мектеп көчөсү, 3" in recent and "+996 700 123 456" not in recent
+    # A value not understood is reported and left out; the others still apply.
+    people_still = changes_page(client, kind="person", since="31.02.2026")
+    assert 'data-testid="filter-errors"' in people_still
+    assert "Айгерим Садыкова" in people_still and "Кыштут жаштары" not in people_still
 
 
 @pytest.mark.parametrize(
