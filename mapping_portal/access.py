@@ -263,6 +263,21 @@ def can_view_personal_data(user) -> bool:
 
 
 @predicate
+def can_view_history(user) -> bool:
+    """A record's history field by field (old and new values, who changed them), on the pages of organizations,
+    people, assessments, reviews and awards: admins and staff, for the records in their scope. Not reviewers, even
+    of their own review (DESIGN.md §4 gives them their assignments to score, not the audit trail, which names
+    others), nor local authorities or viewers (they read records, not who changed them)."""
+    return is_project_staff(user)
+
+
+@predicate
+def can_view_all_changes(user) -> bool:
+    """The recent changes across every kind of record, with names and personal data: admins only."""
+    return is_admin(user)
+
+
+@predicate
 def can_export(user) -> bool:
     """Exports without personal data: admins, staff and local authorities (their own sites)."""
     return role_of(user) in {Role.ADMIN, Role.STAFF, Role.LOCAL_AUTHORITY}

@@ -50,4 +50,5 @@ urlpatterns += i18n_patterns(
     path("grants/", include("grants.urls")),
     path("reports/", include("mapping_portal.results.urls")),
     path("exports/log/", exportlog.export_log, name="export-log"),
+    path("changes/", include("mapping_portal.changes_urls")),
 )

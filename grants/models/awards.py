@@ -38,7 +38,12 @@ class Award(models.Model):
         constraints = [models.CheckConstraint(name="award_amount_positive", condition=Q(amount__gt=0))]
 
     def __str__(self):
-        return f"{self.application} — {self.amount}"
+        return f"{self.application} — {format_amount(self.amount)}"
+
+    @classmethod
+    def history_rows(cls):
+        """Its own rows shown in its history (mapping_portal.history): (model, foreign key, which row it is)."""
+        return ((Tranche, "award", "number"),)
 
     def plan_tranche(self, user, planned_date, amount) -> "Tranche":
         """Add the next tranche. The award row is locked first (as the trigger does), so two staff planning at

@@ -91,6 +91,11 @@ class Review(models.Model):
     def __str__(self):
         return f"{self.reviewer} — {self.application}"
 
+    @classmethod
+    def history_rows(cls):
+        """Its own rows shown in its history (mapping_portal.history): (model, foreign key, which row it is)."""
+        return ((Score, "review", "criterion"),)
+
 
 class ScoreQuerySet(models.QuerySet):
     def by_criterion(self, application_ids) -> dict:

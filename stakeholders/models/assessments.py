@@ -226,6 +226,11 @@ class CapacityAssessment(models.Model):
     def is_final(self) -> bool:
         return self.status == self.Status.FINAL
 
+    @classmethod
+    def history_rows(cls):
+        """Its own rows shown in its history (mapping_portal.history): (model, foreign key, which row it is)."""
+        return ((IndicatorScore, "assessment", "indicator"), (DevelopmentAction, "assessment", "what"))
+
     def results(self):
         """Domain scores and the overall score, from the (prefetched) indicator scores.
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from mapping_portal import access
 from mapping_portal.forms import ChangedMeanwhile
+from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, export_rows, filtered_page
 from mapping_portal.shortcuts import error_messages, get_for_user_or_404, require
 from stakeholders import workflow
@@ -90,6 +91,8 @@ def assessment_detail(request, pk):
             "overall": overall,
             "action_form": DevelopmentActionForm(),
             "reopen_form": ReopenForm(),
+            # Its last changes and its scores' and actions', old → new (the whole history on its own page).
+            "history": recent_changes(assessment, limit=10) if access.can_view_history(request.user) else [],
         },
     )
 

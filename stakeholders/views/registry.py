@@ -86,7 +86,7 @@ def organization_detail(request, pk):
                 instance=Membership(organization=organization), user=request.user, prefix=MEMBER_PREFIX
             )
     history, merges = [], []
-    if access.can_manage_registry(request.user):
+    if access.can_view_history(request.user):
         history = recent_changes(organization)
     if access.can_merge_records(request.user):
         merges = organization.merges.select_related("merged")
@@ -443,7 +443,7 @@ def person_detail(request, pk):
             "person": person,
             "memberships": memberships,
             "membership_form": form,
-            "history": recent_changes(person),
+            "history": recent_changes(person) if access.can_view_history(request.user) else [],
             "merges": person.merges.select_related("merged"),
             # What other apps show about the person (grant applications, …), each under its own title.
             "sections": hooks.person_sections.answers(request.user, person),

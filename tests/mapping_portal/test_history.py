@@ -1,4 +1,4 @@
-"""History of a record: who changed it, when, and which fields — read in one query."""
+"""History of a record: who changed it, when, and which fields from what to what — read in one query."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -34,4 +34,6 @@ def test_the_profile_shows_what_changed(client_for, staff, make_organization):
     organization.address = "Борбор көчө, 1"
     organization.save()
     page = client_for(staff).get(f"/en/stakeholders/{organization.pk}/").content.decode()
-    assert "Changed: address" in page  # the action, then the fields it touched
+    assert "· Changed</div>" in page  # the action, then each field it touched, old → new
+    assert '<span class="history-field">Address</span>: <del class="history-old">—</del>' in page
+    assert '<ins class="history-new">Борбор көчө, 1</ins>' in page
