@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dialogues import counting, exports, indicators, timeline  # noqa: F401  (indicators registers providers)
-from dialogues.models import Event, EventKind, EventPhoto, FollowUpAction
+from dialogues.models import DialoguePlatform, Event, EventKind, EventPhoto, FollowUpAction
 from dialogues.plans.models import APPROVED_STATUSES, ActionStatus, ConflictPreventionPlan, PlanAction, PlanStatus
 from mapping_portal import access, homes, hooks
 
@@ -256,3 +256,14 @@ def home_changes(user):
             for entry in entries
         ]
     return items
+
+
+# --- The audit pages (mapping_portal.changes): the dialogues' and plans' kinds of record ------------------------
+
+hooks.audited.register(
+    hooks.AuditedKind(DialoguePlatform, hooks.link_to("dialogues:platform-detail", "id")), key="platform"
+)
+hooks.audited.register(hooks.AuditedKind(Event, hooks.link_to("dialogues:event-detail", "id")), key="event")
+hooks.audited.register(
+    hooks.AuditedKind(ConflictPreventionPlan, hooks.link_to("plans:plan-detail", "id"), ("site",)), key="plan"
+)

@@ -13,10 +13,13 @@ from grants.filters import recent_report_q, tranche_due_q
 from grants.models import (
     ApplicationAttachment,
     ApplicationStatus,
+    Award,
     GrantApplication,
     GrantCall,
     ReportPhoto,
     Review,
+    Score,
+    Tranche,
 )
 from mapping_portal import access, hooks
 
@@ -205,3 +208,35 @@ def home_changes(user):
         )
         for entry in entries
     ]
+
+
+# --- The audit pages (mapping_portal.changes): the grants' kinds of record -----------------------------------------
+
+
+def _awards_for(user):
+    return Award.objects.filter(application__in=GrantApplication.objects.for_user(user))
+
+
+_AUDITED = {
+    "call": hooks.AuditedKind(GrantCall, hooks.link_to("grants:call-detail", "id")),
+    "application": hooks.AuditedKind(GrantApplication, hooks.link_to("grants:application-detail", "id")),
+    # A review has no page of its own for staff: its history page is its page, and leads back to the application.
+    "review": hooks.AuditedKind(
+        Review,
+        hooks.history_page("review"),
+        ("reviewer", "application"),
+        scope=Review.objects.for_user,
+        page=lambda review: reverse("grants:application-detail", args=[review.application_id]),
+    ),
+    "score": hooks.AuditedKind(
+        Score, lambda entry: reverse("changes:record", args=["review", entry.review_id]), ("criterion",)
+    ),
+    "award": hooks.AuditedKind(
+        Award, hooks.link_to("grants:application-detail", "application_id"), ("application",), scope=_awards_for
+    ),
+    "tranche": hooks.AuditedKind(
+        Tranche, lambda entry: reverse("changes:record", args=["award", entry.award_id]), ("award__application",)
+    ),
+}
+for _key, _kind in _AUDITED.items():
+    hooks.audited.register(_kind, key=_key)

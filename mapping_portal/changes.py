@@ -2,13 +2,11 @@
 own rows (an assessment and its scores, a review and its scores, an award and its tranches — the models'
 `history_rows()`; admins and staff).
 
-Each kind of record is named once in KINDS: its model, where its entries link to, how its records' names are read,
-and which records a user may see (`for_user`). The list reads every kind's history table in one
+Each kind of record is named once, as a `hooks.AuditedKind` (its model, where its entries link to, how its
+records' names are read, which records a user may see): the apps register theirs in their hooks.py
+(`hooks.audited`), the core's own are CORE_KINDS. The list reads every kind's history table in one
 UNION query (a page of entries), then the entries of the page, kind by kind: the query count grows with the kinds
 on the page, never with the entries."""
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import django_filters
 from django.contrib.auth.decorators import login_required
@@ -20,93 +18,34 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.models import DialoguePlatform, Event
-from dialogues.plans.models import ConflictPreventionPlan
-from grants.models import Award, GrantApplication, GrantCall, Review, Score, Tranche
-from mapping_portal import access
+from mapping_portal import access, hooks
 from mapping_portal.forms import PortalDateFilter, style_filter_form
 from mapping_portal.history import describe, recent_changes, tracked_fields, with_previous
 from mapping_portal.listing import PAGE_SIZE, _query_without
 from mapping_portal.models import User
-from stakeholders.models import (
-    CapacityAssessment,
-    DevelopmentAction,
-    IndicatorScore,
-    Membership,
-    Organization,
-    Person,
-)
+from mapping_portal.results.models import Indicator, Programme, Target
 
 RECORD_LIMIT = 50
 
 
-def _url(name, attname):
-    return lambda entry: reverse(name, args=[getattr(entry, attname)])
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of record whose changes the audit pages show."""
-
-    model: type
-    # The page an entry links to (the record's own page, or its parent's): entry → URL.
-    link: Callable
-    # What reading the records' names needs (select_related).
-    names: tuple = ()
-    # The records a user may see, for the record's history page (None: no such page).
-    scope: Callable | None = None
-    # Leave out the entries identical to the one before (a user's sign-in saves its last login, which the history
-    # does not keep: every sign-in would be an empty line).
-    quiet: bool = False
-
-
-def _awards_for(user):
-    return Award.objects.filter(application__in=GrantApplication.objects.for_user(user))
-
-
-KINDS = {
-    "organization": Kind(
-        Organization, _url("stakeholders:organization-detail", "id"), scope=Organization.objects.for_user
+# The core's own kinds; the apps register theirs in their hooks.py (hooks.audited).
+CORE_KINDS = {
+    "programme": hooks.AuditedKind(Programme, lambda entry: reverse("results:index")),
+    "indicator": hooks.AuditedKind(Indicator, hooks.link_to("results:indicator", "id")),
+    "target": hooks.AuditedKind(Target, hooks.link_to("results:indicator", "indicator_id"), ("indicator", "site")),
+    "user": hooks.AuditedKind(
+        User, lambda entry: reverse("admin:mapping_portal_user_change", args=[entry.id]), quiet=True
     ),
-    "person": Kind(Person, _url("stakeholders:person-detail", "id"), scope=Person.objects.for_user),
-    "membership": Kind(
-        Membership, _url("stakeholders:organization-detail", "organization_id"), ("person", "organization")
-    ),
-    "assessment": Kind(
-        CapacityAssessment,
-        _url("stakeholders:assessment-detail", "id"),
-        ("organization",),
-        scope=CapacityAssessment.objects.for_user,
-    ),
-    "indicator-score": Kind(IndicatorScore, _url("stakeholders:assessment-detail", "assessment_id"), ("indicator",)),
-    "development-action": Kind(DevelopmentAction, _url("stakeholders:assessment-detail", "assessment_id")),
-    "platform": Kind(DialoguePlatform, _url("dialogues:platform-detail", "id")),
-    "event": Kind(Event, _url("dialogues:event-detail", "id")),
-    "plan": Kind(ConflictPreventionPlan, _url("plans:plan-detail", "id"), ("site",)),
-    "call": Kind(GrantCall, _url("grants:call-detail", "id")),
-    "application": Kind(GrantApplication, _url("grants:application-detail", "id")),
-    "review": Kind(
-        Review,
-        lambda entry: reverse("changes:record", args=["review", entry.id]),
-        ("reviewer", "application"),
-        scope=Review.objects.for_user,
-    ),
-    "score": Kind(Score, lambda entry: reverse("changes:record", args=["review", entry.review_id]), ("criterion",)),
-    "award": Kind(
-        Award,
-        _url("grants:application-detail", "application_id"),
-        ("application",),
-        scope=_awards_for,
-    ),
-    "tranche": Kind(
-        Tranche, lambda entry: reverse("changes:record", args=["award", entry.award_id]), ("award__application",)
-    ),
-    "user": Kind(User, lambda entry: reverse("admin:mapping_portal_user_change", args=[entry.id]), quiet=True),
 }
 
 
+def kinds() -> dict:
+    """Every audited kind by name: the apps' (in the order they registered), then the core's."""
+    return {**{key: hooks.audited.get(key) for key in hooks.audited.keys()}, **CORE_KINDS}
+
+
 def kind_choices():
-    return [(key, capfirst(kind.model._meta.verbose_name_plural)) for key, kind in KINDS.items()]
+    return [(key, capfirst(kind.model._meta.verbose_name_plural)) for key, kind in kinds().items()]
 
 
 class ChangeFilterSet(django_filters.FilterSet):
@@ -132,7 +71,7 @@ class ChangeFilterSet(django_filters.FilterSet):
         """The kinds of record to read: the one chosen, or all (a kind not understood is reported and ignored, and
         the other filters still apply)."""
         chosen = self._valid().get("kind")
-        return [chosen] if chosen else list(KINDS)
+        return [chosen] if chosen else list(kinds())
 
     def _valid(self) -> dict:
         """The filter values understood; the others are left out (the form reports them)."""
@@ -156,12 +95,13 @@ def change_list(request):
     """Recent changes across records, newest first: admins only (everyone else: 404)."""
     if not access.can_view_all_changes(request.user):
         raise Http404
-    filterset = ChangeFilterSet(request.GET or None, queryset=Organization.history.none())
+    filterset = ChangeFilterSet(request.GET or None, queryset=User.history.none())
     style_filter_form(filterset.form)
     for name in ("since", "until"):
         filterset.form.fields[name].widget.attrs.update(DATE_PLACEHOLDER)
+    audited = kinds()
     tables = [
-        _history_of(KINDS[key], filterset)
+        _history_of(audited[key], filterset)
         .annotate(record_kind=Value(key))
         .values("record_kind", "history_id", "history_date")
         .order_by()
@@ -198,9 +138,9 @@ def _entries_of(rows) -> list:
     wanted = {}
     for row in rows:
         wanted.setdefault(row["record_kind"], []).append(row["history_id"])
-    found = {}
+    found, audited = {}, kinds()
     for key, ids in wanted.items():
-        kind = KINDS[key]
+        kind = audited[key]
         pairs = with_previous(kind.model.history.filter(history_id__in=ids))
         describe(kind.model, pairs)
         records = kind.model._default_manager.select_related(*kind.names).in_bulk({e.id for e, _p in pairs})
@@ -224,18 +164,16 @@ def _name(kind, record, entry) -> str:
     return f"{entry.instance} (#{entry.id})" if not kind.names else f"#{entry.id}"
 
 
-def _page_of(kind, record) -> str:
-    """The record's own page; a review has none for staff: its application's page lists it."""
-    if kind == "review":
-        return reverse("grants:application-detail", args=[record.application_id])
-    return KINDS[kind].link(record)
+def _page_of(spec, record) -> str:
+    """The page the record's history leads back to: its own (or its parent's), or the one its kind names."""
+    return (spec.page or spec.link)(record)
 
 
 @login_required
 def record_history(request, kind, pk):
     """One record's whole history (its last RECORD_LIMIT changes, its own rows' included): admins and staff, for
     the records they may see — any other record, kind or role: 404."""
-    spec = KINDS.get(kind)
+    spec = kinds().get(kind)
     if not access.can_view_history(request.user) or spec is None or spec.scope is None:
         raise Http404
     record = get_object_or_404(spec.scope(request.user), pk=pk)
@@ -243,5 +181,5 @@ def record_history(request, kind, pk):
     return render(
         request,
         "mapping_portal/record_history.html",
-        {"record": record, "kind": spec.model._meta.verbose_name, "history": history, "back": _page_of(kind, record)},
+        {"record": record, "kind": spec.model._meta.verbose_name, "history": history, "back": _page_of(spec, record)},
     )

@@ -89,6 +89,44 @@ home_items = Hook(
 )
 
 
+@dataclass(frozen=True)
+class AuditedKind:
+    """A kind of record whose changes the audit pages list (mapping_portal.changes)."""
+
+    model: type
+    # The page an entry links to (the record's own page, or its parent's): history entry → URL.
+    link: object
+    # What reading the records' names needs (select_related).
+    names: tuple = ()
+    # The records a user may see, for the record's own history page (None: no such page).
+    scope: object = None
+    # Leave out the entries identical to the one before (a user's sign-in saves its last login, which the history
+    # does not keep: every sign-in would be an empty line).
+    quiet: bool = False
+    # The page the record's history page leads back to (record → URL); None: `link` of the record.
+    page: object = None
+
+
+def link_to(name, attname):
+    """An audited entry's link: the page `name` of the record (or parent) whose id the entry holds in `attname`."""
+    from django.urls import reverse
+
+    return lambda entry: reverse(name, args=[getattr(entry, attname)])
+
+
+def history_page(kind):
+    """An audited entry's link to its record's own history page (for records without a page of their own)."""
+    from django.urls import reverse
+
+    return lambda entry: reverse("changes:record", args=[kind, entry.id])
+
+
+audited = Hook(
+    "Keyed by a kind's name in the URL: an `AuditedKind` — a kind of record whose changes the admins' recent "
+    "changes list and whose history pages show (mapping_portal.changes)."
+)
+
+
 @dataclass
 class Scope:
     """What an indicator is measured over: the records of `site_ids` (None: every site) dated from `start` to

@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 import stakeholders.indicators  # noqa: F401  (registers the results framework's providers)
 from mapping_portal import hooks
 from stakeholders import exports, timeline
-from stakeholders.models import Organization, Person
+from stakeholders.models import (
+    CapacityAssessment,
+    DevelopmentAction,
+    IndicatorScore,
+    Membership,
+    Organization,
+    Person,
+)
 
 
 @hooks.site_figures.register
@@ -113,3 +120,32 @@ def home_changes(user):
         )
         for entry in entries
     ]
+
+
+# --- The audit pages (mapping_portal.changes): the registry's kinds of record ------------------------------------
+
+_AUDITED = {
+    "organization": hooks.AuditedKind(
+        Organization, hooks.link_to("stakeholders:organization-detail", "id"), scope=Organization.objects.for_user
+    ),
+    "person": hooks.AuditedKind(
+        Person, hooks.link_to("stakeholders:person-detail", "id"), scope=Person.objects.for_user
+    ),
+    "membership": hooks.AuditedKind(
+        Membership, hooks.link_to("stakeholders:organization-detail", "organization_id"), ("person", "organization")
+    ),
+    "assessment": hooks.AuditedKind(
+        CapacityAssessment,
+        hooks.link_to("stakeholders:assessment-detail", "id"),
+        ("organization",),
+        scope=CapacityAssessment.objects.for_user,
+    ),
+    "indicator-score": hooks.AuditedKind(
+        IndicatorScore, hooks.link_to("stakeholders:assessment-detail", "assessment_id"), ("indicator",)
+    ),
+    "development-action": hooks.AuditedKind(
+        DevelopmentAction, hooks.link_to("stakeholders:assessment-detail", "assessment_id")
+    ),
+}
+for _key, _kind in _AUDITED.items():
+    hooks.audited.register(_kind, key=_key)

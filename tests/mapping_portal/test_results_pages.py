@@ -166,3 +166,16 @@ def test_the_indicator_page_query_count_is_bounded(client_for, admin, sites):
         for site in sites.values():
             Target.objects.create(indicator=indicator, period=year, site=site, value=10)
     assert count_queries(client, url("results:indicator", indicator.pk)) <= 20
+
+
+def test_a_target_set_shows_in_the_admins_recent_changes_linked_to_its_indicator(client_for, admin):
+    indicator = Indicator.objects.get(measure="initiative_groups")
+    client = client_for(admin)
+    client.post(
+        url("results:indicator", indicator.pk), {"form": "target", "target-period": "2025", "target-value": "2"}
+    )
+    response = client.get(url("changes:list"), {"kind": "target"})
+    assert response.status_code == 200
+    [entry] = response.context["entries"]
+    assert entry.link == url("results:indicator", indicator.pk)
+    assert entry.history_user == admin
