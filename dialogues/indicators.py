@@ -448,11 +448,14 @@ def _sites_q(scope, field) -> Q:
 
 
 def _sites(scope) -> list:
-    """The scope's pilot sites (the rows of a breakdown by site, with zeros), in their order. One query."""
-    sites = PilotSite.objects.all()
-    if scope.site_ids is not None:
-        sites = sites.filter(pk__in=sorted(scope.site_ids))
-    return list(sites)
+    """The scope's pilot sites (the rows of a breakdown by site, with zeros), in their order. One query per build
+    (kept in the scope's memo)."""
+    if ("sites", "slug") not in scope.memo:
+        sites = PilotSite.objects.all()
+        if scope.site_ids is not None:
+            sites = sites.filter(pk__in=sorted(scope.site_ids))
+        scope.memo[("sites", "slug")] = list(sites)
+    return scope.memo[("sites", "slug")]
 
 
 def _site_breakdown(sites, by_site) -> hooks.Breakdown:

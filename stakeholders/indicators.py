@@ -38,11 +38,14 @@ SEXES = [(Sex.FEMALE, _("women")), (Sex.MALE, _("men"))]
 
 
 def scope_sites(scope) -> list[PilotSite]:
-    """The pilot sites of the scope, in their usual order (one query; none for an empty scope)."""
+    """The pilot sites of the scope, in their usual order (one query per build, kept in the scope's memo; none for
+    an empty scope)."""
     if scope.site_ids is not None and not scope.site_ids:
         return []
-    sites = PilotSite.objects.order_by("pk")
-    return list(sites if scope.site_ids is None else sites.filter(pk__in=scope.site_ids))
+    if ("sites", "pk") not in scope.memo:
+        sites = PilotSite.objects.order_by("pk")
+        scope.memo[("sites", "pk")] = list(sites if scope.site_ids is None else sites.filter(pk__in=scope.site_ids))
+    return scope.memo[("sites", "pk")]
 
 
 def in_sites(scope, lookup="site") -> Q:
