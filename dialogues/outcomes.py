@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, F, FloatField, Q
 from django.db.models.functions import Cast
 
-from dialogues import counting
 from dialogues.models import BAND_COUNT, PASS_PERCENT, Attendance, AttendanceRole, Event, EventKind, KnowledgeCheck
+from mapping_portal import suppression
 
 
 @dataclass(frozen=True)
@@ -113,10 +113,10 @@ def shown_change(change, suppressing: bool) -> dict | None:
         return None
 
     def count(value):
-        return counting.shown_total(value, suppressing)
+        return suppression.count(value, suppressing)
 
     def mean(value, people):
-        if value is None or (suppressing and people < counting.SMALLEST_SHOWN):
+        if value is None or (suppressing and people < suppression.SMALLEST_SHOWN):
             return None
         return round(value)
 

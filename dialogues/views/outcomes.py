@@ -9,12 +9,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dialogues import counting
 from dialogues.forms import KnowledgeCheckForm
 from dialogues.models import BAND_COUNT, AttendanceRole, Event, EventKind, band_scores
 from dialogues.models.outcomes import band_label
 from dialogues.outcomes import knowledge_change, shown_change
-from mapping_portal import access
+from mapping_portal import access, suppression
 from mapping_portal.shortcuts import get_for_user_or_404
 
 
@@ -64,5 +63,5 @@ def _distribution(event, attendances, suppressing):
     for band, count in enumerate(check.after_bands):
         after[band] += count
     if suppressing:
-        before, after = counting.suppress(before), counting.suppress(after)
+        before, after = suppression.breakdown(before), suppression.breakdown(after)
     return [(band_label(band), before[band], after[band]) for band in range(BAND_COUNT) if bands[band]]

@@ -5,11 +5,19 @@ the event's page, and the demo's scores."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from dialogues.models import Attendance, Event, KnowledgeCheck, band_scores, passed
 from dialogues.outcomes import knowledge_change
 from tests.conftest import ROLES_BUT_AKTURPAK
 from tests.helpers import count_queries, url
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are read in English here (they are translated like every string)."""
+    with translation.override("en"):
+        yield
 
 
 def scored(attend, event, person, pre, post, role="participant"):
