@@ -251,12 +251,13 @@ def _activities(report, c) -> list:
         return story + [_none(c)]
     sites = report.results.sites
     widths = _widths(*([30] + [14] * len(sites) + [12]))
-    rows = [c.row([event_kind_heading()] + [s.name for s in sites] + [_("Total")], widths, c.head)]
+    rows = [c.row([event_kind_heading()] + [s.name for s in sites] + [pgettext("count", "Total")], widths, c.head)]
     for row in report.events:
         values = [plain_number(row.by_site.get(s.pk, 0)) for s in sites]
         rows.append(c.row([capfirst(row.kind)] + values + [plain_number(row.total)], widths))
     total = [plain_number(sum(r.by_site.get(s.pk, 0) for r in report.events)) for s in sites]
-    rows.append(c.row([_("Total")] + total + [plain_number(sum(r.total for r in report.events))], widths, c.bold))
+    total = [pgettext("count", "Total")] + total + [plain_number(sum(r.total for r in report.events))]
+    rows.append(c.row(total, widths, c.bold))
     return story + [_table(rows, widths)]
 
 

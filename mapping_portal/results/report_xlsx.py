@@ -158,14 +158,15 @@ def render(report) -> bytes:
 
     # Activities and trainings
     sites = results.sites
-    head = [event_kind_heading()] + [site.name for site in sites] + [_("Total")]
+    head = [event_kind_heading()] + [site.name for site in sites] + [pgettext("count", "Total")]
     sheet = book.sheet(_("Activities and trainings"), head, [34] + [16] * len(sites) + [10])
     counts = dict.fromkeys(range(1, len(sites) + 2), "count")
     for row in report.events:
         book.add(sheet, [capfirst(row.kind)] + [row.by_site.get(s.pk, 0) for s in sites] + [row.total], counts)
     if report.events:
         totals = [sum(r.by_site.get(s.pk, 0) for r in report.events) for s in sites]
-        book.add(sheet, [_("Total")] + totals + [sum(r.total for r in report.events)], counts, bold=True)
+        totals = [pgettext("count", "Total")] + totals + [sum(r.total for r in report.events)]
+        book.add(sheet, totals, counts, bold=True)
     else:
         book.add(sheet, [none])
 
