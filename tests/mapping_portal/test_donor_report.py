@@ -10,6 +10,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import load_workbook
 
 from dialogues.models import DialoguePlatform, Event, EventKind
@@ -267,3 +268,22 @@ def test_the_map_draws_boundaries_and_centres(sites):
     assert all(s.centre is not None for s in plan.shapes)
     assert plan.scale_km > 0 and not plan.note
     assert site_map.png(list(sites.values()), {kyshtut.pk}).startswith(b"\x89PNG")
+
+
+def test_the_buttons_partial_asks_for_the_page_period_and_site_in_a_chosen_language(admin, sites, rf):
+    from django.template.loader import render_to_string
+
+    from mapping_portal.results import framework
+
+    programme = Programme.current()
+    report = framework.build(admin, programme, periods.parse("2026", programme), sites["kerben"])
+    request = rf.get("/ru/reports/")
+    request.user = admin
+    with translation.override("ru"):
+        page = render_to_string(
+            "mapping_portal/results/partials/donor_report_buttons.html", {"report": report}, request=request
+        )
+    assert 'action="/ru/reports/donor-report.pdf"' in page
+    assert 'formaction="/ru/reports/donor-report.xlsx"' in page
+    assert 'name="period" value="2026"' in page and 'name="site" value="kerben"' in page
+    assert '<option value="ru" lang="ru" selected>' in page
