@@ -25,6 +25,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 # Thousands apart by a space whatever the reader's locale (Excel's "," would follow the locale).
 COUNT_FORMAT = "[>=1000000]# ### ##0;[>=1000]# ##0;0"
 DECIMAL_FORMAT = "0.0"
+PROGRESS_FORMAT = '0" %"'
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -34,7 +35,11 @@ def som_format(word: str) -> str:
 
 
 def sheet_title(text: str, taken: set) -> str:
-    title = _FORBIDDEN.sub("", str(text))[:31].strip("'").strip() or "sheet"
+    title = _FORBIDDEN.sub("", str(text)).strip()
+    if len(title) > 31:  # Excel's limit: cut at a space rather than inside a word
+        cut = title[:32].rsplit(" ", 1)[0]
+        title = cut if len(cut) >= 12 else title[:31]
+    title = title.strip("'").strip() or "sheet"
     base, n = title, 2
     while title.lower() in taken:
         suffix = f" {n}"
@@ -82,7 +87,12 @@ class Book:
                 cell.font = BOLD
             kind = (formats or {}).get(index)
             if kind and isinstance(cell.value, int | float | Decimal):
-                cell.number_format = {"som": self.som, "count": COUNT_FORMAT, "decimal": DECIMAL_FORMAT}[kind]
+                cell.number_format = {
+                    "som": self.som,
+                    "count": COUNT_FORMAT,
+                    "decimal": DECIMAL_FORMAT,
+                    "progress": PROGRESS_FORMAT,
+                }[kind]
 
     def save(self) -> bytes:
         buffer = io.BytesIO()
@@ -137,7 +147,7 @@ def render(report) -> bytes:
                     figure.progress,
                     str(figure.note or ""),
                 ],
-                {3: kind, 4: kind, 5: kind, 6: "count"},
+                {3: kind, 4: kind, 5: kind, 6: "progress"},
             )
     for note in results.notes:
         book.add(sheet, [str(note)])

@@ -117,6 +117,8 @@ def test_the_xlsx_has_a_sheet_per_section_and_the_framework_figures(client_for, 
     rows = {row[1]: row for row in results.iter_rows(min_row=2, values_only=True) if row[1]}
     trained = rows["People who completed a training (each counted once)"]
     assert trained[4:7] == (60, 16, 27)  # target, actual, progress (16 of 60)
+    progress = next(row for row in results.iter_rows(min_row=2) if row[1].value == trained[1])[6]
+    assert progress.number_format == '0" %"'
     assert rows["Initiative groups formed"][4] == 3
     breakdowns = {(r[1], r[2]): r[3] for r in book["Breakdowns"].iter_rows(min_row=2, values_only=True)}
     assert breakdowns[("Жынысы боюнча", "Аялдарзз")] == 4
@@ -287,3 +289,12 @@ def test_the_buttons_partial_asks_for_the_page_period_and_site_in_a_chosen_langu
     assert 'formaction="/ru/reports/donor-report.xlsx"' in page
     assert 'name="period" value="2026"' in page and 'name="site" value="kerben"' in page
     assert '<option value="ru" lang="ru" selected>' in page
+
+
+def test_sheet_titles_keep_to_excel_limit_without_cutting_a_word():
+    from mapping_portal.results.report_xlsx import sheet_title
+
+    taken = set()
+    assert sheet_title("Чыр-чатактарды алдын алуу боюнча пландар", taken) == "Чыр-чатактарды алдын алуу"
+    assert sheet_title("Grants: [calls]/2026?", taken) == "Grants calls2026"
+    assert sheet_title("grants calls2026", taken) == "grants calls2026 2"
