@@ -6,6 +6,7 @@ Words are never broken inside: every table cell is a Paragraph that breaks lines
 does (`Cells.fit`) — Kyrgyz words are long, and a column of numbers is narrow."""
 
 import io
+import re
 from xml.sax.saxutils import escape
 
 from django.utils.text import capfirst
@@ -36,6 +37,8 @@ PADDING = 3  # points each side of a cell's text (ReportLab's default table padd
 LINE = colors.HexColor("#9aa3ad")
 SHADE = colors.HexColor("#e8eef5")
 SMALLEST_FONT = 5.5
+# A count, an amount ("140 000 som"), a percentage or a suppression mark: set flush right in its cell.
+NUMERIC = re.compile(r"^(?:<5|≥5|n<5|—|\d[\d\u00a0]*(?:,\d+)?(?:\u00a0(?:%|\w+))?)$")
 
 
 class Cells:
@@ -69,7 +72,18 @@ class Cells:
         return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
     def row(self, texts, widths, style=None) -> list:
-        return [self.fit(text, width, style) for text, width in zip(texts, widths, strict=True)]
+        """A table row; numbers, amounts and suppression marks are set flush right."""
+        style = style or self.normal
+        cells = []
+        for text, width in zip(texts, widths, strict=True):
+            numeric = style is not self.head and NUMERIC.match(str(text or ""))
+            cells.append(self.fit(text, width, self._right(style) if numeric else style))
+        return cells
+
+    def _right(self, style):
+        if not hasattr(style, "flush_right"):
+            style.flush_right = ParagraphStyle(f"{style.name}-right", parent=style, alignment=2)
+        return style.flush_right
 
 
 def _table(rows, widths, header_rows=1, extra=()):
