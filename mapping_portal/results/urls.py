@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mapping_portal.results import iati, views
+from mapping_portal.results import donor_report, iati, views
 
 app_name = "results"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("indicators/<int:pk>/", views.indicator_detail, name="indicator"),
     path("indicators/<int:pk>/targets/remove/", views.target_remove, name="target-remove"),
     path("iati.xml", iati.download, name="iati"),
+    path("donor-report.<str:fmt>", donor_report.download, name="donor_report"),
 ]

@@ -47,6 +47,6 @@ def test_admin_sets_a_target_sees_the_figure_move_and_downloads_the_report(
     expect(figure.get_by_test_id("progress")).to_contain_text("50 %")
 
     with page.expect_download() as download:
-        page.get_by_role("link", name="Donor report (PDF)").click()
+        page.get_by_role("button", name="Donor report (PDF)").click()
     assert download.value.suggested_filename.endswith(".pdf")
     assert download.value.path().read_bytes()[:5] == b"%PDF-"
