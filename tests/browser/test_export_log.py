@@ -22,6 +22,7 @@ def test_admin_downloads_an_export_and_finds_it_in_the_log(page, users, make_cal
         content = exported.read()
     assert "Ачык конкурс" in content and "Чечилген конкурс" not in content
 
+    page.get_by_role("button", name="Administration").click()
     page.get_by_role("link", name="Export log").click()
     expect(page.get_by_test_id("export-log-entry")).to_have_count(2)
     page.select_option("#id_user", "admin")
