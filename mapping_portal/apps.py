@@ -2,12 +2,29 @@
 
 from django.apps import AppConfig
 from django.contrib.admin.apps import SimpleAdminConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def install_results_framework(sender, apps, using, **kwargs):
+    """The default results framework, where it is missing: after `migrate` (as its data migration does) and after
+    `flush`, which empties every table and then sends post_migrate — as Django recreates content types and
+    permissions (the transactional and browser tests flush after each test)."""
+    from mapping_portal.results import defaults
+
+    if (
+        apps.is_installed("mapping_portal")
+        and not apps.get_model("mapping_portal", "Programme").objects.using(using).exists()
+    ):
+        defaults.install(apps)
 
 
 class MappingPortalConfig(AppConfig):
     name = "mapping_portal"
     verbose_name = _("Mapping portal")
+
+    def ready(self):
+        post_migrate.connect(install_results_framework, sender=self, dispatch_uid="install_results_framework")
 
 
 class PortalAdminConfig(SimpleAdminConfig):

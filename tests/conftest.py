@@ -37,15 +37,15 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def default_language():
-    """Each test starts in the portal's default language (Kyrgyz): a request to /en/ or /ru/ activates its language
-    on the thread and would otherwise carry it into the next test's reverse() and labels."""
-    from django.conf import settings
+def english_between_requests():
+    """Each test starts with English active, the language its assertions read messages in. A request activates its
+    URL's language on the thread and leaves it there, so without this a test would see whichever language the test
+    before it requested last (the suite passed or failed by its order). Requests still speak their URL's language."""
     from django.utils import translation
 
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.activate("en")
     yield
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.activate("en")
 
 
 @pytest.fixture

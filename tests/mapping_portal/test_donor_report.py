@@ -239,7 +239,9 @@ def test_the_report_reads_a_fixed_number_of_queries(admin, sites):
     _events(sites, 4)
     with CaptureQueriesContext(connection) as many:
         report = donor_report.collect(User.objects.get(pk=admin.pk), programme, period)
-    assert len(many) == len(few) <= 12
+    # the framework's build (the indicators: ~30, fixed, tests/mapping_portal/test_results_pages.py) and the
+    # report's own sections (~10)
+    assert len(many) == len(few) <= 45
     assert [row.total for row in report.events] == [9, 6]  # dialogue meetings (i = 0 twice, 2), trainings (1, 3)
 
 
