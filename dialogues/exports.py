@@ -12,9 +12,14 @@ def _codes(related, attribute="code"):
     return lambda obj: "; ".join(str(getattr(item, attribute)) for item in getattr(obj, related).all())
 
 
-def event_export_spec() -> ExportSpec:
-    """Events as the list shows them, with their counts: named participants and anonymous tallies apart."""
+def event_export_spec(suppressing: bool = False) -> ExportSpec:
+    """Events as the list shows them, with their counts: named participants and anonymous tallies apart — counts of
+    1–4 people as "<5" when `suppressing` (for those who may not see small counts, as the list shows them)."""
     from dialogues.models import Event
+    from mapping_portal import suppression
+
+    def people(name):
+        return lambda obj: suppression.count(getattr(obj, name) or 0, suppressing)
 
     columns = [
         ("id", _field("pk")),
@@ -32,8 +37,8 @@ def event_export_spec() -> ExportSpec:
         ("thematic_areas", _codes("thematic_areas")),
         ("organizers", _codes("organizers", "pk")),
         ("facilitators", _field("facilitators")),
-        ("participants_named", _field("participant_count")),
-        ("people_tallied", _field("tallied_count")),
+        ("participants_named", people("participant_count")),
+        ("people_tallied", people("tallied_count")),
         ("overdue_actions", _field("overdue_actions")),
         ("outcomes", _field("outcomes")),
     ]

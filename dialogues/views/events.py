@@ -43,7 +43,8 @@ def event_list(request):
 def event_export(request, fmt):
     require(access.can_view_events(request.user) and access.can_export(request.user))
     filterset = EventFilterSet(request.GET, queryset=event_queryset(request.user).prefetch_related("organizers"))
-    return export_response(request, event_export_spec(), filterset, fmt)
+    spec = event_export_spec(suppressing=not access.can_view_small_counts(request.user))
+    return export_response(request, spec, filterset, fmt)
 
 
 @login_required

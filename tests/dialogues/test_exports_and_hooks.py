@@ -48,6 +48,14 @@ def test_event_export_is_the_filtered_list_without_names(client_for, staff, even
 def test_a_local_authority_exports_its_own_sites_events_only(client_for, la_kerben, events):
     rows = csv_rows(client_for(la_kerben).get(url("dialogues:event-export", "csv")))
     assert [row["title"] for row in rows] == ["'=HYPERLINK(1)"]  # formula neutralised
+    assert rows[0]["participants_named"] == "<5"  # one person: hidden from the local authority, as on the list
+
+
+def test_the_event_export_hides_counts_under_5_from_a_local_authority_only(client_for, staff, la_kyshtut, events):
+    [staff_row] = csv_rows(client_for(staff).get(url("dialogues:event-export", "csv") + "?site=kyshtut"))
+    [la_row] = csv_rows(client_for(la_kyshtut).get(url("dialogues:event-export", "csv")))
+    assert (staff_row["participants_named"], staff_row["people_tallied"]) == ("2", "4")
+    assert (la_row["participants_named"], la_row["people_tallied"]) == ("<5", "<5")
 
 
 def test_attendance_export_is_personal_data_for_admins_and_logged(client_for, admin, events):
