@@ -62,8 +62,12 @@ def women_share(people, note="") -> hooks.Measure:
     """A share of women among `people` (a Person queryset, each person once): part women, whole women and men,
     with the breakdown by sex (people, so small cells are suppressed). One query."""
     by_sex = dict(people.order_by().values_list("sex").annotate(n=Count("pk")))
-    rows = [(sex.value, label, by_sex.get(sex, 0)) for sex, label in SEXES]
-    women, men = rows[0][2], rows[1][2]
+    return women_among(by_sex.get(Sex.FEMALE, 0), by_sex.get(Sex.MALE, 0), note)
+
+
+def women_among(women: int, men: int, note="") -> hooks.Measure:
+    """The share of `women` among women and men, with its breakdown by sex (people: small cells suppressed)."""
+    rows = [(Sex.FEMALE.value, SEXES[0][1], women), (Sex.MALE.value, SEXES[1][1], men)]
     return hooks.Measure(
         part=women,
         whole=women + men,
@@ -267,12 +271,4 @@ def women_share_board_seats(scope) -> hooks.Measure:
         merged_into__isnull=True,
         created_at__date__lte=scope.end,
     ).aggregate(women=Sum(Coalesce("board_women", 0)), men=Sum(Coalesce("board_men", 0)))
-    women, men = totals["women"] or 0, totals["men"] or 0
-    rows = [(Sex.FEMALE.value, SEXES[0][1], women), (Sex.MALE.value, SEXES[1][1], men)]
-    return hooks.Measure(
-        part=women,
-        whole=women + men,
-        people=True,
-        breakdowns=[hooks.Breakdown("sex", BY_SEX, rows, people=True)],
-        note=_BOARD_NOTE,
-    )
+    return women_among(totals["women"] or 0, totals["men"] or 0, _BOARD_NOTE)
