@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl, urlsplit
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 from tests.browser.gate import ROLES  # role → the demo user who plays it
 
@@ -239,8 +240,10 @@ class _Page(HTMLParser):
 
 
 def view_of(path):
+    """The view of a Kyrgyz address (i18n_patterns resolve only the active language's prefix)."""
     try:
-        return resolve(path)
+        with translation.override(LANGUAGE):
+            return resolve(path)
     except Resolver404:
         return None
 

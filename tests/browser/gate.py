@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 AXE_JS = Path(__file__).with_name("vendor") / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -62,7 +63,8 @@ class _Links(HTMLParser):
 def page_kind(path: str, query: str) -> str | None:
     """The kind of a page: its URL name and the names of its query parameters (values differ, layout not)."""
     try:
-        match = resolve(path)
+        with translation.override(path.split("/")[1] or None):  # i18n_patterns resolve the active language only
+            match = resolve(path)
     except Resolver404:
         return None
     keys = sorted({key for key, _ in parse_qsl(query, keep_blank_values=True)} - {"page"})
