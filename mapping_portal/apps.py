@@ -6,12 +6,15 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def install_results_framework(sender, apps, using, **kwargs):
+def install_results_framework(sender, using, apps=None, **kwargs):
     """The default results framework, where it is missing: after `migrate` (as its data migration does) and after
     `flush`, which empties every table and then sends post_migrate — as Django recreates content types and
     permissions (the transactional and browser tests flush after each test)."""
+    from django.apps import apps as live_apps
+
     from mapping_portal.results import defaults
 
+    apps = apps or live_apps  # migrate passes the migrated state's apps; flush passes none
     if (
         apps.is_installed("mapping_portal")
         and not apps.get_model("mapping_portal", "Programme").objects.using(using).exists()
@@ -20,6 +23,7 @@ def install_results_framework(sender, apps, using, **kwargs):
 
 
 class MappingPortalConfig(AppConfig):
+    default = True  # this module has two AppConfigs: without it Django would use a plain one and skip ready()
     name = "mapping_portal"
     verbose_name = _("Mapping portal")
 

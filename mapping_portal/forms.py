@@ -220,7 +220,44 @@ THOUSANDS_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 LARGEST_AMOUNT = Decimal("999999999.99")
 
 
-class SomField(forms.DecimalField):
+class NumberField(forms.DecimalField):
+    """A number as people here type it: "12 500", "7,5" — spaces (or thin spaces) between thousands and a decimal
+    comma or point. The base of SomField; for figures that are not money (an indicator's baseline or target)."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Enter a number with digits only: spaces between thousands and one decimal comma are allowed "
+            "(for example 12 500 or 7,5)."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def read_text(self, text: str) -> str:
+        """What a subclass strips or refuses before the digits are read (SomField: a currency)."""
+        return text
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            text = value.translate(THOUSANDS_SPACES).strip()
+            if len(text) > 40:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            text = self.read_text(text)
+            if text and not AMOUNT.fullmatch(text):
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            text = text.replace(" ", "").replace(",", ".")
+            if text:
+                try:
+                    Decimal(text)
+                except InvalidOperation:
+                    raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+            value = text
+        return super().to_python(value)
+
+
+class SomField(NumberField):
     """An amount in som (grants, plans): "12 500", "12 500,50" and "12500 сом" are read; another currency is
     refused with a message that says to convert it, instead of being taken as som. At least 0.01 unless
     `min_value` says otherwise (a budget may be 0)."""
@@ -239,29 +276,12 @@ class SomField(forms.DecimalField):
     }
 
     def __init__(self, *, min_value=Decimal("0.01"), max_value=LARGEST_AMOUNT, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
         super().__init__(min_value=min_value, max_value=max_value, max_digits=14, decimal_places=2, **kwargs)
 
-    def to_python(self, value):
-        if isinstance(value, str):
-            text = value.translate(THOUSANDS_SPACES).strip()
-            if len(text) > 40:
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            if OTHER_CURRENCY.search(text):
-                raise ValidationError(
-                    self.error_messages["other_currency"], code="other_currency", params={"value": text}
-                )
-            text = SOM.sub("", text)
-            if text and not AMOUNT.fullmatch(text):
-                raise ValidationError(self.error_messages["invalid"], code="invalid")
-            text = text.replace(" ", "").replace(",", ".")
-            if text:
-                try:
-                    Decimal(text)
-                except InvalidOperation:
-                    raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-            value = text
-        return super().to_python(value)
+    def read_text(self, text):
+        if OTHER_CURRENCY.search(text):
+            raise ValidationError(self.error_messages["other_currency"], code="other_currency", params={"value": text})
+        return SOM.sub("", text)
 
     def prepare_value(self, value):
         return f"{value:.2f}" if isinstance(value, Decimal) else value

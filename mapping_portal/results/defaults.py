@@ -131,32 +131,42 @@ TARGETS = {"people_trained": 60, "initiative_groups": 3, "centres": 3, "plans_ap
 
 def install(apps):
     """Create the programme, results, indicators and targets above where they are missing (historical models
-    from a migration, or the live ones)."""
+    from a migration, or the live ones). Rows are bulk-created, as a migration writes them: the history starts with
+    the first change a person makes, whether the defaults came from the migration or were installed again after a
+    flush."""
     Programme = apps.get_model("mapping_portal", "Programme")
     Result = apps.get_model("mapping_portal", "Result")
     Indicator = apps.get_model("mapping_portal", "Indicator")
     Target = apps.get_model("mapping_portal", "Target")
     if not Programme.objects.exists():
-        Programme.objects.create(**PROGRAMME)
-    results = {}
-    for order, (code, ky, ru, en) in enumerate(RESULTS, start=1):
-        results[code], _created = Result.objects.get_or_create(
-            code=code, defaults={"name_ky": ky, "name_ru": ru, "name_en": en, "order": order}
-        )
-    for order, (result, measure, unit, ky, ru, en) in enumerate(INDICATORS, start=1):
-        indicator, _created = Indicator.objects.get_or_create(
+        Programme.objects.bulk_create([Programme(**PROGRAMME)])
+    have = set(Result.objects.values_list("code", flat=True))
+    Result.objects.bulk_create(
+        Result(code=code, name_ky=ky, name_ru=ru, name_en=en, order=order)
+        for order, (code, ky, ru, en) in enumerate(RESULTS, start=1)
+        if code not in have
+    )
+    results = {result.code: result for result in Result.objects.all()}
+    have = set(Indicator.objects.values_list("measure", flat=True))
+    Indicator.objects.bulk_create(
+        Indicator(
+            result=results[result],
             measure=measure,
-            defaults={
-                "result": results[result],
-                "unit": unit,
-                "name_ky": ky,
-                "name_ru": ru,
-                "name_en": en,
-                "order": order,
-                # Nothing was counted before the project; the shares were not measured.
-                "baseline": None if unit == "percent" else 0,
-                "baseline_year": None if unit == "percent" else PROGRAMME["start"].year,
-            },
+            unit=unit,
+            name_ky=ky,
+            name_ru=ru,
+            name_en=en,
+            order=order,
+            # Nothing was counted before the project; the shares were not measured.
+            baseline=None if unit == "percent" else 0,
+            baseline_year=None if unit == "percent" else PROGRAMME["start"].year,
         )
-        if measure in TARGETS and not Target.objects.filter(indicator=indicator).exists():
-            Target.objects.create(indicator=indicator, period="all", site=None, value=TARGETS[measure])
+        for order, (result, measure, unit, ky, ru, en) in enumerate(INDICATORS, start=1)
+        if measure not in have
+    )
+    targeted = set(Target.objects.values_list("indicator__measure", flat=True))
+    Target.objects.bulk_create(
+        Target(indicator=indicator, period="all", site=None, value=TARGETS[indicator.measure])
+        for indicator in Indicator.objects.filter(measure__in=TARGETS)
+        if indicator.measure not in targeted
+    )

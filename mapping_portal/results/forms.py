@@ -3,7 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mapping_portal.forms import BootstrapFormMixin, QueryForm, VersionCheckedForm, site_field, style_filter_form
+from mapping_portal.forms import (
+    BootstrapFormMixin,
+    NumberField,
+    QueryForm,
+    VersionCheckedForm,
+    site_field,
+    style_filter_form,
+)
 from mapping_portal.models import PilotSite
 from mapping_portal.results import periods
 from mapping_portal.results.models import Indicator, Target
@@ -32,6 +39,7 @@ class IndicatorForm(VersionCheckedForm):
     class Meta:
         model = Indicator
         fields = ["name_ky", "name_ru", "name_en", "unit", "baseline", "baseline_year", "baseline_note", "cumulative"]
+        field_classes = {"baseline": NumberField}
 
     def clean(self):
         cleaned = super().clean()
@@ -47,7 +55,7 @@ class TargetForm(BootstrapFormMixin, forms.Form):
     site = forms.ModelChoiceField(
         PilotSite.objects.all(), required=False, label=_("Pilot site"), empty_label=_("All three sites together")
     )
-    value = forms.DecimalField(label=_("Target"), min_value=0, max_digits=14, decimal_places=1)
+    value = NumberField(label=_("Target"), min_value=0, max_digits=14, decimal_places=1)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, programme, indicator, **kwargs):

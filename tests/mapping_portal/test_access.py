@@ -94,6 +94,10 @@ ALLOWED = {
         "review_plans",
         "track_plan_actions",
         "view_unapproved_plans",
+        "view_results",
+        "edit_results_framework",  # indicators and targets (DESIGN.md §3: "Targets are editable by admins")
+        "view_history",
+        "view_all_changes",  # recent changes across records, names included
     },
     "staff": {
         "export_aggregates",
@@ -131,6 +135,8 @@ ALLOWED = {
         "facilitate_plans",
         "track_plan_actions",
         "view_unapproved_plans",
+        "view_results",
+        "view_history",  # of the records they may see
     },
     "la_kyshtut": {
         "export",
@@ -153,6 +159,7 @@ ALLOWED = {
         "review_plans",
         "track_plan_actions",
         "view_unapproved_plans",
+        "view_results",  # their sites' figures, suppressed
     },
     "reviewer": {
         "view_contacts",
@@ -176,6 +183,7 @@ ALLOWED = {
         "view_record_status",
         "view_grant_figures",
         "view_plans",  # approved plans only: ConflictPreventionPlan.objects.for_user
+        "view_results",  # suppressed aggregates
     },
     # Their own applications and the calls that take them online; nothing of the registry, contacts or figures.
     "applicant": {"view_grants", "view_applications", "view_application_documents", "view_applicant_names"},
@@ -225,6 +233,10 @@ SITE_INDEPENDENT = [
     "review_plans",
     "track_plan_actions",
     "view_unapproved_plans",
+    "view_results",
+    "edit_results_framework",
+    "view_history",
+    "view_all_changes",
 ]
 
 

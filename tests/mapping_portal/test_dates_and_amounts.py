@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from mapping_portal.forms import PastYearField, PortalDateField, SomField
+from mapping_portal.forms import NumberField, PastYearField, PortalDateField, SomField
 from mapping_portal.models import EARLIEST_DATE, latest_date
 
 APPS = ("mapping_portal", "stakeholders", "dialogues", "grants")
@@ -94,8 +94,8 @@ def test_every_date_field_of_every_form_is_the_portal_date_field():
                     wrong.append(f"{cls.__name__}.{name}")
                 elif "Enter a date from" not in errors_of(field, "01.01.0001"):
                     wrong.append(f"{cls.__name__}.{name} (year 0001 accepted)")
-            if isinstance(field, forms.DecimalField) and not isinstance(field, SomField):
-                wrong.append(f"{cls.__name__}.{name} (an amount not in SomField)")
+            if isinstance(field, forms.DecimalField) and not isinstance(field, NumberField):
+                wrong.append(f"{cls.__name__}.{name} (a number not read as typed here: not a NumberField)")
     assert not wrong
     # Plans, calls, tranches, payments, reports, events, assessments, people, centres, groups, follow-ups.
     assert len(checked) >= 19
