@@ -61,8 +61,10 @@ def test_staff_record_a_three_day_trainings_attendance_and_the_trained_count_cha
     expect(grid.locator(".day-box:checked")).to_have_count(6)  # every day ticked for both
 
     # Bakyt missed the second day: from his first box, the arrow key moves right and Space unticks it.
+    page.wait_for_load_state("load")  # the grid's keyboard script is bound once the page has loaded
     first_box = page.get_by_label("Бакыт Асанов, day 1")
     first_box.focus()
+    expect(first_box).to_be_focused()  # (an add swapped in by htmx could take the focus back under load)
     page.keyboard.press("ArrowRight")
     expect(page.get_by_label("Бакыт Асанов, day 2")).to_be_focused()
     page.keyboard.press("Space")
