@@ -4,7 +4,6 @@ the distribution, without names. The figures are `dialogues.outcomes.knowledge_c
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from dialogues.models import BAND_COUNT, AttendanceRole, Event, EventKind, band_
 from dialogues.models.outcomes import band_label
 from dialogues.outcomes import knowledge_change, shown_change
 from mapping_portal import access, suppression
-from mapping_portal.shortcuts import get_for_user_or_404
+from mapping_portal.shortcuts import get_for_user_or_404, require
 
 
 @login_required
@@ -26,8 +25,7 @@ def knowledge_check(request, pk):
     attendances = event.attendances.filter(role=AttendanceRole.PARTICIPANT).order_by("person__sort_key", "id")
     if not access.can_edit_record(user, event):
         # Local authorities: the change and the distribution, never a name nor a form.
-        if request.method != "GET":
-            raise PermissionDenied
+        require(request.method == "GET")
         suppressing = not access.can_view_small_counts(user)
         context = {
             "event": event,
