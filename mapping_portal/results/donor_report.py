@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from mapping_portal import access, pdf
+from mapping_portal.forms import QueryForm, site_field
 from mapping_portal.models import ExportLog, PilotSite
 from mapping_portal.results import framework, periods
 from mapping_portal.results.models import Programme
@@ -212,8 +213,9 @@ def download(request, fmt):
     if period is None:
         problems.append(BAD_CHOICE["period"])
     site = None
-    if slug := request.GET.get("site"):
-        site = PilotSite.objects.for_user(user).filter(slug=slug).first()
+    if request.GET.get("site"):
+        # Read through a query form's site field: a NUL or an unknown slug is refused, never sent to the database.
+        site = QueryForm(request.GET, fields={"site": site_field(PilotSite.objects.for_user(user))}).get("site")
         if site is None:
             problems.append(BAD_CHOICE["site"])
     language = request.GET.get("language") or (translation.get_language() or "ky")[:2]
