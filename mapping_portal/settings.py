@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_filters",
     "leaflet",
     "simple_history",
+    "procrastinate.contrib.django",
     "mapping_portal",
     "stakeholders",
     "dialogues",
