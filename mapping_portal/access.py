@@ -297,6 +297,13 @@ def can_export_aggregates(user) -> bool:
 
 
 @predicate
+def can_run_jobs(user) -> bool:
+    """Background jobs (big downloads, imports, searches): any signed-in role may have them, each sees only its own
+    (`Job.objects.for_user`); what a job makes is decided by the page that started it, as that user."""
+    return not is_public(user)
+
+
+@predicate
 def can_view_export_log(user) -> bool:
     """The export log (who exported what, when, with which filters): admins only; everyone else gets a 404."""
     return is_admin(user)

@@ -173,3 +173,10 @@ indicators = Hook(
     "Keyed by an indicator's measure: `(scope: Scope) -> Measure`, computed from the providing app's records "
     "within the scope (mapping_portal.results); a fixed number of queries each."
 )
+
+
+job_work = Hook(
+    "`(job) -> None`, keyed by a `Job.Kind`: does a background job's work in the worker (mapping_portal.jobs). It "
+    "may report progress (`jobs.progress`), raise `jobs.Refused(message)` for a reason its owner should read, and "
+    "must leave nothing half-written if the worker dies part way (one transaction, or work that can run again)."
+)

@@ -8,12 +8,15 @@ imported back), and registers it for `manage.py export NAME`.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import timezone
 
+from mapping_portal import jobs
 from mapping_portal.exports import csv_response, xlsx_response
 from mapping_portal.forms import style_filter_form
+from mapping_portal.jobs import progress
 from mapping_portal.models import ExportLog
 
 PAGE_SIZE = 25
@@ -58,9 +61,15 @@ def _query_without(request, *names):
 
 
 def export_response(request, spec: ExportSpec, filterset, fmt: str, channel="web"):
-    """The list's rows, its filters applied, as a download; every export is logged."""
+    """The list's rows, its filters applied, as a download; every export is logged. Beyond
+    `JOB_EXPORT_ROWS` rows the file is made in the background: the answer is the job's page, and this
+    same view makes the file in the worker (then the export is logged)."""
     # Invalid filter values are ignored, exactly as on the list page.
-    rows = spec.rows(filterset.qs.iterator(chunk_size=2000))
+    if fmt in FORMATS and not jobs.in_worker(request):
+        total = filterset.qs.count()
+        if total > settings.JOB_EXPORT_ROWS[fmt]:
+            return jobs.download_later(request, f"{spec.name}.{fmt}", total=total)
+    rows = spec.rows(progress.counted(filterset.qs.iterator(chunk_size=2000)))
     return export_rows(request, spec.name, spec.header, rows, fmt, personal_data=spec.personal_data, channel=channel)
 
 

@@ -407,4 +407,5 @@ class PageVisit(models.Model):
 
 # The results framework's models live in their own package (mapping_portal/results/); imported here so that Django
 # finds them with the app's other models.
+from mapping_portal.jobs.models import Job  # noqa: E402, F401
 from mapping_portal.results.models import Indicator, Programme, Result, Target  # noqa: E402, F401

@@ -242,6 +242,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # personal data (stakeholders.importing.purge_unfinished, on each upload and `manage.py purge_imports`).
 IMPORT_RETENTION_DAYS = int(os.environ.get("IMPORT_RETENTION_DAYS") or 7)
 
+# Background jobs (mapping_portal/jobs/): Procrastinate's queue in the same PostgreSQL; `manage.py procrastinate
+# worker` runs them (`make run` starts one beside the server).
+JOB_FILE_HOURS = int(os.environ.get("JOB_FILE_HOURS") or 24)  # a finished download is kept this long
+JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS") or 30)  # then the job itself is forgotten
+# A download of more rows than this is made in the background (CSV streams, so its bar is higher).
+JOB_EXPORT_ROWS = {
+    "csv": int(os.environ.get("JOB_EXPORT_ROWS_CSV") or 50_000),
+    "xlsx": int(os.environ.get("JOB_EXPORT_ROWS_XLSX") or 5_000),
+}
+JOB_IMPORT_ROWS = int(os.environ.get("JOB_IMPORT_ROWS") or 1_000)  # an import writing more rows commits in a job
+# A worker silent this long is taken for dead and its job given to another (it beats every third of it).
+JOB_STALLED_SECONDS = float(os.environ.get("JOB_STALLED_SECONDS") or 30)
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": JOB_STALLED_SECONDS / 3,
+    "stalled_worker_timeout": JOB_STALLED_SECONDS,
+    "delete_jobs": "successful",
+}
+# Extra task modules (the fault tests add one that can be made slow on purpose).
+PROCRASTINATE_IMPORT_PATHS = env_list("JOB_EXTRA_TASKS")
+
 # --- Map ---
 # Tiles are the only thing the portal loads from outside; the map stays useful without them.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -51,4 +51,5 @@ urlpatterns += i18n_patterns(
     path("reports/", include("mapping_portal.results.urls")),
     path("exports/log/", exportlog.export_log, name="export-log"),
     path("changes/", include("mapping_portal.changes_urls")),
+    path("jobs/", include("mapping_portal.jobs.urls")),
 )

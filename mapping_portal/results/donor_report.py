@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from mapping_portal import access, pdf
+from mapping_portal import access, jobs, pdf
 from mapping_portal.forms import QueryForm, site_field
 from mapping_portal.models import ExportLog, PilotSite
 from mapping_portal.results import framework, periods
@@ -223,6 +223,9 @@ def download(request, fmt):
         problems.append(BAD_CHOICE["language"])
     if problems:
         return render(request, "mapping_portal/results/donor_report_error.html", {"problems": problems}, status=400)
+    if not jobs.in_worker(request):
+        # A few seconds on national data: made in the background, this same view run again by the worker.
+        return jobs.download_later(request, _("Donor report, %(format)s") % {"format": fmt.upper()})
     try:
         content = render_file(user, programme, period, site, language, fmt)
     except pdf.FontMissing:
