@@ -9,7 +9,7 @@ DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE := mapping_portal.settings
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run serve test fuzz screenshots lint format messages check bench db-stop clean
+.PHONY: run serve worker test fuzz screenshots lint format messages check bench db-stop clean
 
 # The virtual environment is rebuilt only when a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -28,14 +28,19 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 run: $(VENV)/.installed .env  ## development server with demo data on http://$(HOST):$(PORT)
 	@DEBUG=$(DEBUG) $(PY) manage.py migrate --noinput
 	@DEBUG=$(DEBUG) $(PY) manage.py seed_demo
-	@echo "The portal: http://$(HOST):$(PORT)/  (Ctrl-C stops it; the database keeps running, 'make db-stop' stops it)"
-	@DEBUG=$(DEBUG) $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "The portal: http://$(HOST):$(PORT)/ with one background worker  (Ctrl-C stops both; the database keeps running, 'make db-stop' stops it)"
+	@DEBUG=$(DEBUG) $(PY) manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=$(DEBUG) $(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: $(VENV)/.installed  ## production-style: gunicorn + whitenoise, DEBUG off (needs SECRET_KEY, ALLOWED_HOSTS)
 	DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
 	DEBUG=0 $(PY) manage.py migrate --noinput
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=0 $(VENV)/bin/gunicorn mapping_portal.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout $${GUNICORN_TIMEOUT:-120} --access-logfile -
+	DEBUG=0 $(VENV)/bin/gunicorn mapping_portal.wsgi --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --timeout $${GUNICORN_TIMEOUT:-60} --access-logfile -
+
+worker: $(VENV)/.installed  ## one background-job worker, production-style (run M of them beside `make serve`)
+	DEBUG=0 $(PY) manage.py procrastinate worker --concurrency $${WORKER_CONCURRENCY:-1}
 
 test: $(VENV)/.installed-dev .env  ## the whole suite on (embedded) PostgreSQL, browser tests included
 	DEBUG=1 $(PY) -m pytest $(PYTEST_ARGS)

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 import stakeholders.indicators  # noqa: F401  (registers the results framework's providers)
 from mapping_portal import hooks
-from stakeholders import exports, timeline
+from mapping_portal.jobs.models import Job
+from stakeholders import exports, jobs, timeline
 from stakeholders.models import (
     CapacityAssessment,
     DevelopmentAction,
@@ -149,3 +150,7 @@ _AUDITED = {
 }
 for _key, _kind in _AUDITED.items():
     hooks.audited.register(_kind, key=_key)
+
+
+hooks.job_work.register(jobs.commit_import, key=Job.Kind.IMPORT)
+hooks.job_work.register(jobs.compare_duplicates, key=Job.Kind.DUPLICATES)

@@ -4,9 +4,11 @@ threads at once.
 (The cast of users per role, and `ROLES`, are in tests/conftest.py.)
 """
 
+import re
 import threading
 
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -49,3 +51,26 @@ def run_at_once(work, count):
     for thread in threads:
         thread.join()
     return outcomes
+
+
+_JOB_PAGE = re.compile(r"^/[a-z]{2}/jobs/(?P<pk>[0-9a-f-]{36})/$")
+
+
+def follow_job(client, response):
+    """A download the portal made in the background, as its owner gets it: when `response` sends the owner to a
+    job's page, the job's work is done here (what the worker does), and the file is fetched as the owner would,
+    returned as a plain response (its `content`, its headers). Any other response is returned as it is.
+
+    The fault tests (tests/mapping_portal/test_jobs_faults.py) and the browser tests run a real worker."""
+    from mapping_portal.jobs import runner
+
+    match = _JOB_PAGE.match(response.get("Location", "")) if response.status_code == 302 else None
+    if match is None:
+        return response
+    runner.run(match["pk"])
+    download = client.get(response["Location"] + "download/")
+    if download.status_code != 200:
+        return client.get(response["Location"])
+    plain = HttpResponse(b"".join(download.streaming_content), content_type=download["Content-Type"])
+    plain["Content-Disposition"] = download["Content-Disposition"]
+    return plain

@@ -29,6 +29,10 @@ class Refused(Exception):
         self.message = str(message)
 
 
+class Forbidden(Exception):
+    """The owner may no longer see what the job was made from."""
+
+
 def in_worker(request) -> bool:
     """Whether this request is a job's work being done in the worker (then the view answers at once)."""
     return getattr(request, "job", None) is not None

@@ -22,7 +22,10 @@ class _Reporter:
         self.written_at = 0.0
 
     def add(self, count):
-        self.done += count
+        self.set(self.done + count)
+
+    def set(self, done):
+        self.done = done
         now = time.monotonic()
         if now - self.written_at >= _INTERVAL:
             self.written_at = now
@@ -53,6 +56,13 @@ def advance(count: int = 1):
     reporter = _reporter.get()
     if reporter is not None:
         reporter.add(count)
+
+
+def set_done(done: int):
+    """How many of the total are done now (for work that counts what is left rather than what it did)."""
+    reporter = _reporter.get()
+    if reporter is not None:
+        reporter.set(done)
 
 
 def counted(rows, every: int = 1000):

@@ -19,17 +19,13 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 
 from mapping_portal import hooks
-from mapping_portal.jobs import Refused, progress
+from mapping_portal.jobs import Forbidden, Refused, progress
 from mapping_portal.jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
 # The folder of finished files: not registered with mapping_portal.media, so never served but by the job's page.
 FOLDER = "jobs"
-
-
-class Forbidden(Exception):
-    """The owner may no longer see what the job was made from."""
 
 
 def run(job_id) -> Job | None:
@@ -130,12 +126,12 @@ def make_download(job):
     extension = ("." + filename.rsplit(".", 1)[1]) if "." in filename else ""
     # An anonymous temporary file: nothing is left on disk if the worker is killed while it is written.
     with tempfile.TemporaryFile() as spool:
-        try:
-            chunks = response.streaming_content if response.streaming else [response.content]
-            for chunk in chunks:
-                spool.write(chunk)
-        finally:
-            response.close()
+        chunks = response.streaming_content if response.streaming else [response.content]
+        for chunk in chunks:
+            spool.write(chunk)
+        # Not `response.close()`: it would send `request_finished`, which closes the worker's database connection
+        # in the middle of its job. The response's own files (an XLSX's spool) close when it is let go, here.
+        del chunks, response
         size = spool.tell()
         spool.seek(0)
         name = default_storage.save(f"{FOLDER}/{get_random_string(24)}{extension}", File(spool))

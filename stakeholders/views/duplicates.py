@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from mapping_portal import access
+from mapping_portal import access, jobs
 from mapping_portal.forms import BootstrapFormMixin, QueryForm, posted_id, site_field
+from mapping_portal.jobs.models import Job
 from mapping_portal.models import PageVisit, PilotSite
 from mapping_portal.shortcuts import require
 from stakeholders import merging
-from stakeholders.duplicates import candidate_pairs, pending_count, refresh_candidates, similar_people
+from stakeholders.duplicates import SCAN_BATCH, candidate_pairs, pending_count, refresh_candidates, similar_people
 from stakeholders.models import (
     DistinctPair,
     DuplicateCandidate,
@@ -35,6 +36,8 @@ KINDS = {
     "organizations": (RecordKind.ORGANIZATION, Organization),
     "people": (RecordKind.PERSON, Person),
 }
+# A backlog of more than this many batches is compared in the background.
+BACKGROUND_BATCHES = 4
 MERGE_URLS = {Organization: "stakeholders:organization-merge", Person: "stakeholders:person-merge"}
 DETAIL_URLS = {Organization: "stakeholders:organization-detail", Person: "stakeholders:person-detail"}
 
@@ -55,6 +58,7 @@ def duplicate_list(request):
     kind, model = KINDS[kind_name]
     site = query.get("site") or sites.first()
     waiting = pending_count(kind, site) if site else 0
+    background = _compare_in_background(request.user, kind_name, site, waiting) if site else None
     # The home counts the possible duplicates found after this visit as new (mapping_portal.homes).
     PageVisit.record(request.user, "duplicates", DuplicateCandidate.objects.aggregate(last=Max("id"))["last"])
     pairs = candidate_pairs(kind, site, model.objects.for_user(request.user)) if site else []
@@ -79,9 +83,34 @@ def duplicate_list(request):
             "page": page,
             "rows": rows,
             "waiting": waiting,
+            "background": background,
             "merge_url": MERGE_URLS[model],
             "detail_url": DETAIL_URLS[model],
         },
+    )
+
+
+def _compare_in_background(user, kind_name, site, waiting):
+    """A backlog of more than a few batches (after a big import) is compared by the worker, not by the page's
+    requests: the job already running for this site and kind, or a new one of this user's."""
+    kind = KINDS[kind_name][0]
+    if waiting <= BACKGROUND_BATCHES * SCAN_BATCH[kind]:
+        return None
+    running = Job.objects.filter(
+        kind=Job.Kind.DUPLICATES,
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+        params__site=site.pk,
+        params__kind=kind,
+    ).first()
+    if running is not None:
+        return running
+    page = reverse("stakeholders:duplicate-list") + f"?kind={kind_name}&site={site.slug}"
+    return jobs.start(
+        user,
+        Job.Kind.DUPLICATES,
+        _("Possible duplicates at %(site)s") % {"site": site},
+        params={"site": site.pk, "kind": kind, "next": page},
+        total=waiting,
     )
 
 

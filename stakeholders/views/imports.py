@@ -13,13 +13,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from mapping_portal import access
+from mapping_portal import access, jobs
 from mapping_portal.exports import XLSX_CONTENT_TYPE
+from mapping_portal.jobs.models import Job
 from mapping_portal.shortcuts import get_for_user_or_404
 from stakeholders import importing
 from stakeholders.forms_import import ImportUploadForm
@@ -150,6 +152,15 @@ def import_progress(request, pk):
 @require_POST
 def import_commit(request, pk):
     batch = _batch(request, pk)
+    if batch.create_count + batch.update_count > settings.JOB_IMPORT_ROWS and batch.status == ImportBatch.Status.READY:
+        # Over a minute for some thousands of rows: committed by the worker, all or nothing, while the page waits.
+        job = jobs.start(
+            request.user,
+            Job.Kind.IMPORT,
+            _("Import of %(name)s") % {"name": batch.original_name},
+            params={"batch": batch.pk, "next": reverse("stakeholders:import-detail", args=[batch.pk])},
+        )
+        return redirect("jobs:detail", pk=job.pk)
     try:
         batch = importing.commit(batch.pk, request.user)
     except importing.ImportRefused as refusal:

@@ -19,6 +19,7 @@ from mapping_portal import hooks
 from mapping_portal.models import ExportLog, User
 from mapping_portal.results import donor_report, periods, site_map
 from mapping_portal.results.models import Indicator, Programme
+from tests.helpers import follow_job
 from tests.pdf_text import pdf_pages, squeezed
 
 URL = "/{lang}/reports/donor-report.{fmt}"
@@ -47,8 +48,15 @@ def measured(sites):
         hooks.indicators.register(saved, key="people_trained")
 
 
+@pytest.fixture(autouse=True)
+def _files_in_a_temporary_folder(media_root):
+    """The report is made in the background and kept through the storage API: here, in a temporary folder."""
+
+
 def _get(client_for, user, fmt="pdf", lang="ky", **params):
-    return client_for(user).get(URL.format(lang=lang, fmt=fmt), params)
+    """The report as its user gets it: asked for, made by the job (here, in this process), downloaded."""
+    client = client_for(user)
+    return follow_job(client, client.get(URL.format(lang=lang, fmt=fmt), params))
 
 
 def _pdf_text(response) -> str:
