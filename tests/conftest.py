@@ -10,6 +10,7 @@ import pytest
 from mapping_portal.models import PilotSite, User
 from mapping_portal.reference import load_reference_data
 from mapping_portal.roles import Role
+from tests import job_workers
 
 CAST = {
     "admin": (Role.ADMIN, []),
@@ -167,3 +168,18 @@ def make_person(registry):
         return Person.objects.create(**(defaults | fields))
 
     return make
+
+
+@pytest.fixture
+def workers(tmp_path, media_root):
+    """`workers(name)` starts a worker (returned); every worker started is stopped after the test."""
+    started = []
+
+    def start(name):
+        worker = job_workers.Worker(tmp_path, name, media_root)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

@@ -4,6 +4,7 @@ import logging
 import mimetypes
 import re
 import tempfile
+import time
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -73,16 +74,27 @@ def _finish(job, **fields):
     job.refresh_from_db()
 
 
+# After a database error, how long to keep trying to record the failure (a restart takes a few seconds).
+RECORD_FAILURE_SECONDS = 30
+
+
 def _fail(job, failure, reason="", quiet=False):
-    try:
-        Job.objects.filter(pk=job.pk).update(
-            status=Job.Status.FAILED, failure=failure, reason=reason, finished_at=timezone.now()
-        )
-    except (OperationalError, InterfaceError):
-        if not quiet:
-            raise
-        # Still unreachable: `reconcile` marks it failed once the queue says so.
-        logger.warning("job %s: could not record its failure yet", job.pk)
+    deadline = time.monotonic() + (RECORD_FAILURE_SECONDS if quiet else 0)
+    while True:
+        try:
+            Job.objects.filter(pk=job.pk).update(
+                status=Job.Status.FAILED, failure=failure, reason=reason, finished_at=timezone.now()
+            )
+            return
+        except (OperationalError, InterfaceError):
+            if not quiet:
+                raise
+            connection.close()
+            if time.monotonic() >= deadline:
+                # Still unreachable: `reconcile` marks it failed once the queue says so.
+                logger.warning("job %s: could not record its failure", job.pk)
+                return
+            time.sleep(1)
 
 
 # Downloads -------------------------------------------------------------------------------------------------------
