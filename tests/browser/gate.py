@@ -161,6 +161,17 @@ def complete_the_demo():
         if len(kyshtut) > max(source, target):
             OrganizationRelationship.objects.get_or_create(source=kyshtut[source], target=kyshtut[target], kind=kind)
 
+    # Every signed-in demo user has background jobs to walk: one under way, one done, one that failed.
+    from mapping_portal.jobs.models import Job
+
+    for user in User.objects.filter(is_active=True).exclude(role=""):
+        if Job.objects.filter(owner=user).exists():
+            continue
+        common = {"owner": user, "language": "ky", "kind": Job.Kind.DOWNLOAD}
+        Job.objects.create(**common, title="organizations.xlsx", status=Job.Status.RUNNING, done=1200, total=28000)
+        Job.objects.create(**common, title="Донорго отчёт, PDF", status=Job.Status.DONE)
+        Job.objects.create(**common, title="people.csv", status=Job.Status.FAILED, failure=Job.Failure.ERROR)
+
 
 # --- What is checked in the page ------------------------------------------------------------------------
 
