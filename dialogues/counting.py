@@ -11,11 +11,13 @@
   meetings is two tally counts), and pages label them so.
 
 Every count is one SQL query over the filtered events — or, for the events of whole sites (the results
-page as it opens), over the reach summary the database keeps (dialogues.models.reach). Python only sums
+page as it opens), over the reach summary the database keeps (dialogues.models.reach), and for the events of
+whole sites within dates and of one kind, over the reach of any period it keeps beside it. Python only sums
 the cells of a small cube (each person sits in exactly one cell, so sums of cells are exact unique
 counts), and suppresses small cells for those who may not see them.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -116,6 +118,38 @@ REACH_SITES_SQL = _CUBE.format(
     """
 )
 
+# The same cube for the held events within dates — and of one kind, when chosen — at every site or one, from the
+# reach of any period (dialogues.models.reach.ReachSpan): each person's first event within the dates is one row
+# found through the scope's index, so nothing is grouped per person; the people who completed a training within
+# the dates are found the same way and joined. Events starting within the dates (the reports page) or
+# overlapping them (the dialogue results page, like the event list): see ReachSpan.
+SPAN_SQL = """
+SELECT home_site_id, sex, kyrgyz_band, un_band, disability, count(*),
+       count(*) FILTER (WHERE next_completed <= %(end)s)
+FROM dialogues_reachspan
+WHERE kind = %(kind)s AND NOT trained AND {site}
+  AND start_date BETWEEN %(start)s AND %(end)s AND (prev_start IS NULL OR prev_start < %(start)s)
+GROUP BY 1, 2, 3, 4, 5
+"""
+# Overlapping: an event overlapping the dates starts at most its length before them (the longest event bounds
+# the scan); the people who completed a training among those events are found the same way and joined.
+SPAN_OVERLAPPING_SQL = """
+WITH reached AS (
+    SELECT person_id, home_site_id, sex, kyrgyz_band, un_band, disability
+    FROM dialogues_reachspan
+    WHERE kind = %(kind)s AND NOT trained AND {site} AND {overlapping}
+),
+trained AS (
+    SELECT person_id FROM dialogues_reachspan
+    WHERE kind = '' AND trained AND {site} AND {overlapping} AND %(kind)s IN ('', %(training)s)
+)
+SELECT r.home_site_id, r.sex, r.kyrgyz_band, r.un_band, r.disability, count(*), count(t.person_id)
+FROM reached r LEFT JOIN trained t ON t.person_id = r.person_id
+GROUP BY 1, 2, 3, 4, 5
+"""
+OVERLAPPING = """start_date <= %(end)s AND end_date >= %(start)s AND (prev_end IS NULL OR prev_end < %(start)s)
+    AND start_date >= %(start)s::date - (SELECT coalesce(max(end_date - start_date), 0) FROM dialogues_event)"""
+
 TALLY_SQL = """
 WITH ev AS (SELECT DISTINCT e.id, e.site_id, e.kind FROM ({events}) AS e)
 SELECT ev.site_id, t.sex, t.age_band, sum(t.count), sum(t.completed) FILTER (WHERE ev.kind = %s)
@@ -189,6 +223,36 @@ def count_people_at_sites(site_ids, events) -> Counts:
             cursor.execute(REACH_SITES_SQL, [sorted(site_ids)])
         counts.people = [Cell(*row) for row in cursor.fetchall()]
     counts.tallies = _count_tallies(events)
+    return counts
+
+
+def count_people_within(site_ids, start, end, events, kind="", overlapping=False) -> Counts | None:
+    """The same counts as `count_people(events)` when `events` are the held events of whole sites — `site_ids`,
+    None for every site — starting within `start`..`end` (or overlapping them), of one `kind` if given; None
+    (not done: count live) for several sites but not every one. Either date may be None (open). Two queries (one
+    without the tallies: `events` None)."""
+    counts = Counts()
+    if site_ids is not None and not site_ids:
+        return counts
+    if site_ids is not None and len(site_ids) > 1:
+        return None
+    params = {
+        "start": start or datetime.date.min,
+        "end": end or datetime.date.max,
+        "kind": kind or "",
+        "training": EventKind.TRAINING,
+        "site": None if site_ids is None else next(iter(site_ids)),
+    }
+    site = "site_id IS NULL" if site_ids is None else "site_id = %(site)s"
+    if overlapping:
+        sql = SPAN_OVERLAPPING_SQL.format(site=site, overlapping=OVERLAPPING)
+    else:
+        sql = SPAN_SQL.format(site=site)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts.people = [Cell(*row) for row in cursor.fetchall()]
+    if events is not None:
+        counts.tallies = _count_tallies(events)
     return counts
 
 
