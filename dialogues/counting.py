@@ -119,36 +119,53 @@ REACH_SITES_SQL = _CUBE.format(
 )
 
 # The same cube for the held events within dates — and of one kind, when chosen — at every site or one, from the
-# reach of any period (dialogues.models.reach.ReachSpan): each person's first event within the dates is one row
-# found through the scope's index, so nothing is grouped per person; the people who completed a training within
-# the dates are found the same way and joined. Events starting within the dates (the reports page) or
-# overlapping them (the dialogue results page, like the event list): see ReachSpan.
+# reach of any period (dialogues.models.reach.ReachSpan): each person's first event starting within the dates is
+# one row found through the scope's index, so nothing is grouped per person.
 SPAN_SQL = """
 SELECT home_site_id, sex, kyrgyz_band, un_band, disability, count(*),
        count(*) FILTER (WHERE next_completed <= %(end)s)
 FROM dialogues_reachspan
-WHERE kind = %(kind)s AND NOT trained AND {site}
+WHERE kind = %(kind)s AND {site}
   AND start_date BETWEEN %(start)s AND %(end)s AND (prev_start IS NULL OR prev_start < %(start)s)
 GROUP BY 1, 2, 3, 4, 5
 """
-# Overlapping: an event overlapping the dates starts at most its length before them (the longest event bounds
-# the scan); the people who completed a training among those events are found the same way and joined.
-SPAN_OVERLAPPING_SQL = """
-WITH reached AS (
-    SELECT person_id, home_site_id, sex, kyrgyz_band, un_band, disability
-    FROM dialogues_reachspan
-    WHERE kind = %(kind)s AND NOT trained AND {site} AND {overlapping}
+# Events overlapping the dates (the dialogue results page, like the event list): those starting within them from
+# the summary, and those that started before and end within or after them (a few dozen at national scale)
+# counted live, as PEOPLE_SQL does; a person at both is counted once, at the earlier first day.
+SPAN_OVERLAPPING_SQL = f"""
+WITH straddling AS (
+    SELECT e.id, e.start_date, e.end_date, e.kind FROM dialogues_event e
+    WHERE e.status = 'held' AND e.start_date < %(start)s AND e.end_date >= %(start)s AND e.start_date <= %(end)s
+      AND (%(kind)s = '' OR e.kind = %(kind)s) AND {{event_site}}
 ),
-trained AS (
-    SELECT person_id FROM dialogues_reachspan
-    WHERE kind = '' AND trained AND {site} AND {overlapping} AND %(kind)s IN ('', %(training)s)
+early AS (
+    SELECT coalesce(m.merged_into_id, a.person_id) AS person_id, min(e.start_date) AS first_day,
+           bool_or(e.kind = %(training)s AND cardinality(a.days) >= e.end_date - e.start_date + 1) AS completed
+    FROM dialogues_attendance a
+    JOIN straddling e ON e.id = a.event_id
+    JOIN stakeholders_person m ON m.id = a.person_id
+    WHERE a.role = 'participant'
+    GROUP BY 1
+),
+early_cells AS (
+    SELECT early.person_id, early.completed, c.site_id AS home_site_id, c.sex,
+           dialogues_kyrgyz_band(extract(year FROM early.first_day)::int - c.birth_year) AS kyrgyz_band,
+           dialogues_un_band(extract(year FROM early.first_day)::int - c.birth_year) AS un_band,
+           dialogues_disability({_WG}) AS disability
+    FROM early JOIN stakeholders_person c ON c.id = early.person_id
+),
+within AS (
+    SELECT person_id, home_site_id, sex, kyrgyz_band, un_band, disability, next_completed <= %(end)s AS completed
+    FROM dialogues_reachspan
+    WHERE kind = %(kind)s AND {{site}}
+      AND start_date BETWEEN %(start)s AND %(end)s AND (prev_start IS NULL OR prev_start < %(start)s)
 )
-SELECT r.home_site_id, r.sex, r.kyrgyz_band, r.un_band, r.disability, count(*), count(t.person_id)
-FROM reached r LEFT JOIN trained t ON t.person_id = r.person_id
+SELECT coalesce(e.home_site_id, w.home_site_id), coalesce(e.sex, w.sex), coalesce(e.kyrgyz_band, w.kyrgyz_band),
+       coalesce(e.un_band, w.un_band), coalesce(e.disability, w.disability), count(*),
+       count(*) FILTER (WHERE e.completed OR w.completed)
+FROM within w FULL JOIN early_cells e ON e.person_id = w.person_id
 GROUP BY 1, 2, 3, 4, 5
 """
-OVERLAPPING = """start_date <= %(end)s AND end_date >= %(start)s AND (prev_end IS NULL OR prev_end < %(start)s)
-    AND start_date >= %(start)s::date - (SELECT coalesce(max(end_date - start_date), 0) FROM dialogues_event)"""
 
 TALLY_SQL = """
 WITH ev AS (SELECT DISTINCT e.id, e.site_id, e.kind FROM ({events}) AS e)
@@ -245,7 +262,8 @@ def count_people_within(site_ids, start, end, events, kind="", overlapping=False
     }
     site = "site_id IS NULL" if site_ids is None else "site_id = %(site)s"
     if overlapping:
-        sql = SPAN_OVERLAPPING_SQL.format(site=site, overlapping=OVERLAPPING)
+        event_site = "TRUE" if site_ids is None else "e.site_id = %(site)s"
+        sql = SPAN_OVERLAPPING_SQL.format(site=site, event_site=event_site)
     else:
         sql = SPAN_SQL.format(site=site)
     with connection.cursor() as cursor:

@@ -58,35 +58,28 @@ class ReachSpan(models.Model):
     """The reach of any period, kept by the database like PersonReach: one row per person counted and held event
     attended (as a participant), in each scope the results pages filter by — every site or the event's site, every
     kind or the event's kind — with, per person and scope in the order of the events' first days, the previous
-    event's first day and the latest last day of the previous events. A person's first event within any dates is
-    then one row, found through an index without grouping the attendance per person (dialogues.counting):
-
-    * events starting within a..b (the reports page): start in a..b and previous start before a (or none);
-    * events overlapping a..b (the dialogue results page): start ≤ b, end ≥ a, and previous ends before a.
-
-    Rows with `trained` set are the same for the held trainings a person attended every day of (every kind,
-    by site), so that "completed a training" among overlapping events is found the same way (among events
-    starting within the dates, `next_completed` of the person's first row says it). Cells (home site, sex,
-    age bands at the event's first day, disability) are those of the record kept. Written only by the triggers
-    of migration 0002_person_reach (their functions extended by 0006_reach_span)."""
+    event's first day. A person's first event starting within any dates a..b is then one row — start in a..b,
+    previous start before a or none — found through an index without grouping the attendance per person
+    (dialogues.counting); whether they completed a training starting within the dates is `next_completed` ≤ b
+    on that row. Events that started before the dates and still overlap them (the dialogue results page counts
+    those) are few: dialogues.counting counts their people live and folds them in. Cells (home site, sex, age
+    bands at the event's first day, disability) are those of the record kept. Written only by the triggers of
+    migration 0002_person_reach (their functions extended by 0006_reach_span)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person"))
     site = models.ForeignKey(
         PilotSite,
         on_delete=models.CASCADE,
+        db_index=False,  # the scope's index starts with the kind, then the site
         null=True,
         related_name="+",
         verbose_name=_("pilot site of the events"),
         help_text=_("Empty: the person across every site."),
     )
     kind = models.CharField(max_length=30, blank=True)  # empty: every kind
-    trained = models.BooleanField()
     start_date = models.DateField()
-    end_date = models.DateField()
     prev_start = models.DateField(null=True)
-    prev_end = models.DateField(null=True)
-    # The first day of the first training completed from this event on (in the same order and scope): a person
-    # whose first event within a..b is this one completed a training starting within a..b if it is ≤ b.
+    # The first day of the first training completed from this event on (in the same order and scope).
     next_completed = models.DateField(null=True)
     home_site = models.ForeignKey(
         PilotSite, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, null=True, related_name="+"
@@ -101,11 +94,9 @@ class ReachSpan(models.Model):
         verbose_name_plural = _("people reached")
         indexes = [
             models.Index(
-                fields=["kind", "trained", "site", "start_date"],
+                fields=["kind", "site", "start_date"],
                 include=[
-                    "end_date",
                     "prev_start",
-                    "prev_end",
                     "next_completed",
                     "person",
                     "home_site",

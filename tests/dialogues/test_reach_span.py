@@ -147,19 +147,18 @@ def test_the_reach_of_any_period_is_the_live_count_after_every_kind_of_write(
 
 
 def test_a_rebuild_gives_the_rows_the_triggers_keep(registry, busy):
-    columns = ("person", "site", "kind", "trained", "start_date", "end_date", "prev_start", "prev_end", "kyrgyz_band")
+    columns = ("person", "site", "kind", "start_date", "prev_start", "next_completed", "kyrgyz_band", "sex")
     kept = sorted(ReachSpan.objects.values_list(*columns), key=str)
     with connection.cursor() as cursor:
         cursor.execute("SELECT dialogues_rebuild_reach()")
     assert sorted(ReachSpan.objects.values_list(*columns), key=str) == kept
-    # Aigul's first days across sites: the training, the short one (the same day, ending no later: left out), the
-    # meeting; and her trainings completed: both.
+    # Aigul's events across sites and kinds: the training; the short one starts the same day (never her first
+    # within any dates: left out); the meeting. Her first row says she completed a training that day.
     aigul = ReachSpan.objects.filter(person=busy["aigul"], site=None, kind="")
-    assert sorted(aigul.filter(trained=False).values_list("start_date", "prev_start", "prev_end")) == [
-        (D(2026, 3, 2), None, None),
-        (D(2026, 3, 30), D(2026, 3, 2), D(2026, 3, 4)),
+    assert sorted(aigul.values_list("start_date", "prev_start", "next_completed")) == [
+        (D(2026, 3, 2), None, D(2026, 3, 2)),
+        (D(2026, 3, 30), D(2026, 3, 2), None),
     ]
-    assert aigul.filter(trained=True).count() == 1
 
 
 def test_several_sites_but_not_all_are_left_to_the_live_count(registry, busy):
