@@ -129,42 +129,65 @@ WHERE kind = %(kind)s AND {site}
   AND start_date BETWEEN %(start)s AND %(end)s AND (prev_start IS NULL OR prev_start < %(start)s)
 GROUP BY 1, 2, 3, 4, 5
 """
-# Events overlapping the dates (the dialogue results page, like the event list): those starting within them from
-# the summary, and those that started before and end within or after them (a few dozen at national scale)
-# counted live, as PEOPLE_SQL does; a person at both is counted once, at the earlier first day.
+# Events overlapping the dates (the dialogue results page, like the event list): the cube of the events starting
+# within them (as SPAN_SQL), corrected for the people of the events that started before and end within or after
+# them — a few dozen events at national scale, counted live as PEOPLE_SQL does: their rows starting within the
+# dates (looked up by person) are taken out, and they are put back once, at their earlier first day, having
+# completed a training if they did at either.
 SPAN_OVERLAPPING_SQL = f"""
-WITH straddling AS (
-    SELECT e.id, e.start_date, e.end_date, e.kind FROM dialogues_event e
-    WHERE e.status = 'held' AND e.start_date < %(start)s AND e.end_date >= %(start)s AND e.start_date <= %(end)s
-      AND (%(kind)s = '' OR e.kind = %(kind)s) AND {{event_site}}
-),
-early AS (
+WITH early AS (
+    -- Nested loops whatever the estimates (OFFSET 0 keeps each lookup apart): the planner cannot tell that so
+    -- few events start before a day and end after it.
     SELECT coalesce(m.merged_into_id, a.person_id) AS person_id, min(e.start_date) AS first_day,
            bool_or(e.kind = %(training)s AND cardinality(a.days) >= e.end_date - e.start_date + 1) AS completed
-    FROM dialogues_attendance a
-    JOIN straddling e ON e.id = a.event_id
-    JOIN stakeholders_person m ON m.id = a.person_id
-    WHERE a.role = 'participant'
+    FROM dialogues_event e
+    CROSS JOIN LATERAL (
+        SELECT a.person_id, a.days FROM dialogues_attendance a
+        WHERE a.event_id = e.id AND a.role = 'participant' OFFSET 0
+    ) AS a
+    CROSS JOIN LATERAL (SELECT m.merged_into_id FROM stakeholders_person m WHERE m.id = a.person_id OFFSET 0) AS m
+    WHERE e.status = 'held' AND e.start_date < %(start)s AND e.end_date >= %(start)s AND e.start_date <= %(end)s
+      AND (%(kind)s = '' OR e.kind = %(kind)s) AND {{event_site}}
     GROUP BY 1
 ),
-early_cells AS (
-    SELECT early.person_id, early.completed, c.site_id AS home_site_id, c.sex,
+pairs AS MATERIALIZED (
+    SELECT early.completed, c.site_id AS home_site_id, c.sex,
            dialogues_kyrgyz_band(extract(year FROM early.first_day)::int - c.birth_year) AS kyrgyz_band,
            dialogues_un_band(extract(year FROM early.first_day)::int - c.birth_year) AS un_band,
-           dialogues_disability({_WG}) AS disability
-    FROM early JOIN stakeholders_person c ON c.id = early.person_id
-),
-within AS (
-    SELECT person_id, home_site_id, sex, kyrgyz_band, un_band, disability, next_completed <= %(end)s AS completed
+           dialogues_disability({_WG}) AS disability,
+           w.person_id IS NOT NULL AS within, w.home_site_id AS w_home_site_id, w.sex AS w_sex,
+           w.kyrgyz_band AS w_kyrgyz_band, w.un_band AS w_un_band, w.disability AS w_disability,
+           coalesce(w.next_completed <= %(end)s, false) AS w_completed
+    FROM early
+    CROSS JOIN LATERAL (SELECT * FROM stakeholders_person c WHERE c.id = early.person_id OFFSET 0) AS c
+    LEFT JOIN LATERAL (
+        SELECT * FROM dialogues_reachspan r
+        WHERE r.person_id = early.person_id AND r.kind = %(kind)s AND r.{{site}}
+          AND r.start_date BETWEEN %(start)s AND %(end)s AND (r.prev_start IS NULL OR r.prev_start < %(start)s)
+        OFFSET 0
+    ) AS w ON TRUE
+)
+SELECT home_site_id, sex, kyrgyz_band, un_band, disability, sum(reached), sum(trained)
+FROM (
+    SELECT home_site_id, sex, kyrgyz_band, un_band, disability, count(*) AS reached,
+           count(*) FILTER (WHERE next_completed <= %(end)s) AS trained
     FROM dialogues_reachspan
     WHERE kind = %(kind)s AND {{site}}
       AND start_date BETWEEN %(start)s AND %(end)s AND (prev_start IS NULL OR prev_start < %(start)s)
-)
-SELECT coalesce(e.home_site_id, w.home_site_id), coalesce(e.sex, w.sex), coalesce(e.kyrgyz_band, w.kyrgyz_band),
-       coalesce(e.un_band, w.un_band), coalesce(e.disability, w.disability), count(*),
-       count(*) FILTER (WHERE e.completed OR w.completed)
-FROM within w FULL JOIN early_cells e ON e.person_id = w.person_id
+    GROUP BY 1, 2, 3, 4, 5
+    UNION ALL
+    SELECT w_home_site_id, w_sex, w_kyrgyz_band, w_un_band, w_disability, -count(*),
+           -count(*) FILTER (WHERE w_completed)
+    FROM pairs WHERE within
+    GROUP BY 1, 2, 3, 4, 5
+    UNION ALL
+    SELECT home_site_id, sex, kyrgyz_band, un_band, disability, count(*),
+           count(*) FILTER (WHERE completed OR w_completed)
+    FROM pairs
+    GROUP BY 1, 2, 3, 4, 5
+) AS cells
 GROUP BY 1, 2, 3, 4, 5
+HAVING sum(reached) > 0
 """
 
 TALLY_SQL = """
@@ -268,7 +291,7 @@ def count_people_within(site_ids, start, end, events, kind="", overlapping=False
         sql = SPAN_SQL.format(site=site)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        counts.people = [Cell(*row) for row in cursor.fetchall()]
+        counts.people = [Cell(*row[:5], int(row[5]), int(row[6])) for row in cursor.fetchall()]
     if events is not None:
         counts.tallies = _count_tallies(events)
     return counts
