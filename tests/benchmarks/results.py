@@ -122,7 +122,7 @@ def measure(client, url):
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     p95 = statistics.quantiles(timings, n=20)[18] if len(timings) > 1 else timings[0]
-    return statistics.median(timings), p95, len(queries)
+    return min(timings), statistics.median(timings), p95, len(queries)
 
 
 def main():
@@ -130,7 +130,8 @@ def main():
         build()
     else:
         counts()
-    print(f"\n{'page':<20} {'filter':<28} {'role':<11} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    # The machine is shared: the best of the rounds is the figure least disturbed by the others' work.
+    print(f"\n{'page':<20} {'filter':<28} {'role':<11} {'best ms':>8} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for page, path, filters in (
         ("reports", "/ky/reports/", REPORT_FILTERS),
         ("dialogue results", "/ky/dialogues/results/", DIALOGUE_FILTERS),
@@ -139,8 +140,8 @@ def main():
             for username in ROLES:
                 client = Client(HTTP_HOST="localhost")
                 client.force_login(User.objects.get(username=username))
-                median, p95, queries = measure(client, f"{path}?{query}" if query else path)
-                print(f"{page:<20} {label:<28} {username:<11} {median:>10.0f} {p95:>8.0f} {queries:>8}")
+                best, median, p95, queries = measure(client, f"{path}?{query}" if query else path)
+                print(f"{page:<20} {label:<28} {username:<11} {best:>8.0f} {median:>10.0f} {p95:>8.0f} {queries:>8}")
 
 
 if __name__ == "__main__":
