@@ -11,11 +11,13 @@
   meetings is two tally counts), and pages label them so.
 
 Every count is one SQL query over the filtered events — or, for the events of whole sites (the results
-page as it opens), over the reach summary the database keeps (dialogues.models.reach). Python only sums
+page as it opens), over the reach summary the database keeps (dialogues.models.reach), and for the events of
+whole sites within dates and of one kind, over the reach of any period it keeps beside it. Python only sums
 the cells of a small cube (each person sits in exactly one cell, so sums of cells are exact unique
 counts), and suppresses small cells for those who may not see them.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -116,6 +118,78 @@ REACH_SITES_SQL = _CUBE.format(
     """
 )
 
+# The same cube for the held events within dates — and of one kind, when chosen — at every site or one, from the
+# reach of any period (dialogues.models.reach.ReachSpan): each person's first event starting within the dates is
+# one row found through the scope's index, so nothing is grouped per person.
+SPAN_SQL = """
+SELECT home_site_id, sex, kyrgyz_band, un_band, disability, count(*),
+       count(*) FILTER (WHERE next_completed <= %(end)s)
+FROM dialogues_reachspan
+WHERE kind = %(kind)s AND {site}
+  AND start_date BETWEEN %(start)s AND %(end)s AND (prev_start IS NULL OR prev_start < %(start)s)
+GROUP BY 1, 2, 3, 4, 5
+"""
+# Events overlapping the dates (the dialogue results page, like the event list): the cube of the events starting
+# within them (as SPAN_SQL), corrected for the people of the events that started before and end within or after
+# them — a few dozen events at national scale, counted live as PEOPLE_SQL does: their rows starting within the
+# dates (looked up by person) are taken out, and they are put back once, at their earlier first day, having
+# completed a training if they did at either.
+SPAN_OVERLAPPING_SQL = f"""
+WITH early AS (
+    -- Nested loops whatever the estimates (OFFSET 0 keeps each lookup apart): the planner cannot tell that so
+    -- few events start before a day and end after it.
+    SELECT coalesce(m.merged_into_id, a.person_id) AS person_id, min(e.start_date) AS first_day,
+           bool_or(e.kind = %(training)s AND cardinality(a.days) >= e.end_date - e.start_date + 1) AS completed
+    FROM dialogues_event e
+    CROSS JOIN LATERAL (
+        SELECT a.person_id, a.days FROM dialogues_attendance a
+        WHERE a.event_id = e.id AND a.role = 'participant' OFFSET 0
+    ) AS a
+    CROSS JOIN LATERAL (SELECT m.merged_into_id FROM stakeholders_person m WHERE m.id = a.person_id OFFSET 0) AS m
+    WHERE e.status = 'held' AND e.start_date < %(start)s AND e.end_date >= %(start)s AND e.start_date <= %(end)s
+      AND (%(kind)s = '' OR e.kind = %(kind)s) AND {{event_site}}
+    GROUP BY 1
+),
+pairs AS MATERIALIZED (
+    SELECT early.completed, c.site_id AS home_site_id, c.sex,
+           dialogues_kyrgyz_band(extract(year FROM early.first_day)::int - c.birth_year) AS kyrgyz_band,
+           dialogues_un_band(extract(year FROM early.first_day)::int - c.birth_year) AS un_band,
+           dialogues_disability({_WG}) AS disability,
+           w.person_id IS NOT NULL AS within, w.home_site_id AS w_home_site_id, w.sex AS w_sex,
+           w.kyrgyz_band AS w_kyrgyz_band, w.un_band AS w_un_band, w.disability AS w_disability,
+           coalesce(w.next_completed <= %(end)s, false) AS w_completed
+    FROM early
+    CROSS JOIN LATERAL (SELECT * FROM stakeholders_person c WHERE c.id = early.person_id OFFSET 0) AS c
+    LEFT JOIN LATERAL (
+        SELECT * FROM dialogues_reachspan r
+        WHERE r.person_id = early.person_id AND r.kind = %(kind)s AND r.{{site}}
+          AND r.start_date BETWEEN %(start)s AND %(end)s AND (r.prev_start IS NULL OR r.prev_start < %(start)s)
+        OFFSET 0
+    ) AS w ON TRUE
+)
+SELECT home_site_id, sex, kyrgyz_band, un_band, disability, sum(reached), sum(trained)
+FROM (
+    SELECT home_site_id, sex, kyrgyz_band, un_band, disability, count(*) AS reached,
+           count(*) FILTER (WHERE next_completed <= %(end)s) AS trained
+    FROM dialogues_reachspan
+    WHERE kind = %(kind)s AND {{site}}
+      AND start_date BETWEEN %(start)s AND %(end)s AND (prev_start IS NULL OR prev_start < %(start)s)
+    GROUP BY 1, 2, 3, 4, 5
+    UNION ALL
+    SELECT w_home_site_id, w_sex, w_kyrgyz_band, w_un_band, w_disability, -count(*),
+           -count(*) FILTER (WHERE w_completed)
+    FROM pairs WHERE within
+    GROUP BY 1, 2, 3, 4, 5
+    UNION ALL
+    SELECT home_site_id, sex, kyrgyz_band, un_band, disability, count(*),
+           count(*) FILTER (WHERE completed OR w_completed)
+    FROM pairs
+    GROUP BY 1, 2, 3, 4, 5
+) AS cells
+GROUP BY 1, 2, 3, 4, 5
+HAVING sum(reached) > 0
+"""
+
 TALLY_SQL = """
 WITH ev AS (SELECT DISTINCT e.id, e.site_id, e.kind FROM ({events}) AS e)
 SELECT ev.site_id, t.sex, t.age_band, sum(t.count), sum(t.completed) FILTER (WHERE ev.kind = %s)
@@ -189,6 +263,37 @@ def count_people_at_sites(site_ids, events) -> Counts:
             cursor.execute(REACH_SITES_SQL, [sorted(site_ids)])
         counts.people = [Cell(*row) for row in cursor.fetchall()]
     counts.tallies = _count_tallies(events)
+    return counts
+
+
+def count_people_within(site_ids, start, end, events, kind="", overlapping=False) -> Counts | None:
+    """The same counts as `count_people(events)` when `events` are the held events of whole sites — `site_ids`,
+    None for every site — starting within `start`..`end` (or overlapping them), of one `kind` if given; None
+    (not done: count live) for several sites but not every one. Either date may be None (open). Two queries (one
+    without the tallies: `events` None)."""
+    counts = Counts()
+    if site_ids is not None and not site_ids:
+        return counts
+    if site_ids is not None and len(site_ids) > 1:
+        return None
+    params = {
+        "start": start or datetime.date.min,
+        "end": end or datetime.date.max,
+        "kind": kind or "",
+        "training": EventKind.TRAINING,
+        "site": None if site_ids is None else next(iter(site_ids)),
+    }
+    site = "site_id IS NULL" if site_ids is None else "site_id = %(site)s"
+    if overlapping:
+        event_site = "TRUE" if site_ids is None else "e.site_id = %(site)s"
+        sql = SPAN_OVERLAPPING_SQL.format(site=site, event_site=event_site)
+    else:
+        sql = SPAN_SQL.format(site=site)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts.people = [Cell(*row[:5], int(row[5]), int(row[6])) for row in cursor.fetchall()]
+    if events is not None:
+        counts.tallies = _count_tallies(events)
     return counts
 
 

@@ -109,9 +109,10 @@ def _women_share(scope, measure) -> hooks.Measure:
 def _count_people(scope, tallies=True) -> counting.Counts:
     """The counting cube of the scope's events (held, first day in the scope, at its sites). When those are all the
     held events of the sites (the whole project, as the reports page opens), the cube is read from the reach summary
-    the database keeps — exactly the same counts, without grouping every attendance row. Three queries (two without
-    the tallies): the held events' first and last days, the people, the tallies — once per build: the scope's memo
-    keeps the cube for the other indicators that count the same people."""
+    the database keeps; for other dates, from the reach of any period it keeps (for every site or one; several
+    sites but not all are counted live) — exactly the same counts, without grouping every attendance row. Three
+    queries (two without the tallies): the held events' first and last days, the people, the tallies — once per
+    build: the scope's memo keeps the cube for the other indicators that count the same people."""
     if ("people", True) in scope.memo or ("people", tallies) in scope.memo:
         return scope.memo.get(("people", True)) or scope.memo[("people", tallies)]
     scope.memo[("people", tallies)] = _count_people_now(scope, tallies)
@@ -124,7 +125,8 @@ def _count_people_now(scope, tallies) -> counting.Counts:
     held = at_sites.filter(status=Event.Status.HELD).aggregate(first=Min("start_date"), last=Max("start_date"))
     if held["first"] is None or (scope.start <= held["first"] and held["last"] <= scope.end):
         return counting.count_people_at_sites(scope.site_ids, events if tallies else Event.objects.none())
-    return counting.count_people(events, with_tallies=tallies)
+    within = counting.count_people_within(scope.site_ids, scope.start, scope.end, events if tallies else None)
+    return within if within is not None else counting.count_people(events, with_tallies=tallies)
 
 
 def _people_breakdowns(counts, measure, sites) -> list:

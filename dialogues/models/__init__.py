@@ -30,4 +30,4 @@ from dialogues.models.outcomes import (  # noqa: F401
     passed,
     validate_score,
 )
-from dialogues.models.reach import PersonReach  # noqa: F401
+from dialogues.models.reach import PersonReach, ReachSpan  # noqa: F401
