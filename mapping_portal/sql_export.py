@@ -1,14 +1,21 @@
 """Exports whose values PostgreSQL computes: fast at national scale (DESIGN.md §8 asks ≥ 50,000 rows/s).
 
 An `SqlExportSpec` names, for each column, an expression (a field path such as "site__slug", or an ORM expression)
-instead of a function of a model object. `select(queryset)` turns a list's queryset (its access scope, filters and
-order untouched) into a `values_list` of those expressions: one query whose rows are plain tuples, codes joined in
-SQL, with no model object built per row. `rows(tuples)` hands them on (converting the few columns that need Python,
-`Converted`), ready for mapping_portal.exports' CSV and XLSX writers, which make every cell safe as before.
+instead of a function of a model object. `select(queryset)` keeps a list's queryset (its access scope, filters and
+order untouched) and selects those expressions (`values_list`): one query, codes of many-to-many relations joined
+in SQL, no model object built per row.
 
-The values are of the same Python types as the model attributes they replace (str, int, bool, float, date, aware
-datetime, list), so both files come out byte for byte as the row-by-row export wrote them
-(tests/mapping_portal/test_sql_export.py compares the two).
+Its `iterator()` gives `SqlRows`, which serve both writers of mapping_portal.exports:
+* XLSX: iterated, tuples of the same Python types as the model attributes they replace (str, int, bool, float,
+  date, aware datetime, list), a few columns converted in Python (`Converted`, e.g. small-count suppression);
+* CSV: `csv_lines()`, the rows written by PostgreSQL itself (`COPY (SELECT …) TO STDOUT`), every cell rendered in
+  SQL as `exports._csv_cell` and csv.writer render it: formula neutralisation (a regular expression built from
+  the same character sets), booleans, dates, datetimes in the export's timezone, floats, empty values.
+
+The files are byte for byte those of the row-by-row exports (tests/mapping_portal/test_sql_export.py).
+
+The list views hand export_response a `Selected` filterset, whose `qs` is the selection: export_response's
+`spec.rows(filterset.qs.iterator(chunk_size=…))` then runs the fast path unchanged.
 """
 
 import functools
@@ -188,7 +195,7 @@ def _safe_text(sql):
     # neutralise(); an empty text as an empty cell (COPY would quote it, csv.writer does not).
     safe = _safe_first_sql().format(sql=sql)
     return (
-        f"CASE WHEN {safe} THEN {sql} WHEN {sql} ~ %s THEN '''' || {sql} ELSE NULLIF({sql}, '') END",
+        f"CASE WHEN {sql} = '' THEN NULL WHEN {safe} THEN {sql} WHEN {sql} ~ %s THEN '''' || {sql} ELSE {sql} END",
         [formula_pattern()],
     )
 
@@ -218,14 +225,14 @@ def _cell_sql(sql: str, field, tz_name: str):
     if kind == "DateTimeField":
         # datetime.isoformat() in the export's timezone: microseconds when there are some, the offset as +HH:MM.
         local = f"({sql} AT TIME ZONE %s)"
-        offset = f"extract(epoch FROM {local} - ({sql} AT TIME ZONE 'UTC'))::integer"
-        length = f"make_interval(secs => abs({offset}))"
+        offset = f"({local} - ({sql} AT TIME ZONE 'UTC'))"
         text = (
-            f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-            f" || CASE WHEN extract(microseconds FROM {sql})::integer %% 1000000 <> 0"
-            f" THEN to_char({local}, '.US') ELSE '' END"
-            f" || CASE WHEN {offset} < 0 THEN '-' ELSE '+' END || to_char({length}, 'HH24:MI')"
-            f" || CASE WHEN {offset} %% 60 <> 0 THEN to_char({length}, ':SS') ELSE '' END"
+            # The fraction only when there is one (a date holds no other "."), then +HH:MM (:SS if any).
+            f"replace(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '')"
+            f" || CASE WHEN {offset} < interval '0' THEN '-' || to_char(-{offset}, 'HH24:MI')"
+            f" ELSE '+' || to_char({offset}, 'HH24:MI') END"
+            f" || CASE WHEN extract(second FROM {offset}) <> 0"
+            f" THEN ':' || lpad(abs(extract(second FROM {offset}))::integer::text, 2, '0') ELSE '' END"
         )
         return text, [tz_name] * text.count("%s")
     if kind == "ArrayField":
