@@ -18,6 +18,7 @@ The list views hand export_response a `Selected` filterset, whose `qs` is the se
 `spec.rows(filterset.qs.iterator(chunk_size=…))` then runs the fast path unchanged.
 """
 
+import contextlib
 import functools
 import sys
 import unicodedata
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Func, OuterRef, TextField, Value
 from django.db.models.functions import Coalesce
 
@@ -113,23 +114,36 @@ class SqlRows:
         return iter(self.selection.spec.converted(self.selection.queryset.iterator(chunk_size=self.chunk_size)))
 
     def csv_lines(self, tz):
-        """The rows as CSV lines (bytes, ending in CR LF), as `exports.write_csv` writes these values — or None when
-        a column is converted in Python (`Converted`), which COPY cannot do."""
+        """The rows as CSV lines (bytes, ending in CR LF), as `exports.write_csv` writes these values in the
+        timezone `tz` — or None when a column is converted in Python (`Converted`), which COPY cannot do, or when
+        `tz` is not a named zone PostgreSQL knows too."""
         if any(isinstance(column, Converted) for _header, column in self.selection.spec.columns):
             return None
-        sql, params = csv_select(self.selection.queryset, tz)
-        return _copy_lines(self.selection.queryset.db, sql, params)
+        zone = "UTC" if tz is None else getattr(tz, "key", None)
+        if zone is None:
+            return None
+        sql, params = csv_select(self.selection.queryset)
+        return _copy_lines(self.selection.queryset.db, sql, params, zone)
 
 
-def _copy_lines(alias, sql, params):
+def _copy_lines(alias, sql, params, zone):
     with connections[alias].cursor() as cursor:
         raw = cursor.cursor
-        statement = raw.mogrify(sql, params)
-        with raw.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
-            # PostgreSQL sends one row per message, ending in LF; csv.writer ends a row with CR LF (line breaks
-            # inside a value are kept, quoted, by both).
-            for line in copy:
-                yield bytes(line[:-1]) + b"\r\n"
+        # Datetimes are written in the export's timezone: the session's for this statement only (cheaper than
+        # converting each value), then the connection's own again, also if the download stops part way.
+        raw.execute("SELECT current_setting('TimeZone'), set_config('TimeZone', %s, false)", [zone])
+        previous = raw.fetchone()[0]
+        try:
+            statement = raw.mogrify(sql, params)
+            with raw.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
+                # PostgreSQL sends one row per message, ending in LF; csv.writer ends a row with CR LF (line breaks
+                # inside a value are kept, quoted, by both).
+                for line in copy:
+                    yield bytes(line[:-1]) + b"\r\n"
+        finally:
+            # In a failed transaction this fails too, and the rollback restores the setting.
+            with contextlib.suppress(DatabaseError):
+                raw.execute("SELECT set_config('TimeZone', %s, false)", [previous])
 
 
 # The text of exports._csv_cell, computed by PostgreSQL ----------------------------------------------------------------
@@ -200,7 +214,7 @@ def _safe_text(sql):
     )
 
 
-def _cell_sql(sql: str, field, tz_name: str):
+def _cell_sql(sql: str, field):
     """SQL for the text `exports._csv_cell` writes for a value of `field` held by the column `sql`."""
     while field.get_internal_type() == "ForeignKey":
         field = field.target_field
@@ -223,18 +237,14 @@ def _cell_sql(sql: str, field, tz_name: str):
     if kind == "DateField":
         return f"to_char({sql}, 'YYYY-MM-DD')", []
     if kind == "DateTimeField":
-        # datetime.isoformat() in the export's timezone: microseconds when there are some, the offset as +HH:MM.
-        local = f"({sql} AT TIME ZONE %s)"
-        offset = f"({local} - ({sql} AT TIME ZONE 'UTC'))"
-        text = (
-            # The fraction only when there is one (a date holds no other "."), then +HH:MM (:SS if any).
-            f"replace(to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '')"
-            f" || CASE WHEN {offset} < interval '0' THEN '-' || to_char(-{offset}, 'HH24:MI')"
-            f" ELSE '+' || to_char({offset}, 'HH24:MI') END"
-            f" || CASE WHEN extract(second FROM {offset}) <> 0"
-            f" THEN ':' || lpad(abs(extract(second FROM {offset}))::integer::text, 2, '0') ELSE '' END"
+        # datetime.isoformat() in the session's timezone (the export's, set by _copy_lines): the fraction only when
+        # there is one (a date holds no other "."), the offset as +HH:MM, with :SS if it has seconds.
+        return (
+            f"replace(to_char({sql}, 'YYYY-MM-DD\"T\"HH24:MI:SS.USTZH:TZM'), '.000000', '')"
+            f" || CASE WHEN extract(timezone FROM {sql})::integer %% 60 <> 0"
+            f" THEN ':' || lpad(abs(extract(timezone FROM {sql})::integer %% 60)::text, 2, '0') ELSE '' END",
+            [],
         )
-        return text, [tz_name] * text.count("%s")
     if kind == "ArrayField":
         base = field.base_field.get_internal_type()
         if base in _TEXT_TYPES:
@@ -247,15 +257,15 @@ def _cell_sql(sql: str, field, tz_name: str):
     raise TypeError(f"No CSV text in SQL for a {kind} column")
 
 
-def csv_select(queryset, tz) -> tuple[str, list]:
-    """SQL selecting the rows of the values_list `queryset`, in its order, as the text of their CSV cells."""
+def csv_select(queryset) -> tuple[str, list]:
+    """SQL selecting the rows of the values_list `queryset`, in its order, as the text of their CSV cells
+    (datetimes in the session's timezone)."""
     compiler = queryset.query.get_compiler(queryset.db)
     sql, params = compiler.as_sql()
     fields = {alias: expression.output_field for expression, _sql, alias in compiler.select}
-    tz_name = str(tz) if tz is not None else "UTC"
     cells, cell_params = [], []
     for name in queryset._fields:
-        cell, extra = _cell_sql(f'export_rows."{name}"', fields[name], tz_name)
+        cell, extra = _cell_sql(f'export_rows."{name}"', fields[name])
         cells.append(cell)
         cell_params += extra
     return f"SELECT {', '.join(cells)} FROM ({sql}) AS export_rows", [*cell_params, *params]

@@ -9,10 +9,12 @@ from the tuples must be byte for byte those of the oracle, in Bishkek time and i
 
 import datetime
 import io
+import itertools
 import zipfile
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -284,3 +286,23 @@ def test_a_formula_is_caught_by_postgresql_as_by_python(awkward, admin):
     for formula in ["'=1+1", "'+996 555 123 456", "'\u200b=x", "'\u3164=x", "'\u0301=x", "'＝x", "'\u00a0+x"]:
         assert formula in content
     assert "'a=b" not in content and "'Жаңы" not in content
+
+
+def _session_timezone():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('TimeZone')")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("read", [None, 3], ids=["read to the end", "stopped part way"])
+def test_the_connection_gets_its_timezone_back_after_a_csv_export(awkward, admin, read):
+    """The COPY writes datetimes in the export's timezone by setting the session's; a download read to the end or
+    dropped part way (the client went away) leaves the connection as it was."""
+    before = _session_timezone()
+    zone = ZoneInfo("America/St_Johns")
+    lines = person_export_spec().select(person_queryset(admin)).iterator().csv_lines(zone)
+    taken = list(itertools.islice(lines, read)) if read else list(lines)
+    lines.close()
+    assert len(taken) == (read or len(AWKWARD))
+    assert b"-03:30" in b"".join(taken)
+    assert _session_timezone() == before != "America/St_Johns"
