@@ -14,44 +14,44 @@ def _codes(related, attribute="code"):
 
 def event_export_spec(suppressing: bool = False) -> ExportSpec:
     """Events as the list shows them, with their counts: named participants and anonymous tallies apart — counts of
-    1–4 people as "<5" when `suppressing` (for those who may not see small counts, as the list shows them)."""
+    1–4 people as "<5" when `suppressing` (for those who may not see small counts, as the list shows them).
+    Computed in SQL (`SqlExportSpec.select` of the list's queryset, which carries `Event.objects.with_counts()`)."""
+    from django.db.models import TextField, Value
+    from django.db.models.functions import Coalesce
+
     from dialogues.models import Event
     from mapping_portal import suppression
+    from mapping_portal.models import ThematicArea
+    from mapping_portal.sql_export import Converted, SqlExportSpec, joined_related
+    from stakeholders.models import Organization
 
     def people(name):
-        return lambda obj: suppression.count(getattr(obj, name) or 0, suppressing)
+        return Converted(name, lambda count: suppression.count(count or 0, suppressing))
 
     columns = [
-        ("id", _field("pk")),
-        ("title", _field("title")),
-        ("kind", _field("kind")),
-        ("status", _field("status")),
-        ("site", lambda e: e.site.slug),
-        ("platform", lambda e: e.platform.name if e.platform_id else ""),
-        ("start_date", _field("start_date")),
-        ("end_date", _field("end_date")),
-        ("days", _field("day_count")),
-        ("venue", _field("venue")),
-        ("lat", _field("lat")),
-        ("lon", _field("lon")),
-        ("thematic_areas", _codes("thematic_areas")),
-        ("organizers", _codes("organizers", "pk")),
-        ("facilitators", _field("facilitators")),
+        ("id", "pk"),
+        ("title", "title"),
+        ("kind", "kind"),
+        ("status", "status"),
+        ("site", "site__slug"),
+        ("platform", Coalesce("platform__name", Value(""), output_field=TextField())),
+        ("start_date", "start_date"),
+        ("end_date", "end_date"),
+        ("days", _day_count("end_date", "start_date")),
+        ("venue", "venue"),
+        ("lat", "lat"),
+        ("lon", "lon"),
+        ("thematic_areas", joined_related(ThematicArea, "events")),
+        ("organizers", joined_related(Organization, "organized_events", "pk")),
+        ("facilitators", "facilitators"),
         ("participants_named", people("participant_count")),
         ("people_tallied", people("tallied_count")),
-        ("overdue_actions", _field("overdue_actions")),
-        ("outcomes", _field("outcomes")),
+        ("overdue_actions", "overdue_actions"),
+        ("outcomes", "outcomes"),
     ]
-
-    return ExportSpec(
-        "events",
-        columns,
-        all_rows=lambda: (
-            Event.objects.select_related("site", "platform")
-            .prefetch_related("thematic_areas", "organizers")
-            .with_counts()
-        ),
-    )
+    spec = SqlExportSpec("events", columns)
+    spec.all_rows = lambda: spec.select(Event.objects.with_counts())
+    return spec
 
 
 def platform_export_spec() -> ExportSpec:
@@ -86,32 +86,51 @@ def _held_count():
 
 
 def attendance_export_spec() -> ExportSpec:
-    """Who attended which event on which days: personal data, for administrators only, always logged."""
+    """Who attended which event on which days: personal data, for administrators only, always logged. Computed in
+    SQL (`SqlExportSpec.select` of the list's queryset)."""
+    from django.db.models import Func, IntegerField
+    from django.db.models.lookups import GreaterThanOrEqual
+
     from dialogues.models import Attendance
+    from mapping_portal.sql_export import SqlExportSpec
 
     columns = [
-        ("event_id", _field("event_id")),
-        ("event", lambda a: a.event.title),
-        ("event_site", lambda a: a.event.site.slug),
-        ("start_date", lambda a: a.event.start_date),
-        ("end_date", lambda a: a.event.end_date),
-        ("person_id", _field("person_id")),
-        ("full_name", lambda a: a.person.full_name),
-        ("sex", lambda a: a.person.sex),
-        ("birth_year", lambda a: a.person.birth_year),
-        ("person_site", lambda a: a.person.site.slug),
-        ("role", _field("role")),
-        ("days", lambda a: [day.isoformat() for day in a.days]),
-        ("days_attended", lambda a: len(a.days)),
-        ("attended_all_days", _field("attended_all_days")),
+        ("event_id", "event_id"),
+        ("event", "event__title"),
+        ("event_site", "event__site__slug"),
+        ("start_date", "event__start_date"),
+        ("end_date", "event__end_date"),
+        ("person_id", "person_id"),
+        ("full_name", "person__full_name"),
+        ("sex", "person__sex"),
+        ("birth_year", "person__birth_year"),
+        ("person_site", "person__site__slug"),
+        ("role", "role"),
+        # A list of dates: the writers make it "YYYY-MM-DD; YYYY-MM-DD", as they did the isoformat strings.
+        ("days", "days"),
+        ("days_attended", Func("days", function="cardinality", output_field=IntegerField())),
+        # Attendance.attended_all_days: as many distinct days as the event has.
+        ("attended_all_days", GreaterThanOrEqual(_distinct_days(), _day_count("event__end_date", "event__start_date"))),
     ]
-    return ExportSpec(
-        "attendance",
-        columns,
-        personal_data=True,
-        all_rows=lambda: Attendance.objects.select_related("event__site", "person__site").order_by(
-            "event_id", "person_id"
-        ),
+    spec = SqlExportSpec("attendance", columns, personal_data=True)
+    spec.all_rows = lambda: spec.select(Attendance.objects.order_by("event_id", "person_id"))
+    return spec
+
+
+def _day_count(end, start):
+    """Event.day_count in SQL: a date minus a date is a number of days in PostgreSQL."""
+    from django.db.models import F, Func, IntegerField
+
+    return Func(F(end), F(start), template="(%(expressions)s + 1)", arg_joiner=" - ", output_field=IntegerField())
+
+
+def _distinct_days():
+    from django.db.models import F, Func, IntegerField
+
+    return Func(
+        F("days"),
+        template="(SELECT count(DISTINCT day) FROM unnest(%(expressions)s) AS day)",
+        output_field=IntegerField(),
     )
 
 

@@ -1,102 +1,109 @@
 """The registry's exports: column names are the model's field names, so an exported file imports back."""
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from mapping_portal.listing import ExportSpec
-from stakeholders.models import WASHINGTON_GROUP_QUESTIONS, CapacityAssessment, Membership, Organization, Person
-
-
-def _codes(related):
-    return lambda obj: "; ".join(item.code for item in getattr(obj, related).all())
+from mapping_portal.models import ThematicArea
+from mapping_portal.sql_export import SqlExportSpec, joined, joined_related
+from stakeholders.models import (
+    WASHINGTON_GROUP_QUESTIONS,
+    CapacityAssessment,
+    Membership,
+    Organization,
+    Person,
+    TargetGroup,
+)
 
 
 def _field(name):
     return lambda obj: getattr(obj, name)
 
 
+def _optional(path):
+    # `obj.settlement.soate_code if obj.settlement_id else ""`: an empty cell when there is no link.
+    return Coalesce(path, Value(""), output_field=TextField())
+
+
 ORGANIZATION_COLUMNS = [
-    ("id", _field("pk")),
-    ("name_ky", _field("name_ky")),
-    ("name_ru", _field("name_ru")),
-    ("acronym", _field("acronym")),
-    ("type", lambda o: o.type.code),
-    ("site", lambda o: o.site.slug),
-    ("settlement", lambda o: o.settlement.soate_code if o.settlement_id else ""),
-    ("address", _field("address")),
-    ("lat", _field("lat")),
-    ("lon", _field("lon")),
-    ("registration_status", _field("registration_status")),
-    ("registration_number", _field("registration_number")),
-    ("year_founded", _field("year_founded")),
-    ("thematic_areas", _codes("thematic_areas")),
-    ("target_groups", _codes("target_groups")),
-    ("women_led", _field("women_led")),
-    ("youth_led", _field("youth_led")),
-    ("staff_women", _field("staff_women")),
-    ("staff_men", _field("staff_men")),
-    ("volunteers_women", _field("volunteers_women")),
-    ("volunteers_men", _field("volunteers_men")),
-    ("board_women", _field("board_women")),
-    ("board_men", _field("board_men")),
-    ("board_youth", _field("board_youth")),
-    ("phone", _field("phone")),
-    ("email", _field("email")),
-    ("website", _field("website")),
-    ("description", _field("description")),
-    ("public_listing_consent", _field("public_listing_consent")),
-    ("consent_covers_sensitive", _field("consent_covers_sensitive")),
-    ("needs_validation", _field("needs_validation")),
-    ("is_active", _field("is_active")),
-    ("updated_at", _field("updated_at")),
+    ("id", "pk"),
+    ("name_ky", "name_ky"),
+    ("name_ru", "name_ru"),
+    ("acronym", "acronym"),
+    ("type", "type__code"),
+    ("site", "site__slug"),
+    ("settlement", _optional("settlement__soate_code")),
+    ("address", "address"),
+    ("lat", "lat"),
+    ("lon", "lon"),
+    ("registration_status", "registration_status"),
+    ("registration_number", "registration_number"),
+    ("year_founded", "year_founded"),
+    ("thematic_areas", joined_related(ThematicArea, "organizations")),
+    ("target_groups", joined_related(TargetGroup, "organizations")),
+    ("women_led", "women_led"),
+    ("youth_led", "youth_led"),
+    ("staff_women", "staff_women"),
+    ("staff_men", "staff_men"),
+    ("volunteers_women", "volunteers_women"),
+    ("volunteers_men", "volunteers_men"),
+    ("board_women", "board_women"),
+    ("board_men", "board_men"),
+    ("board_youth", "board_youth"),
+    ("phone", "phone"),
+    ("email", "email"),
+    ("website", "website"),
+    ("description", "description"),
+    ("public_listing_consent", "public_listing_consent"),
+    ("consent_covers_sensitive", "consent_covers_sensitive"),
+    ("needs_validation", "needs_validation"),
+    ("is_active", "is_active"),
+    ("updated_at", "updated_at"),
 ]
 
 
-def organization_export_spec(with_funding_sources: bool) -> ExportSpec:
-    """Organizations as the list shows them; funding sources only for those who may see them."""
+def organization_export_spec(with_funding_sources: bool) -> SqlExportSpec:
+    """Organizations as the list shows them; funding sources only for those who may see them. Computed in SQL
+    (`SqlExportSpec.select` of the list's queryset)."""
     columns = list(ORGANIZATION_COLUMNS)
     if with_funding_sources:
-        columns.insert(-4, ("funding_sources", _field("funding_sources")))
-    return ExportSpec(
-        "organizations",
-        columns,
-        all_rows=lambda: Organization.objects.select_related("type", "site", "settlement").prefetch_related(
-            "thematic_areas", "target_groups"
-        ),
+        columns.insert(-4, ("funding_sources", "funding_sources"))
+    spec = SqlExportSpec("organizations", columns)
+    spec.all_rows = lambda: spec.select(Organization.objects.all())
+    return spec
+
+
+def _memberships():
+    # "organization id:role" of each membership, in the order of Membership.Meta (organization, then role).
+    return joined(
+        Membership.objects.filter(person=OuterRef("pk")).order_by("organization", "role", "pk"),
+        Concat(Cast("organization_id", TextField()), Value(":"), "role", output_field=TextField()),
     )
 
 
-def _memberships(person):
-    return "; ".join(f"{m.organization_id}:{m.role}" for m in person.memberships.all())
-
-
-def person_export_spec() -> ExportSpec:
-    """People: personal data, for administrators only, and every export of it is logged."""
+def person_export_spec() -> SqlExportSpec:
+    """People: personal data, for administrators only, and every export of it is logged. Computed in SQL."""
     columns = [
-        ("id", _field("pk")),
-        ("full_name", _field("full_name")),
-        ("full_name_latin", _field("full_name_latin")),
-        ("sex", _field("sex")),
-        ("birth_year", _field("birth_year")),
-        ("phone", _field("phone")),
-        ("email", _field("email")),
-        ("site", lambda p: p.site.slug),
-        ("settlement", lambda p: p.settlement.soate_code if p.settlement_id else ""),
-        ("is_active_citizen", _field("is_active_citizen")),
-        *[(name, _field(name)) for name, _label in WASHINGTON_GROUP_QUESTIONS],
-        ("vulnerable_groups", _field("vulnerable_groups")),
-        ("consent_date", _field("consent_date")),
-        ("consent_purpose", _field("consent_purpose")),
-        ("memberships", _memberships),
-        ("updated_at", _field("updated_at")),
+        ("id", "pk"),
+        ("full_name", "full_name"),
+        ("full_name_latin", "full_name_latin"),
+        ("sex", "sex"),
+        ("birth_year", "birth_year"),
+        ("phone", "phone"),
+        ("email", "email"),
+        ("site", "site__slug"),
+        ("settlement", _optional("settlement__soate_code")),
+        ("is_active_citizen", "is_active_citizen"),
+        *[(name, name) for name, _label in WASHINGTON_GROUP_QUESTIONS],
+        ("vulnerable_groups", "vulnerable_groups"),
+        ("consent_date", "consent_date"),
+        ("consent_purpose", "consent_purpose"),
+        ("memberships", _memberships()),
+        ("updated_at", "updated_at"),
     ]
-    return ExportSpec(
-        "people",
-        columns,
-        personal_data=True,
-        all_rows=lambda: Person.objects.select_related("site", "settlement").prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.order_by("organization_id"))
-        ),
-    )
+    spec = SqlExportSpec("people", columns, personal_data=True)
+    spec.all_rows = lambda: spec.select(Person.objects.all())
+    return spec
 
 
 def _domain_scores(assessment):

@@ -20,6 +20,7 @@ from mapping_portal import access
 from mapping_portal.forms import QueryForm
 from mapping_portal.listing import export_response
 from mapping_portal.shortcuts import get_for_user_or_404, require
+from mapping_portal.sql_export import Selected
 from mapping_portal.text import match_key
 from stakeholders.duplicates import similar_people
 from stakeholders.forms import PersonForm
@@ -30,9 +31,10 @@ from stakeholders.models import Person
 def attendance_export(request, fmt):
     """Who attended which event, on which days: personal data, admins only, every export logged."""
     require(access.can_export_personal_data(request.user))
-    attendance = Attendance.objects.select_related("event__site", "person__site").order_by("event_id", "person_id")
+    attendance = Attendance.objects.order_by("event_id", "person_id")
     filterset = AttendanceOfEvents(request.GET, queryset=attendance, events=Event.objects.for_user(request.user))
-    return export_response(request, attendance_export_spec(), filterset, fmt)
+    spec = attendance_export_spec()
+    return export_response(request, spec, Selected(spec, filterset), fmt)
 
 
 @login_required

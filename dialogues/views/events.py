@@ -19,6 +19,7 @@ from mapping_portal.forms import QueryForm
 from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.shortcuts import get_for_user_or_404, require, save_posted
+from mapping_portal.sql_export import Selected
 from mapping_portal.views import map_context
 
 
@@ -42,9 +43,9 @@ def event_list(request):
 @login_required
 def event_export(request, fmt):
     require(access.can_view_events(request.user) and access.can_export(request.user))
-    filterset = EventFilterSet(request.GET, queryset=event_queryset(request.user).prefetch_related("organizers"))
+    filterset = EventFilterSet(request.GET, queryset=event_queryset(request.user))
     spec = event_export_spec(suppressing=not access.can_view_small_counts(request.user))
-    return export_response(request, spec, filterset, fmt)
+    return export_response(request, spec, Selected(spec, filterset), fmt)
 
 
 @login_required

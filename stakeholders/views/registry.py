@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +20,7 @@ from mapping_portal.history import recent_changes
 from mapping_portal.listing import export_response, filtered_page
 from mapping_portal.models import PilotSite, ThematicArea
 from mapping_portal.shortcuts import error_messages, get_for_user_or_404, require, save_posted
+from mapping_portal.sql_export import Selected
 from mapping_portal.views import map_context
 from stakeholders.duplicates import similar_organizations
 from stakeholders.exports import organization_export_spec, person_export_spec
@@ -56,11 +57,9 @@ def organization_list(request):
 
 def organization_export(request, fmt):
     require(access.can_export(request.user))
-    filterset = OrganizationFilterSet(
-        request.GET, queryset=organization_queryset(request.user).prefetch_related("target_groups"), user=request.user
-    )
+    filterset = OrganizationFilterSet(request.GET, queryset=organization_queryset(request.user), user=request.user)
     spec = organization_export_spec(with_funding_sources=access.can_view_funding_sources(request.user))
-    return export_response(request, spec, filterset, fmt)
+    return export_response(request, spec, Selected(spec, filterset), fmt)
 
 
 # The organization's page holds two forms with a "since" (a relationship, a member): the member form's fields are
@@ -424,9 +423,9 @@ def person_list(request):
 @login_required
 def person_export(request, fmt):
     require(access.can_export_personal_data(request.user))
-    memberships = Prefetch("memberships", queryset=Membership.objects.select_related("organization"))
-    filterset = PersonFilterSet(request.GET, queryset=person_queryset(request.user).prefetch_related(memberships))
-    return export_response(request, person_export_spec(), filterset, fmt)
+    filterset = PersonFilterSet(request.GET, queryset=person_queryset(request.user))
+    spec = person_export_spec()
+    return export_response(request, spec, Selected(spec, filterset), fmt)
 
 
 @login_required
