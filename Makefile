@@ -9,7 +9,7 @@ DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE := mapping_portal.settings
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run serve test fuzz screenshots lint format messages check bench db-stop clean
+.PHONY: run serve test fuzz screenshots lint format messages check bench db-stop clean backup restore load
 
 # The virtual environment is rebuilt only when a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -68,6 +68,14 @@ bench: $(VENV)/.installed-dev  ## measured figures, never pass/fail
 	@DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
 	@DEBUG=1 $(PY) manage.py seed_demo $(if $(SCALE),--scale $(SCALE)) > /dev/null
 	DEBUG=1 $(PY) -m tests.benchmarks
+
+# --- Backup, restore (issue 18): mapping_portal/backups.py; the database of DATABASE_URL or the embedded one ---
+backup: $(VENV)/.installed  ## the database (pg_dump) and the uploads → var/backups/portal-<UTC date-time>.tar.gz
+	$(PY) manage.py backup $(if $(OUT),--out $(OUT))
+
+restore: $(VENV)/.installed  ## make restore FILE=var/backups/portal-….tar.gz [FORCE=1 replaces a non-empty database]
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/portal-….tar.gz [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
 db-stop: $(VENV)/.installed  ## stop the embedded PostgreSQL
 	$(PY) -c "from pathlib import Path; from mapping_portal import embedded_db; print('stopped' if embedded_db.stop(Path('var/pg/data')) else 'not running')"
