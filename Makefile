@@ -77,6 +77,17 @@ restore: $(VENV)/.installed  ## make restore FILE=var/backups/portal-….tar.gz 
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/portal-….tar.gz [FORCE=1]"; exit 2; }
 	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
 
+# --- Load (issue 18): Locust, headless, on gunicorn with DEBUG off over HTTPS; figures → docs/benchmarks.md ---
+$(VENV)/.installed-load: requirements-load.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-load.txt
+	@touch $@
+
+load: $(VENV)/.installed-load  ## LOAD_USERS=30 LOAD_DURATION=2m: every role's usual pages; 0 errors expected
+	@DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
+	@DEBUG=1 $(PY) manage.py seed_demo > /dev/null
+	@DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) -m tests.load.run
+
 db-stop: $(VENV)/.installed  ## stop the embedded PostgreSQL
 	$(PY) -c "from pathlib import Path; from mapping_portal import embedded_db; print('stopped' if embedded_db.stop(Path('var/pg/data')) else 'not running')"
 
