@@ -20,7 +20,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Replace what a non-empty database and MEDIA_ROOT hold."
         )
-        parser.add_argument("--database-url", help="Restore into this database instead of the configured one.")
+        parser.add_argument(
+            "--database-url",
+            help="Restore into this database instead of the configured one (the media still go to MEDIA_ROOT).",
+        )
         parser.add_argument("--no-media", action="store_true", help="Restore the database only.")
 
     def handle(self, *args, file, force, database_url, no_media, **options):
