@@ -136,12 +136,13 @@ def test_the_worker_service_runs_its_command():
         text=True,
     )
     try:
-        time.sleep(6)
+        time.sleep(4)  # long enough to import, connect and start polling for jobs
         assert worker.poll() is None, f"the worker stopped: {worker.stdout.read()}"
     finally:
         worker.send_signal(signal.SIGTERM)
         output = worker.communicate(timeout=30)[0]
     assert "Traceback" not in output, output
+    assert "Launching a worker" in output, output
 
 
 @pytest.fixture
