@@ -127,6 +127,9 @@ def test_the_web_service_runs_its_command_and_answers_the_health_check(unused_po
 @pytest.mark.django_db
 def test_the_worker_service_runs_its_command():
     command = COMPOSE["services"]["worker"]["command"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        started = cursor.fetchone()[0]
     worker = subprocess.Popen(
         [sys.executable, *command[1:]],
         cwd=ROOT,
@@ -136,13 +139,18 @@ def test_the_worker_service_runs_its_command():
         text=True,
     )
     try:
-        time.sleep(4)  # long enough to import, connect and start polling for jobs
+        deadline, registered = time.monotonic() + 30, 0
+        while not registered and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.5)
+            with connection.cursor() as cursor:  # a running worker records itself there (its heartbeat)
+                cursor.execute("SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat >= %s", [started])
+                registered = cursor.fetchone()[0]
         assert worker.poll() is None, f"the worker stopped: {worker.stdout.read()}"
     finally:
         worker.send_signal(signal.SIGTERM)
         output = worker.communicate(timeout=30)[0]
     assert "Traceback" not in output, output
-    assert "Launching a worker" in output, output
+    assert registered, "the worker never registered in procrastinate_workers (did it reach the database?)"
 
 
 @pytest.fixture
