@@ -9,7 +9,7 @@ DEBUG ?= 1
 export DJANGO_SETTINGS_MODULE := mapping_portal.settings
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run serve worker test fuzz screenshots lint format messages check bench db-stop clean
+.PHONY: run serve worker test fuzz screenshots lint format messages check bench db-stop clean backup restore load
 
 # The virtual environment is rebuilt only when a requirements file changes.
 $(VENV)/.installed: requirements.txt
@@ -73,6 +73,25 @@ bench: $(VENV)/.installed-dev  ## measured figures, never pass/fail
 	@DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
 	@DEBUG=1 $(PY) manage.py seed_demo $(if $(SCALE),--scale $(SCALE)) > /dev/null
 	DEBUG=1 $(PY) -m tests.benchmarks
+
+# --- Backup, restore (issue 18): mapping_portal/backups.py; the database of DATABASE_URL or the embedded one ---
+backup: $(VENV)/.installed  ## the database (pg_dump) and the uploads → var/backups/portal-<UTC date-time>.tar.gz
+	$(PY) manage.py backup $(if $(OUT),--out $(OUT))
+
+restore: $(VENV)/.installed  ## make restore FILE=var/backups/portal-….tar.gz [FORCE=1 replaces a non-empty database]
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/portal-….tar.gz [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(FILE)" $(if $(FORCE),--force)
+
+# --- Load (issue 18): Locust, headless, on gunicorn with DEBUG off over HTTPS; figures → docs/benchmarks.md ---
+$(VENV)/.installed-load: requirements-load.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-load.txt
+	@touch $@
+
+load: $(VENV)/.installed-load  ## LOAD_USERS=30 LOAD_DURATION=2m: every role's usual pages; 0 errors expected
+	@DEBUG=1 $(PY) manage.py migrate --noinput --verbosity 0
+	@DEBUG=1 $(PY) manage.py seed_demo > /dev/null
+	@DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) -m tests.load.run
 
 db-stop: $(VENV)/.installed  ## stop the embedded PostgreSQL
 	$(PY) -c "from pathlib import Path; from mapping_portal import embedded_db; print('stopped' if embedded_db.stop(Path('var/pg/data')) else 'not running')"

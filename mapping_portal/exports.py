@@ -4,7 +4,8 @@ Every list of the portal exports through here: the caller hands over a header an
 of rows (typically built from a queryset's `.iterator()`), and gets back a response or writes a
 file. Nothing here knows about models or access: who may export what, which columns leave the
 server, and logging of personal-data exports are the caller's business (`on_complete` tells
-it how many rows went out).
+it how many rows went out). A background job running the export is told how far it is
+(`mapping_portal.jobs.progress`, which does nothing otherwise).
 
 Spreadsheet formula injection: a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
 return (or their full-width forms, and also after leading spaces or invisible characters) could be
@@ -32,6 +33,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from mapping_portal.jobs import progress
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -162,6 +165,7 @@ def _csv_chunks(header: Sequence, rows: Iterable[Sequence], on_complete: Callabl
             for count, chunk in _line_chunks(lines):
                 # Counted when handed to the server, as below.
                 sent += count
+                progress.advance(count)
                 yield chunk
             return
         pending = 0
@@ -172,6 +176,7 @@ def _csv_chunks(header: Sequence, rows: Iterable[Sequence], on_complete: Callabl
                 chunk = buffer.take()
                 # Counted when handed to the server: if the client goes away now, these left.
                 sent += pending
+                progress.advance(pending)
                 pending = 0
                 yield chunk
         chunk = buffer.take()
@@ -344,7 +349,7 @@ def write_xlsx(path_or_stream, header: list[str], rows: Iterable[Sequence], shee
     count = 0
     try:
         sheet.append([_text_cell(sheet, str(_csv_cell(label)), _HEADER_FONT) for label in header])
-        for row in rows:
+        for row in progress.counted(rows):
             sheet.append([_xlsx_cell(sheet, value, tz) for value in row])
             count += 1
         workbook.save(path_or_stream)

@@ -236,6 +236,26 @@ STORAGES = {
 # access check. MEDIA_URL is that view's prefix, never a web server alias.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"
+# --- Uploads on S3-compatible object storage (issue 18; docs/deploy.md): on when STORAGE_S3_BUCKET is set. ---
+# django-storages[s3] (docs/deploy.md). Objects stay private (no ACL: the bucket's
+# own policy, which must not be public) and their URLs are the portal's /media/ view, never a bucket or signed URL:
+# every file is still served only after the access check (mapping_portal.media reads it through the storage API).
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+if STORAGE_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "mapping_portal.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, a cloud's S3 API
+            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+            "access_key": os.environ.get("STORAGE_S3_ACCESS_KEY_ID") or None,  # else boto3's own chain (roles)
+            "secret_key": os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("STORAGE_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Imports left unfinished (never committed) are deleted with their file after this many days: they hold

@@ -101,6 +101,9 @@ class Selection:
     def iterator(self, chunk_size=10_000):
         return SqlRows(self, chunk_size)
 
+    def count(self):
+        return self.queryset.count()
+
 
 class SqlRows:
     """The rows of a `Selection`: iterated, tuples of Python values (for XLSX); `csv_lines(tz)`, the same rows as

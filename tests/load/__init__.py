@@ -1,0 +1,1 @@
+"""The load test: `make load` (run.py starts gunicorn and Locust on locustfile.py)."""
