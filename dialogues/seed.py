@@ -294,7 +294,7 @@ def _load_national_volumes(events=20_000, attendance=1_000_000, batch_events=500
                     rows.append((pk, person_id, days))
             ids = bulk.reserve_ids(Attendance, len(rows))
             rows = [(row_id, *row) for row_id, row in zip(ids, rows, strict=True)]
-            bulk.copy_rows(Attendance, ["id", "event", "person", "days"], rows)
+            bulk.copy_rows(Attendance, ["id", "event", "person", "days"], rows, prepare=False)
             bulk.write_created_history(Attendance, ids)
             made_events += len(batch)
             made_rows += len(rows)

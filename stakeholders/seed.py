@@ -990,6 +990,6 @@ def _load_national_volumes(sites, types, organizations=20_000, people=200_000) -
             (pk, name, rng.choice(["female", "male"]), rng.randint(1950, 2010), rng.choice(sites).pk, marker, key, key)
         )
     columns = ["id", "full_name", "sex", "birth_year", "site", "consent_purpose", "search_key", "name_key"]
-    made_people = bulk.copy_rows(Person, columns, rows)
+    made_people = bulk.copy_rows(Person, columns, rows, prepare=False)
     bulk.write_created_history(Person, ids)
     return {"benchmark organizations": made_organizations, "benchmark people": made_people}
