@@ -104,6 +104,8 @@ def side_by_side():
     from django.apps import apps
     from django.contrib import admin
 
+    import mapping_portal.urls  # noqa: F401 — registers the ModelAdmins (the admin is not autodiscovered)
+
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(username="admin"))
     print(f"list pages against the Django admin, {PAGE_SIZE} rows a page, {ROUNDS} rounds each, as 'admin'")
