@@ -144,3 +144,22 @@ def test_an_invalid_form_lists_every_error_with_a_link_to_its_field(client_for, 
     page = Page(html)
     type_select = next(c for c in page.controls if c["attrs"].get("id") == "id_type")
     assert "is-invalid" in type_select["attrs"]["class"]
+
+
+def test_a_filter_panels_model_choices_are_read_with_plain_queries_not_server_side_cursors(registry, staff):
+    """style_filter_form: one SELECT per choice list (a server-side cursor costs three round trips), same choices."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mapping_portal.forms import style_filter_form
+    from stakeholders.filters import OrganizationFilterSet
+
+    plain = OrganizationFilterSet(queryset=Organization.objects.all(), user=staff).form
+    styled = style_filter_form(OrganizationFilterSet(queryset=Organization.objects.all(), user=staff).form)
+    with CaptureQueriesContext(connection) as queries:
+        html = str(styled)
+    assert queries and not [query for query in queries if query["sql"].startswith("DECLARE")]
+    for name, field in plain.fields.items():
+        if hasattr(field, "queryset"):
+            assert list(styled.fields[name].choices) == list(field.choices), name
+    assert 'class="form-select form-select-sm"' in html
