@@ -163,3 +163,22 @@ def test_a_filter_panels_model_choices_are_read_with_plain_queries_not_server_si
         if hasattr(field, "queryset"):
             assert list(styled.fields[name].choices) == list(field.choices), name
     assert 'class="form-select form-select-sm"' in html
+
+
+@pytest.mark.parametrize("data", [None, {"site": "kyshtut", "type": "cso", "women_led": "true", "order": "-name"}])
+def test_a_filter_panels_selects_are_drawn_exactly_as_djangos_templates_draw_them(registry, staff, data):
+    """style_filter_form draws its selects in Python: the same HTML to the character, a choice selected or not."""
+    from mapping_portal.forms import style_filter_form
+    from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
+
+    for filterset in (OrganizationFilterSet, PersonFilterSet):
+        kwargs = {"user": staff} if filterset is OrganizationFilterSet else {}
+        plain = filterset(data, queryset=filterset._meta.model.objects.all(), **kwargs).form
+        styled = style_filter_form(filterset(data, queryset=filterset._meta.model.objects.all(), **kwargs).form)
+        selects = [name for name, field in plain.fields.items() if type(field.widget).__name__ == "Select"]
+        assert len(selects) >= 3
+        for name in selects:
+            plain.fields[name].widget.attrs["class"] = styled.fields[name].widget.attrs["class"]
+            assert type(styled.fields[name].widget).__name__ == "_QuickSelect"
+            assert str(styled[name]) == str(plain[name]), name
+    assert 'selected>' in str(styled["site"]) or data is None
