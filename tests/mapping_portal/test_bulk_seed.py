@@ -112,4 +112,3 @@ def test_a_stale_summary_would_be_seen_by_the_recount(registry):
     with transaction.atomic(), bulk.triggers_disabled("dialogues_attendance", dialogues_seed.REACH_TRIGGERS):
         bulk.copy_rows(Attendance, ["event", "person", "days"], [(event.pk, person.pk, [event.start_date])])
     assert differences_from_a_recount() > 0
-

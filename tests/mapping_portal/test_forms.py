@@ -181,4 +181,4 @@ def test_a_filter_panels_selects_are_drawn_exactly_as_djangos_templates_draw_the
             plain.fields[name].widget.attrs["class"] = styled.fields[name].widget.attrs["class"]
             assert type(styled.fields[name].widget).__name__ == "_QuickSelect"
             assert str(styled[name]) == str(plain[name]), name
-    assert 'selected>' in str(styled["site"]) or data is None
+    assert "selected>" in str(styled["site"]) or data is None
