@@ -135,6 +135,10 @@ _LISTED = {}
 
 def _listed(iterator_class):
     """`iterator_class` (Django's, or django-filter's with its "none" choice) reading through `_ListedChoices`."""
+    if issubclass(iterator_class, _ListedChoices):  # a form styled twice
+        return iterator_class
+    if iterator_class is forms.models.ModelChoiceIterator:
+        return _ListedChoices
     if iterator_class not in _LISTED:
         _LISTED[iterator_class] = type(f"Listed{iterator_class.__name__}", (iterator_class, _ListedChoices), {})
     return _LISTED[iterator_class]

@@ -182,3 +182,21 @@ def test_a_filter_panels_selects_are_drawn_exactly_as_djangos_templates_draw_the
             assert type(styled.fields[name].widget).__name__ == "_QuickSelect"
             assert str(styled[name]) == str(plain[name]), name
     assert "selected>" in str(styled["site"]) or data is None
+
+
+def test_a_plain_django_form_with_model_choices_can_be_styled_twice(sites):
+    """Django's own choice iterator (not django-filter's) too, and a form styled again keeps working."""
+    from django import forms
+
+    from mapping_portal.forms import style_filter_form
+    from mapping_portal.models import PilotSite
+
+    class Form(forms.Form):
+        site = forms.ModelChoiceField(PilotSite.objects.order_by("slug"), to_field_name="slug")
+        sites = forms.ModelMultipleChoiceField(PilotSite.objects.order_by("slug"), required=False)
+
+    form = style_filter_form(style_filter_form(Form({"site": "kyshtut"})))
+    assert [value for value, _label in form.fields["site"].choices][1:] == ["akturpak", "kerben", "kyshtut"]
+    assert len(list(form.fields["sites"].choices)) == 3
+    assert '<option value="kyshtut" selected>' in str(form["site"]) and "multiple" in str(form["sites"])
+    assert form.is_valid() and form.cleaned_data["site"].slug == "kyshtut"
