@@ -6,7 +6,7 @@ attendance and tallies, follow-up actions, and the three initiative groups forme
 import datetime
 import random
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from dialogues.models import (
@@ -21,6 +21,7 @@ from dialogues.models import (
     KnowledgeCheck,
 )
 from dialogues.plans.seed import load_demo_plans
+from mapping_portal import bulk
 from mapping_portal.models import PilotSite, ThematicArea
 from stakeholders.models import Organization, Person
 
@@ -226,10 +227,21 @@ def _initiative_group_meeting() -> dict:
     return created
 
 
+# The summary kept by triggers on the attendance (dialogues/migrations/0002_person_reach.py): turned off for a bulk
+# load and rebuilt once after it, in the same transaction (mapping_portal.bulk.triggers_disabled).
+REACH_TRIGGERS = [
+    "dialogues_attendance_reach_insert",
+    "dialogues_attendance_reach_update",
+    "dialogues_attendance_reach_delete",
+]
+
+
 def _load_national_volumes(events=20_000, attendance=1_000_000, batch_events=500) -> dict:
     """Benchmark volumes: `events` events with `attendance` named rows in all, drawn from the registry's
-    benchmark people of the event's site. Idempotent by a marker in the venue; built in batches, so memory
-    stays modest (one batch of rows at a time, and the people's ids)."""
+    benchmark people of the event's site. Idempotent by a marker in the venue. Written with COPY in one
+    transaction, batch by batch (memory stays modest: one batch of rows at a time, and the people's ids), each row
+    with its "created" history entry; the reach summary's triggers are off meanwhile and the summary is rebuilt
+    once at the end, before the transaction commits, so nobody ever reads a stale figure."""
     existing = Event.objects.filter(venue=BENCHMARK).count()
     if existing >= events:
         return {"benchmark events": 0, "benchmark attendance": 0}
@@ -243,42 +255,50 @@ def _load_national_volumes(events=20_000, attendance=1_000_000, batch_events=500
     rng = random.Random(7)
     per_event = max(1, attendance // events)
     kinds = [kind for kind, _label in EventKind.choices]
+    event_columns = ["id", "title", "kind", "status", "site", "start_date", "end_date", "venue", "lat", "lon"]
     made_events = made_rows = 0
     remaining = events - existing
-    while remaining > 0:
-        batch = []
-        for _ in range(min(batch_events, remaining)):
-            site = rng.choice(sites)
-            first_day = D(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 680))
-            days = rng.choice([1, 1, 1, 2, 3])
-            batch.append(
-                Event(
-                    title=f"Иш-чара {existing + made_events + len(batch) + 1}",
-                    kind=EventKind.TRAINING if days == 3 else rng.choice(kinds),
-                    status=Event.Status.HELD if rng.random() < 0.9 else Event.Status.PLANNED,
-                    site=site,
-                    start_date=first_day,
-                    end_date=first_day + datetime.timedelta(days=days - 1),
-                    venue=BENCHMARK,
-                    lat=round(site.centre_lat + rng.uniform(-0.2, 0.2), 6) if site.has_centre else None,
-                    lon=round(site.centre_lon + rng.uniform(-0.2, 0.2), 6) if site.has_centre else None,
+    with transaction.atomic(), bulk.triggers_disabled(Attendance._meta.db_table, REACH_TRIGGERS):
+        while remaining > 0:
+            batch = []
+            for pk in bulk.reserve_ids(Event, min(batch_events, remaining)):
+                site = rng.choice(sites)
+                first_day = D(2025, 1, 1) + datetime.timedelta(days=rng.randint(0, 680))
+                days = rng.choice([1, 1, 1, 2, 3])
+                batch.append(
+                    (
+                        pk,
+                        f"Иш-чара {existing + made_events + len(batch) + 1}",
+                        EventKind.TRAINING if days == 3 else rng.choice(kinds),
+                        Event.Status.HELD if rng.random() < 0.9 else Event.Status.PLANNED,
+                        site.pk,
+                        first_day,
+                        first_day + datetime.timedelta(days=days - 1),
+                        BENCHMARK,
+                        round(site.centre_lat + rng.uniform(-0.2, 0.2), 6) if site.has_centre else None,
+                        round(site.centre_lon + rng.uniform(-0.2, 0.2), 6) if site.has_centre else None,
+                    )
                 )
-            )
-        with transaction.atomic():
-            Event.objects.bulk_create(batch, batch_size=1000)
+            bulk.copy_rows(Event, event_columns, batch)
+            bulk.write_created_history(Event, [row[0] for row in batch])
             rows = []
-            for event in batch:
-                pool = people[event.site_id]
-                every_day = event.days
+            for pk, _title, _kind, _status, site_id, start, end, *_rest in batch:
+                pool = people[site_id]
+                every_day = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
                 for person_id in rng.sample(pool, min(per_event, len(pool))):
                     days = (
                         every_day
                         if rng.random() < 0.7
                         else sorted(rng.sample(every_day, rng.randint(1, len(every_day))))
                     )
-                    rows.append(Attendance(event_id=event.pk, person_id=person_id, days=days))
-            Attendance.objects.bulk_create(rows, batch_size=5000)
-        made_events += len(batch)
-        made_rows += len(rows)
-        remaining -= len(batch)
+                    rows.append((pk, person_id, days))
+            ids = bulk.reserve_ids(Attendance, len(rows))
+            rows = [(row_id, *row) for row_id, row in zip(ids, rows, strict=True)]
+            bulk.copy_rows(Attendance, ["id", "event", "person", "days"], rows, prepare=False)
+            bulk.write_created_history(Attendance, ids)
+            made_events += len(batch)
+            made_rows += len(rows)
+            remaining -= len(batch)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT dialogues_rebuild_reach()")
     return {"benchmark events": made_events, "benchmark attendance": made_rows}

@@ -165,6 +165,7 @@ def _load_pilot(call, sites, created):
             Attendance.objects.filter(
                 event__site=site, event__kind=EventKind.TRAINING, role="participant", person__site=site
             )
+            .exclude(event__venue=BENCHMARK)  # the demo's own trainings, not the national volumes
             .select_related("event", "person")
             .order_by("person_id")
         )

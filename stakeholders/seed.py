@@ -9,6 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from mapping_portal import bulk
 from mapping_portal.models import PilotSite, ThematicArea, User
 from mapping_portal.text import match_key
 from stakeholders.duplicates import organization_name_key
@@ -950,41 +951,45 @@ def _made_up(rng, words=2):
 
 
 def _load_national_volumes(sites, types, organizations=20_000, people=200_000) -> dict:
-    """Bulk volumes for benchmarks (DESIGN.md §8): idempotent by a marker in the description."""
+    """Bulk volumes for benchmarks (DESIGN.md §8): idempotent by a marker in the description. Written with COPY
+    (mapping_portal.bulk), each record as `save()` would leave it — its search and duplicate-matching keys, and
+    its "created" history entry."""
     marker = "benchmark-volume"
     existing = Organization.objects.filter(description=marker).count()
     rng = random.Random(1325)
-    new_organizations = []
-    for _ in range(existing, organizations):
+    ids = bulk.reserve_ids(Organization, organizations - existing)
+    rows = []
+    for pk in ids:
         site = rng.choice(sites)
         name = _made_up(rng) + " коомдук бирикмеси"
-        new_organizations.append(
-            Organization(
-                name_ky=name,
-                name_ru=name,
-                type=rng.choice(types),
-                site=site,
-                description=marker,
-                lat=round(site.centre_lat + rng.uniform(-0.2, 0.2), 6),
-                lon=round(site.centre_lon + rng.uniform(-0.2, 0.2), 6),
-                public_listing_consent=rng.random() < 0.5,
-                search_key=match_key(name),
+        rows.append(
+            (
+                pk,
+                name,
+                name,
+                rng.choice(types).pk,
+                site.pk,
+                marker,
+                round(site.centre_lat + rng.uniform(-0.2, 0.2), 6),
+                round(site.centre_lon + rng.uniform(-0.2, 0.2), 6),
+                rng.random() < 0.5,
+                match_key(name),
+                organization_name_key(name, name),
             )
         )
-    Organization.objects.bulk_create(new_organizations, batch_size=2000)
+    columns = ["id", "name_ky", "name_ru", "type", "site", "description", "lat", "lon", "public_listing_consent"]
+    made_organizations = bulk.copy_rows(Organization, [*columns, "search_key", "name_key"], rows)
+    bulk.write_created_history(Organization, ids)
     existing_people = Person.objects.filter(consent_purpose=marker).count()
-    new_people = []
-    for _ in range(existing_people, people):
+    ids = bulk.reserve_ids(Person, people - existing_people)
+    rows = []
+    for pk in ids:
         name = _made_up(rng, 2)
-        new_people.append(
-            Person(
-                full_name=name,
-                sex=rng.choice(["female", "male"]),
-                birth_year=rng.randint(1950, 2010),
-                site=rng.choice(sites),
-                consent_purpose=marker,
-                search_key=match_key(name),
-            )
+        key = match_key(name)
+        rows.append(
+            (pk, name, rng.choice(["female", "male"]), rng.randint(1950, 2010), rng.choice(sites).pk, marker, key, key)
         )
-    Person.objects.bulk_create(new_people, batch_size=5000)
-    return {"benchmark organizations": len(new_organizations), "benchmark people": len(new_people)}
+    columns = ["id", "full_name", "sex", "birth_year", "site", "consent_purpose", "search_key", "name_key"]
+    made_people = bulk.copy_rows(Person, columns, rows, prepare=False)
+    bulk.write_created_history(Person, ids)
+    return {"benchmark organizations": made_organizations, "benchmark people": made_people}

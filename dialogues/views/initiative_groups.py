@@ -3,7 +3,9 @@ project's record of each (formed by the project, when, the problems it works on)
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,7 +17,7 @@ from dialogues.exports import (
 from dialogues.forms import InitiativeGroupForm
 from dialogues.models import INITIATIVE_GROUP_TYPE, Event, InitiativeGroup
 from mapping_portal import access
-from mapping_portal.listing import export_rows
+from mapping_portal.listing import PAGE_SIZE, export_rows
 from mapping_portal.shortcuts import get_for_user_or_404, require
 from stakeholders.models import Membership, Organization
 
@@ -24,6 +26,13 @@ def initiative_group_organizations(user):
     """Organizations of type "initiative group" in the user's sites, with what the page and its export show of
     them: site, the project's record, focus areas, the number of members and their meetings (events they organize,
     in the user's scope), in a fixed number of queries."""
+    members = (
+        Membership.objects.filter(organization=OuterRef("pk"))
+        .order_by()
+        .values("organization")
+        .annotate(count=Count("person", distinct=True))
+        .values("count")
+    )
     return (
         Organization.objects.for_user(user)
         .filter(type__code=INITIATIVE_GROUP_TYPE)
@@ -36,7 +45,8 @@ def initiative_group_organizations(user):
                 to_attr="meetings",
             ),
         )
-        .annotate(member_count=Count("memberships__person", distinct=True))
+        # A correlated count rather than a GROUP BY over the join: the page's count and its 25 rows stay plain.
+        .annotate(member_count=Coalesce(Subquery(members), 0))
         .order_by("site", "sort_key")
     )
 
@@ -53,16 +63,23 @@ def initiative_groups(request):
     if fmt:
         return _export(request, organizations, fmt)
     names = access.can_view_attendee_names(user)
+    # A page of groups at a time, as every list (at national scale the registry holds over a thousand).
+    page = Paginator(organizations, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.query_without_page = ""
     members = {}
     if names:
-        for membership in Membership.objects.filter(organization__in=organizations).select_related("person"):
+        shown = Membership.objects.filter(organization__in=[organization.pk for organization in page])
+        for membership in shown.select_related("person"):
             members.setdefault(membership.organization_id, []).append(membership)
-    groups = [(organization, members.get(organization.pk, [])) for organization in organizations]
-    formed = sum(1 for organization, _m in groups if _formed(organization))
+    groups = [(organization, members.get(organization.pk, [])) for organization in page]
+    formed = InitiativeGroup.objects.filter(
+        organization__in=Organization.objects.for_user(user).filter(type__code=INITIATIVE_GROUP_TYPE),
+        formed_by_project=True,
+    ).count()
     return render(
         request,
         "dialogues/initiative_groups.html",
-        {"groups": groups, "formed": formed, "names": names},
+        {"groups": groups, "formed": formed, "names": names, "page": page},
     )
 
 
@@ -76,13 +93,6 @@ def _export(request, organizations, fmt):
     require(access.can_export(user))
     spec = initiative_group_export_spec()
     return export_rows(request, spec.name, spec.header, spec.rows(organizations), fmt)
-
-
-def _formed(organization):
-    try:
-        return organization.initiative_group.formed_by_project
-    except InitiativeGroup.DoesNotExist:
-        return False
 
 
 @login_required

@@ -3,6 +3,12 @@
 Reports figures (median, p95, queries per request); it never passes or fails on a timing.
 Later capabilities add their pages here, and `seed_demo --scale national` gives the volumes of
 DESIGN.md §8.
+
+First, every list page side by side with the Django admin's changelist of the same model (issue 18, item 4):
+the same admin user, the same page size (25: the admin's own default is 100, so the compared ModelAdmins are set
+to 25 in this process only), one process, timed alternately (portal, admin, portal, admin …); median, p95, the
+ratio of the medians and the queries per request. `make bench` runs it with DEBUG off (template debug off, no
+query log, WhiteNoise as in production); `BENCH_ROUNDS` sets the rounds (50).
 """
 
 import os
@@ -60,6 +66,85 @@ def measure(client, url):
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     return statistics.median(timings), statistics.quantiles(timings, n=20)[18], len(queries), len(response.content)
+
+
+# label, the portal's list page, the model whose admin changelist it is compared with (and the organization type
+# the changelist is filtered by, if any)
+LIST_PAGES = [
+    ("organizations", "/ky/stakeholders/", "stakeholders.Organization"),
+    ("people", "/ky/stakeholders/people/", "stakeholders.Person"),
+    ("imports", "/ky/stakeholders/imports/", "stakeholders.ImportBatch"),
+    ("events", "/ky/dialogues/", "dialogues.Event"),
+    ("dialogue centres", "/ky/dialogues/centres/", "dialogues.DialoguePlatform"),
+    # The page lists the organizations of type "initiative group" (the admin's InitiativeGroup holds only the
+    # project's records of some of them): compared with the organizations' changelist filtered the same way.
+    ("initiative groups", "/ky/dialogues/initiative-groups/", "stakeholders.Organization", "initiative-group"),
+    ("plans", "/ky/plans/", "dialogues.ConflictPreventionPlan"),
+    ("grant calls", "/ky/grants/", "grants.GrantCall"),
+    ("grant applications", "/ky/grants/applications/", "grants.GrantApplication"),
+    ("applicant accounts", "/ky/grants/registrations/", "grants.ApplicantAccount"),
+    ("export log", "/ky/exports/log/", "mapping_portal.ExportLog"),
+]
+PAGE_SIZE = 25
+
+
+def timed_get(client, url):
+    start = time.perf_counter()
+    response = client.get(url, secure=True)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, secure=True)
+    return len(queries)
+
+
+def side_by_side():
+    """Every list page against the admin changelist of its model, as the admin user, alternately."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    import mapping_portal.urls  # noqa: F401 — registers the ModelAdmins (the admin is not autodiscovered)
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username="admin"))
+    print(f"list pages against the Django admin, {PAGE_SIZE} rows a page, {ROUNDS} rounds each, as 'admin'")
+    print(
+        f"{'list page':<22} {'rows':>8} {'portal median':>14} {'p95':>8} {'q':>4} "
+        f"{'admin median':>13} {'p95':>8} {'q':>4} {'ratio':>6}"
+    )
+    from stakeholders.models import OrganizationType
+
+    for label, url, model_name, *type_code in LIST_PAGES:
+        model = apps.get_model(model_name)
+        model_admin = admin.site._registry[model]
+        model_admin.list_per_page = PAGE_SIZE
+        admin_url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        rows = model._default_manager.all()
+        if type_code:
+            kind = OrganizationType.objects.get(code=type_code[0])
+            admin_url += f"?type__id__exact={kind.pk}"
+            rows = rows.filter(type=kind)
+        for each in (url, admin_url):  # warm-up: templates compiled, caches filled
+            timed_get(client, each)
+        portal, admin_times = [], []
+        for _ in range(ROUNDS):
+            portal.append(timed_get(client, url))
+            admin_times.append(timed_get(client, admin_url))
+        p_median, a_median = statistics.median(portal), statistics.median(admin_times)
+        print(
+            f"{label:<22} {rows.count():>8} {p_median:>14.1f} {p95(portal):>8.1f} "
+            f"{query_count(client, url):>4} {a_median:>13.1f} {p95(admin_times):>8.1f} "
+            f"{query_count(client, admin_url):>4} {p_median / a_median:>6.2f}"
+        )
+    print()
+
+
+def p95(timings):
+    return statistics.quantiles(timings, n=20)[18]
 
 
 def plan_pages():
@@ -135,6 +220,8 @@ def duplicate_comparison():
 
 
 if __name__ == "__main__":
-    main()
-    geojson_against_bare_sql()
-    duplicate_comparison()
+    side_by_side()
+    if os.environ.get("BENCH_ONLY") != "lists":  # BENCH_ONLY=lists: the side-by-side table alone
+        main()
+        geojson_against_bare_sql()
+        duplicate_comparison()

@@ -93,3 +93,17 @@ def test_the_page_query_count_does_not_grow_with_the_groups(
     for number in range(1, 6):
         add_group(number)
     assert count_queries(client, url("dialogues:initiative-groups")) == few
+
+
+def test_the_groups_come_25_a_page_and_the_formed_count_covers_every_page(client_for, staff, make_organization):
+    for number in range(26):
+        organization = make_organization(name_ky=f"Топ {number:02}", type_code="initiative-group")
+        InitiativeGroup.objects.create(organization=organization, formed_by_project=number in (0, 25))
+    client = client_for(staff)
+    first = client.get(url("dialogues:initiative-groups"))
+    assert len(first.context["groups"]) == 25 and first.context["formed"] == 2
+    assert first.context["page"].paginator.count == 26
+    second = client.get(url("dialogues:initiative-groups") + "?page=2")
+    assert [organization.name for organization, _members in second.context["groups"]] == ["Топ 25"]
+    assert second.context["formed"] == 2
+    assert client.get(url("dialogues:initiative-groups") + "?page=x").status_code == 200

@@ -144,3 +144,59 @@ def test_an_invalid_form_lists_every_error_with_a_link_to_its_field(client_for, 
     page = Page(html)
     type_select = next(c for c in page.controls if c["attrs"].get("id") == "id_type")
     assert "is-invalid" in type_select["attrs"]["class"]
+
+
+def test_a_filter_panels_model_choices_are_read_with_plain_queries_not_server_side_cursors(registry, staff):
+    """style_filter_form: one SELECT per choice list (a server-side cursor costs three round trips), same choices."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mapping_portal.forms import style_filter_form
+    from stakeholders.filters import OrganizationFilterSet
+
+    plain = OrganizationFilterSet(queryset=Organization.objects.all(), user=staff).form
+    styled = style_filter_form(OrganizationFilterSet(queryset=Organization.objects.all(), user=staff).form)
+    with CaptureQueriesContext(connection) as queries:
+        html = str(styled)
+    assert queries and not [query for query in queries if query["sql"].startswith("DECLARE")]
+    for name, field in plain.fields.items():
+        if hasattr(field, "queryset"):
+            assert list(styled.fields[name].choices) == list(field.choices), name
+    assert 'class="form-select form-select-sm"' in html
+
+
+@pytest.mark.parametrize("data", [None, {"site": "kyshtut", "type": "cso", "women_led": "true", "order": "-name"}])
+def test_a_filter_panels_selects_are_drawn_exactly_as_djangos_templates_draw_them(registry, staff, data):
+    """style_filter_form draws its selects in Python: the same HTML to the character, a choice selected or not."""
+    from mapping_portal.forms import style_filter_form
+    from stakeholders.filters import OrganizationFilterSet, PersonFilterSet
+
+    for filterset in (OrganizationFilterSet, PersonFilterSet):
+        kwargs = {"user": staff} if filterset is OrganizationFilterSet else {}
+        plain = filterset(data, queryset=filterset._meta.model.objects.all(), **kwargs).form
+        styled = style_filter_form(filterset(data, queryset=filterset._meta.model.objects.all(), **kwargs).form)
+        selects = [name for name, field in plain.fields.items() if type(field.widget).__name__ == "Select"]
+        assert len(selects) >= 3
+        for name in selects:
+            plain.fields[name].widget.attrs["class"] = styled.fields[name].widget.attrs["class"]
+            assert type(styled.fields[name].widget).__name__ == "_QuickSelect"
+            assert str(styled[name]) == str(plain[name]), name
+    assert "selected>" in str(styled["site"]) or data is None
+
+
+def test_a_plain_django_form_with_model_choices_can_be_styled_twice(sites):
+    """Django's own choice iterator (not django-filter's) too, and a form styled again keeps working."""
+    from django import forms
+
+    from mapping_portal.forms import style_filter_form
+    from mapping_portal.models import PilotSite
+
+    class Form(forms.Form):
+        site = forms.ModelChoiceField(PilotSite.objects.order_by("slug"), to_field_name="slug")
+        sites = forms.ModelMultipleChoiceField(PilotSite.objects.order_by("slug"), required=False)
+
+    form = style_filter_form(style_filter_form(Form({"site": "kyshtut"})))
+    assert [value for value, _label in form.fields["site"].choices][1:] == ["akturpak", "kerben", "kyshtut"]
+    assert len(list(form.fields["sites"].choices)) == 3
+    assert '<option value="kyshtut" selected>' in str(form["site"]) and "multiple" in str(form["sites"])
+    assert form.is_valid() and form.cleaned_data["site"].slug == "kyshtut"
