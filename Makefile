@@ -77,6 +77,9 @@ bench: $(VENV)/.installed-dev  ## measured figures, never pass/fail
 	@DEBUG=1 $(PY) manage.py seed_demo $(if $(SCALE),--scale $(SCALE)) > /dev/null
 	@$(BENCH_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(BENCH_ENV) $(PY) -m tests.benchmarks
+	@# At national scale, also the results pages per role and filter, and the big exports (CSV rows/s beside COPY, XLSX writers).
+	$(if $(SCALE),$(BENCH_ENV) $(PY) -m tests.benchmarks.results)
+	$(if $(SCALE),$(BENCH_ENV) $(PY) -m tests.benchmarks.exports)
 
 # --- Backup, restore (issue 18): mapping_portal/backups.py; the database of DATABASE_URL or the embedded one ---
 backup: $(VENV)/.installed  ## the database (pg_dump) and the uploads → var/backups/portal-<UTC date-time>.tar.gz
