@@ -52,6 +52,7 @@ def test_deactivated_user_gets_the_public_scope(users):
 # role → the predicates that say yes (every other predicate says no)
 ALLOWED = {
     "admin": {
+        "run_jobs",  # its own background jobs only (Job.objects.for_user)
         "export_aggregates",
         "view_export_log",
         "use_admin",
@@ -100,6 +101,7 @@ ALLOWED = {
         "view_all_changes",  # recent changes across records, names included
     },
     "staff": {
+        "run_jobs",  # its own background jobs only (Job.objects.for_user)
         "export_aggregates",
         "manage_registry",
         "merge_records",
@@ -139,6 +141,7 @@ ALLOWED = {
         "view_history",  # of the records they may see
     },
     "la_kyshtut": {
+        "run_jobs",  # its own background jobs only (Job.objects.for_user)
         "export",
         "export_aggregates",
         "view_contacts",
@@ -162,6 +165,7 @@ ALLOWED = {
         "view_results",  # their sites' figures, suppressed
     },
     "reviewer": {
+        "run_jobs",  # its own background jobs only (Job.objects.for_user)
         "view_contacts",
         "view_grants",
         "view_applications",
@@ -173,6 +177,7 @@ ALLOWED = {
         "view_grant_figures",
     },
     "viewer": {
+        "run_jobs",  # its own background jobs only (Job.objects.for_user)
         "export_aggregates",  # the results' figures, suppressed (DESIGN.md §4: viewers export aggregates)
         "view_contacts",
         "view_assessments",
@@ -186,7 +191,7 @@ ALLOWED = {
         "view_results",  # suppressed aggregates
     },
     # Their own applications and the calls that take them online; nothing of the registry, contacts or figures.
-    "applicant": {"view_grants", "view_applications", "view_application_documents", "view_applicant_names"},
+    "applicant": {"run_jobs", "view_grants", "view_applications", "view_application_documents", "view_applicant_names"},
     "anonymous": {"browse_registry"},  # the organizations that consented to be listed
 }
 SITE_INDEPENDENT = [
@@ -202,6 +207,7 @@ SITE_INDEPENDENT = [
     "export_aggregates",
     "export_personal_data",
     "view_export_log",
+    "run_jobs",
     "view_funding_sources",
     "view_contacts",
     "view_assessments",
