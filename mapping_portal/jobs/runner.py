@@ -35,10 +35,10 @@ def run(job_id) -> Job | None:
     job = Job.objects.select_related("owner").filter(pk=job_id).first()
     if job is None or job.is_finished:
         return job
-    started = timezone.now()
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, started_at=started, done=0)
     job.attempts += 1
-    Job.objects.filter(pk=job.pk).update(attempts=job.attempts)
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, started_at=timezone.now(), done=0, attempts=job.attempts
+    )
     try:
         with translation.override(job.language), progress.reporting(job.pk):
             work = hooks.job_work.get(job.kind) or WORK.get(job.kind)
